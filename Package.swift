@@ -1,0 +1,80 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Layering (lower rows never import higher rows; see ARCHITECTURE.md):
+//   CCmarkGFM, CLibXML2            C libraries, each behind exactly one Swift module
+//   TomeCore                       shared vocabulary: diagnostics, locations, slugs
+//   TomeSearch                     the search engine; knows nothing about sites
+//   TomeMarkdown, TomeHTML         C at the edge, Swift values inside
+//   TomeSite                       the content model
+//   TomeBuild                      the pipeline as named steps
+//   TomeCommands                   argv, stderr and exit codes
+//   tome                           one-line executable
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "Tome",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "tome", targets: ["tome"]),
+        .library(name: "TomeSearch", targets: ["TomeSearch"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.0.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CCmarkGFM",
+            pkgConfig: "libcmark-gfm",
+            providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
+        ),
+        .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
+        .target(name: "TomeCore", swiftSettings: swiftSettings),
+        .target(name: "TomeSearch", swiftSettings: swiftSettings),
+        .target(name: "TomeMarkdown", dependencies: ["TomeCore", "CCmarkGFM"], swiftSettings: swiftSettings),
+        .target(name: "TomeHTML", dependencies: ["TomeCore", "CLibXML2"], swiftSettings: swiftSettings),
+        .target(
+            name: "TomeSite",
+            dependencies: ["TomeCore", "TomeMarkdown", .product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "TomeBuild",
+            dependencies: [
+                "TomeCore", "TomeSite", "TomeMarkdown", "TomeHTML", "TomeSearch",
+                .product(name: "Mustache", package: "swift-mustache"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "TomeCommands",
+            dependencies: [
+                "TomeCore", "TomeSite", "TomeBuild", "TomeSearch",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(name: "tome", dependencies: ["TomeCommands"], swiftSettings: swiftSettings),
+
+        .testTarget(name: "TomeCoreTests", dependencies: ["TomeCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "TomeSearchTests", dependencies: ["TomeSearch"], resources: [.copy("Data")], swiftSettings: swiftSettings),
+        .testTarget(name: "TomeMarkdownTests", dependencies: ["TomeMarkdown"], swiftSettings: swiftSettings),
+        .testTarget(name: "TomeHTMLTests", dependencies: ["TomeHTML"], swiftSettings: swiftSettings),
+        .testTarget(name: "TomeSiteTests", dependencies: ["TomeSite"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "TomeBuildTests",
+            dependencies: ["TomeBuild", "TomeSite"],
+            resources: [.copy("Fixtures"), .copy("Golden")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "TomeCommandsTests", dependencies: ["TomeCommands"], swiftSettings: swiftSettings),
+    ]
+)

@@ -1,0 +1,3 @@
+import TomeCommands
+
+await TomeCommand.main()
