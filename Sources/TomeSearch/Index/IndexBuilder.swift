@@ -1,0 +1,442 @@
+/// The index as in-memory files, sorted by name; the build writes them into
+/// `Public/search/` through its own output sink.
+public struct IndexFiles: Sendable, Equatable {
+    public var files: [(name: String, bytes: [UInt8])]
+
+    public static func == (a: IndexFiles, b: IndexFiles) -> Bool {
+        a.files.count == b.files.count && zip(a.files, b.files).allSatisfy { $0.name == $1.name && $0.bytes == $1.bytes }
+    }
+
+    public var totalBytes: Int { files.reduce(0) { $0 + $1.bytes.count } }
+
+    public subscript(name: String) -> [UInt8]? { files.first { $0.name == name }?.bytes }
+
+    /// Script-loadable twins for `file://`: for each file `NAME`, a `NAME.js` containing
+    /// `tomeSearchLoad("NAME","<base64 of the bytes>");` (one line, ASCII).
+    public func scriptTwins() -> [(name: String, bytes: [UInt8])] {
+        files.map { f in
+            var out = Array("tomeSearchLoad(\"\(f.name)\",\"".utf8)
+            out.append(contentsOf: Base64.encode(f.bytes))
+            out.append(contentsOf: Array("\");\n".utf8))
+            return (f.name + ".js", out)
+        }
+    }
+}
+
+enum Base64 {
+    static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+    static func encode(_ b: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity((b.count + 2) / 3 * 4)
+        var i = 0
+        while i + 2 < b.count {
+            let v = UInt32(b[i]) << 16 | UInt32(b[i + 1]) << 8 | UInt32(b[i + 2])
+            out.append(alphabet[Int(v >> 18 & 63)]); out.append(alphabet[Int(v >> 12 & 63)])
+            out.append(alphabet[Int(v >> 6 & 63)]); out.append(alphabet[Int(v & 63)])
+            i += 3
+        }
+        let rest = b.count - i
+        if rest == 1 {
+            let v = UInt32(b[i]) << 16
+            out.append(alphabet[Int(v >> 18 & 63)]); out.append(alphabet[Int(v >> 12 & 63)])
+            out.append(61); out.append(61)
+        } else if rest == 2 {
+            let v = UInt32(b[i]) << 16 | UInt32(b[i + 1]) << 8
+            out.append(alphabet[Int(v >> 18 & 63)]); out.append(alphabet[Int(v >> 12 & 63)])
+            out.append(alphabet[Int(v >> 6 & 63)]); out.append(61)
+        }
+        return out
+    }
+}
+
+/// Builds the index files from sections. Pure: same input, byte-identical output.
+public struct IndexBuilder: Sendable {
+    public var analyzer = Analyzer()
+    public var synonyms: [[String]]
+    public var ranking: RankingParameters
+    /// Body text kept in the doc store for snippets (bytes, cut at a word boundary).
+    public var maxStoredTextBytes: Int = 480
+    /// Target sizes; a shard never splits a two-byte term key.
+    public var termShardTargetBytes: Int = 24 * 1024
+    public var docChunkTargetBytes: Int = 16 * 1024
+    /// Upper bound on term shards (+ as many positions files) and doc chunks.
+    public var maxTermShards: Int = 110
+    public var maxDocChunks: Int = 70
+
+    public init(synonyms: [[String]] = [], ranking: RankingParameters = RankingParameters()) {
+        self.synonyms = synonyms
+        self.ranking = ranking
+    }
+
+    struct TermData {
+        var postings = ByteWriter()
+        var positions = ByteWriter()
+        var df = 0
+        var lastDoc = 0
+    }
+
+    /// Analyzed fields of one section: per field the tokens to index and the length.
+    func analyzeFields(_ d: SearchDocument, synonymTable: SynonymTable) -> [([Token], Int)] {
+        let texts: [String] = [
+            d.pageTitle,
+            d.heading,
+            ([d.bookTitle] + d.headingPath).filter { !$0.isEmpty }.joined(separator: " \u{203A} "),
+            d.tags.joined(separator: ", "),
+            d.text,
+        ]
+        return texts.map { text in
+            var toks = analyzer.tokens(text)
+            let length = toks.reduce(0) { $0 + ($1.kind == .whole ? 0 : 1) }
+            for m in synonymTable.matches(in: toks) {
+                let first = toks[m.index]
+                let t = SynonymTable.groupTerm(m.group)
+                toks.append(Token(term: t, stem: t, position: first.position, start: first.start,
+                                  end: toks[m.index + m.count - 1].end, kind: .whole, isStopWord: false))
+            }
+            return (toks, length)
+        }
+    }
+
+    public func build(_ input: [SearchDocument]) -> IndexFiles {
+        let synonymTable = SynonymTable(synonyms, analyzer: analyzer)
+        // 1. group sections by page, pages in order of first appearance
+        var pageOrder: [String] = []
+        var pageSections: [String: [SearchDocument]] = [:]
+        for d in input {
+            if pageSections[d.pageURL] == nil { pageOrder.append(d.pageURL) }
+            pageSections[d.pageURL, default: []].append(d)
+        }
+        let docs = pageOrder.flatMap { pageSections[$0] ?? [] }
+
+        // 2. invert
+        var termIDs: [[UInt8]: Int] = [:]
+        var termBytes: [[UInt8]] = []
+        var terms: [TermData] = []
+        var totalLengths = [Int](repeating: 0, count: IndexFormat.fieldCount)
+        for (docID, d) in docs.enumerated() {
+            let fields = analyzeFields(d, synonymTable: synonymTable)
+            var local: [[UInt8]: Int] = [:]
+            var localTerms: [[UInt8]] = []
+            var localPositions: [[[Int]]] = []
+            var norms = [UInt8](repeating: 0, count: IndexFormat.fieldCount)
+            for (f, (toks, length)) in fields.enumerated() {
+                totalLengths[f] += length
+                norms[f] = FieldNorm.encode(length)
+                for t in toks {
+                    let li: Int
+                    if let x = local[t.term] { li = x } else {
+                        li = localTerms.count
+                        local[t.term] = li
+                        localTerms.append(t.term)
+                        localPositions.append([[Int]](repeating: [], count: IndexFormat.fieldCount))
+                    }
+                    localPositions[li][f].append(t.position)
+                }
+            }
+            for (li, term) in localTerms.enumerated() {
+                let tid: Int
+                if let x = termIDs[term] { tid = x } else {
+                    tid = terms.count
+                    termIDs[term] = tid
+                    termBytes.append(term)
+                    terms.append(TermData())
+                }
+                let perField = localPositions[li]
+                var mask: UInt8 = 0
+                for f in 0..<IndexFormat.fieldCount where !perField[f].isEmpty { mask |= 1 << UInt8(f) }
+                terms[tid].postings.varint(docID - terms[tid].lastDoc)
+                terms[tid].postings.u8(mask)
+                for f in 0..<IndexFormat.fieldCount where !perField[f].isEmpty {
+                    let ps = perField[f].sorted()
+                    terms[tid].postings.varint(ps.count)
+                    terms[tid].postings.u8(norms[f])
+                    var prev = 0
+                    for p in ps {
+                        terms[tid].positions.varint(p - prev)
+                        prev = p
+                    }
+                }
+                terms[tid].lastDoc = docID
+                terms[tid].df += 1
+            }
+        }
+
+        var files: [(String, [UInt8])] = []
+        func add(_ prefix: String, _ ext: String, _ bytes: [UInt8]) -> String {
+            let name = "\(prefix)-\(Checksum.hex(Checksum.fnv64(bytes))).\(ext)"
+            if !files.contains(where: { $0.0 == name }) { files.append((name, bytes)) }
+            return name
+        }
+
+        // 3. term shards
+        let order = (0..<termBytes.count).sorted { termBytes[$0].lexicographicallyPrecedes(termBytes[$1]) }
+        var totalPostings = 0
+        for t in terms { totalPostings += t.postings.bytes.count + termBytes.count * 0 + 8 }
+        let target = max(termShardTargetBytes, totalPostings / max(1, maxTermShards))
+        var shards: [(first: [UInt8], terms: String, positions: String)] = []
+        var shardStart = 0
+        var shardSize = 0
+        func key(_ t: [UInt8]) -> ArraySlice<UInt8> { t.prefix(2) }
+        func emitShard(_ range: Range<Int>) {
+            var w = ByteWriter()
+            w.raw(Array("TOMT".utf8)); w.u8(IndexFormat.version)
+            w.varint(range.count)
+            var p = ByteWriter()
+            p.raw(Array("TOMP".utf8)); p.u8(IndexFormat.version)
+            var prev: [UInt8] = []
+            for i in range {
+                let tid = order[i]
+                let term = termBytes[tid]
+                var shared = 0
+                while shared < prev.count && shared < term.count && prev[shared] == term[shared] { shared += 1 }
+                w.varint(shared); w.bytesWithLength(Array(term[shared...]))
+                let stem = term.first == UInt8(ascii: "~") ? term : analyzer.stem(term)
+                var ss = 0
+                while ss < stem.count && ss < term.count && stem[ss] == term[ss] { ss += 1 }
+                w.varint(ss); w.bytesWithLength(Array(stem[ss...]))
+                w.varint(terms[tid].df)
+                w.varint(terms[tid].postings.bytes.count)
+                w.varint(terms[tid].positions.bytes.count)
+                prev = term
+            }
+            for i in range { w.raw(terms[order[i]].postings.bytes) }
+            for i in range { p.raw(terms[order[i]].positions.bytes) }
+            let first = Array(key(termBytes[order[range.lowerBound]]))
+            shards.append((first, add("t", "bin", w.bytes), add("p", "bin", p.bytes)))
+        }
+        var i = 0
+        while i < order.count {
+            // one key group
+            let k = key(termBytes[order[i]])
+            var j = i
+            var groupSize = 0
+            while j < order.count && key(termBytes[order[j]]) == k {
+                groupSize += terms[order[j]].postings.bytes.count + termBytes[order[j]].count + 8
+                j += 1
+            }
+            shardSize += groupSize
+            let nextFirstByteDiffers = j >= order.count || termBytes[order[j]].first != k.first
+            if shardSize >= target || (shardSize >= target / 2 && nextFirstByteDiffers) || j >= order.count {
+                emitShard(shardStart..<j)
+                shardStart = j
+                shardSize = 0
+            }
+            i = j
+        }
+
+        // 4. doc store chunks (whole pages), docmeta, facets
+        var chunks: [(first: Int, name: String)] = []
+        var docMeta = ByteWriter()
+        docMeta.raw(Array("TOMM".utf8)); docMeta.u8(IndexFormat.version)
+        docMeta.varint(docs.count); docMeta.varint(pageOrder.count)
+        var boosts: [(Int, Double)] = []
+        var totalDocBytes = 0
+        for d in docs { totalDocBytes += min(d.text.utf8.count, maxStoredTextBytes) + d.url.utf8.count + d.heading.utf8.count + 8 }
+        let chunkTarget = max(docChunkTargetBytes, totalDocBytes / max(1, maxDocChunks))
+        var chunk = ByteWriter()
+        var chunkFirst = 0
+        var chunkPages = 0
+        var chunkBody = ByteWriter()
+        var docID = 0
+        var facetBook: [String: [Int]] = [:], facetTag: [String: [Int]] = [:], facetType: [String: [Int]] = [:]
+        func closeChunk() {
+            chunk = ByteWriter()
+            chunk.raw(Array("TOMD".utf8)); chunk.u8(IndexFormat.version)
+            chunk.varint(chunkFirst); chunk.varint(chunkPages)
+            chunk.raw(chunkBody.bytes)
+            chunks.append((chunkFirst, add("d", "bin", chunk.bytes)))
+            chunkBody = ByteWriter()
+            chunkPages = 0
+        }
+        for (pi, url) in pageOrder.enumerated() {
+            let sections = pageSections[url] ?? []
+            guard let head = sections.first else { continue }
+            if chunkPages == 0 { chunkFirst = docID }
+            docMeta.varint(sections.count)
+            chunkBody.string(head.pageURL); chunkBody.string(head.pageTitle)
+            chunkBody.string(head.book); chunkBody.string(head.bookTitle); chunkBody.string(head.type)
+            chunkBody.varint(head.tags.count)
+            for t in head.tags { chunkBody.string(t) }
+            chunkBody.varint(sections.count)
+            for s in sections {
+                chunkBody.string(s.url); chunkBody.string(s.heading)
+                chunkBody.varint(s.headingPath.count)
+                for h in s.headingPath { chunkBody.string(h) }
+                chunkBody.string(IndexBuilder.cut(s.text, maxStoredTextBytes))
+                if s.boost != 1 { boosts.append((docID, s.boost)) }
+                docID += 1
+            }
+            if !head.book.isEmpty { facetBook[analyzer.fold(head.book), default: []].append(pi) }
+            for t in Set(head.tags.map { analyzer.fold($0) }) where !t.isEmpty { facetTag[t, default: []].append(pi) }
+            if !head.type.isEmpty { facetType[analyzer.fold(head.type), default: []].append(pi) }
+            chunkPages += 1
+            if chunkBody.bytes.count >= chunkTarget { closeChunk() }
+        }
+        if chunkPages > 0 { closeChunk() }
+        docMeta.varint(boosts.count)
+        for (d, b) in boosts { docMeta.varint(d); docMeta.f64(b) }
+        let docMetaName = add("m", "bin", docMeta.bytes)
+
+        var facets = ByteWriter()
+        facets.raw(Array("TOMF".utf8)); facets.u8(IndexFormat.version)
+        facets.varint(3)
+        for (name, values) in [("book", facetBook), ("tag", facetTag), ("type", facetType)] {
+            facets.string(name)
+            let keys = values.keys.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+            facets.varint(keys.count)
+            for k in keys {
+                facets.string(k)
+                let pages = values[k] ?? []
+                facets.varint(pages.count)
+                var prev = 0
+                for p in pages { facets.varint(p - prev); prev = p }
+            }
+        }
+        let facetsName = add("f", "bin", facets.bytes)
+        let analyzerName = add("a", "json", analyzerJSON())
+
+        // 5. manifest
+        var j = JSONWriter()
+        j.open("{")
+        j.key("format"); j.string(IndexFormat.formatName)
+        j.key("version"); j.int(Int(IndexFormat.version))
+        j.key("analyzer"); j.string(Analyzer.identifier)
+        j.key("docCount"); j.int(docs.count)
+        j.key("pageCount"); j.int(pageOrder.count)
+        j.key("termCount"); j.int(termBytes.count)
+        j.key("fields"); j.open("[")
+        for f in 0..<IndexFormat.fieldCount {
+            j.open("{")
+            j.key("name"); j.string(IndexFormat.fieldNames[f])
+            j.key("weight"); j.double(ranking.fieldWeights[f])
+            j.key("totalLength"); j.int(totalLengths[f])
+            j.close("}")
+        }
+        j.close("]")
+        j.key("ranking"); j.open("{")
+        for (k, v) in [("k1", ranking.k1), ("b", ranking.b), ("exact", ranking.exactWeight), ("stem", ranking.stemWeight),
+                       ("synonym", ranking.synonymWeight), ("prefix", ranking.prefixWeight), ("typo", ranking.typoWeight),
+                       ("proximity", ranking.proximity), ("coverage", ranking.coverage)] {
+            j.key(k); j.double(v)
+        }
+        j.key("tiers"); j.raw(ranking.tiers ? "true" : "false")
+        j.close("}")
+        func fileEntry(_ name: String) {
+            let bytes = files.first { $0.0 == name }?.1 ?? []
+            j.open("{")
+            j.key("name"); j.string(name)
+            j.key("bytes"); j.int(bytes.count)
+            j.key("crc32"); j.int(Int(Checksum.crc32(bytes)))
+            j.close("}")
+        }
+        j.key("analyzerFile"); fileEntry(analyzerName)
+        j.key("docMeta"); fileEntry(docMetaName)
+        j.key("facets"); fileEntry(facetsName)
+        j.key("shards"); j.open("[")
+        for s in shards {
+            j.open("{")
+            j.key("first"); j.string(hexBytes(s.first))
+            j.key("terms"); fileEntry(s.terms)
+            j.key("positions"); fileEntry(s.positions)
+            j.close("}")
+        }
+        j.close("]")
+        j.key("docChunks"); j.open("[")
+        for c in chunks {
+            j.open("{")
+            j.key("firstDoc"); j.int(c.first)
+            j.key("file"); fileEntry(c.name)
+            j.close("}")
+        }
+        j.close("]")
+        j.close("}")
+        files.append((IndexFormat.manifestName, Array((j.text + "\n").utf8)))
+        files.sort { Array($0.0.utf8).lexicographicallyPrecedes(Array($1.0.utf8)) }
+        return IndexFiles(files: files.map { (name: $0.0, bytes: $0.1) })
+    }
+
+    /// Analyzer data shipped with the index so the browser engine folds, stops and
+    /// expands synonyms exactly as the index was built.
+    func analyzerJSON() -> [UInt8] {
+        var j = JSONWriter()
+        j.open("{")
+        j.key("id"); j.string(Analyzer.identifier)
+        j.key("connectors"); j.string(".-@_")
+        j.key("maxTokenBytes"); j.int(Analyzer.maxTokenBytes)
+        j.key("stopWords"); j.open("[")
+        for w in StopWords.english.sorted() { j.string(w) }
+        j.close("]")
+        j.key("synonyms"); j.open("[")
+        for g in synonyms {
+            j.open("[")
+            for m in g { j.string(m) }
+            j.close("]")
+        }
+        j.close("]")
+        j.key("fold"); j.open("[")
+        for k in Folding.table.keys.sorted() {
+            j.open("[")
+            j.int(Int(k)); j.string(String(decoding: Folding.table[k] ?? [], as: UTF8.self))
+            j.close("]")
+        }
+        j.close("]")
+        j.close("}")
+        return Array((j.text + "\n").utf8)
+    }
+
+    /// The first `max` bytes of `text`, cut back to a word boundary.
+    static func cut(_ text: String, _ max: Int) -> String {
+        let u = Array(text.utf8)
+        if u.count <= max { return text }
+        var end = max
+        while end > 0 && (u[end] & 0xC0) == 0x80 { end -= 1 }
+        var e = end
+        while e > max / 2 && u[e] != 0x20 { e -= 1 }
+        if u[e] == 0x20 { end = e }
+        return String(decoding: u[0..<end], as: UTF8.self)
+    }
+}
+
+/// A tiny deterministic JSON writer (compact, keys in the order written).
+struct JSONWriter {
+    var text = ""
+    var needComma = [false]
+    var pendingKey = false
+
+    mutating func sep() {
+        if needComma[needComma.count - 1] { text += "," }
+        needComma[needComma.count - 1] = true
+    }
+    mutating func valueStart() {
+        if pendingKey { pendingKey = false } else { sep() }
+    }
+    mutating func open(_ c: String) { valueStart(); text += c; needComma.append(false) }
+    mutating func close(_ c: String) { needComma.removeLast(); text += c }
+    mutating func key(_ k: String) { sep(); text += JSONWriter.quote(k) + ":"; pendingKey = true }
+    mutating func value(_ v: String) { valueStart(); text += v }
+    mutating func string(_ s: String) { value(JSONWriter.quote(s)) }
+    mutating func int(_ i: Int) { value(String(i)) }
+    mutating func double(_ d: Double) { value(d.isFinite ? "\(d)" : "0") }
+    mutating func raw(_ s: String) { value(s) }
+
+    static func quote(_ s: String) -> String {
+        var out = "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if u.value < 0x20 {
+                    let h = String(u.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - h.count) + h
+                } else {
+                    out.unicodeScalars.append(u)
+                }
+            }
+        }
+        return out + "\""
+    }
+}

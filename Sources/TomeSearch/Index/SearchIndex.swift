@@ -1,0 +1,428 @@
+/// A file named in the manifest with its size and CRC-32.
+public struct IndexFileRef: Sendable, Equatable {
+    public var name: String
+    public var bytes: Int
+    public var crc32: UInt32
+}
+
+/// The parsed, validated `manifest.json`.
+public struct Manifest: Sendable {
+    public var version: Int
+    public var analyzer: String
+    public var docCount: Int
+    public var pageCount: Int
+    public var termCount: Int
+    public var fieldTotalLengths: [Int]
+    public var ranking: RankingParameters
+    public var analyzerFile: IndexFileRef
+    public var docMeta: IndexFileRef
+    public var facets: IndexFileRef
+    public var shards: [(first: [UInt8], terms: IndexFileRef, positions: IndexFileRef)]
+    public var docChunks: [(firstDoc: Int, file: IndexFileRef)]
+
+    /// Every file the manifest names (without itself), sorted, without duplicates.
+    public var allFiles: [IndexFileRef] {
+        var all = [analyzerFile, docMeta, facets]
+        for s in shards { all.append(s.terms); all.append(s.positions) }
+        for c in docChunks { all.append(c.file) }
+        var seen = Set<String>()
+        return all.filter { seen.insert($0.name).inserted }.sorted { $0.name < $1.name }
+    }
+
+    static func parse(_ bytes: [UInt8]) throws -> Manifest {
+        let file = IndexFormat.manifestName
+        let json: JSONValue
+        do { json = try JSONValue.parse(bytes) } catch let e as JSONValue.ParseError {
+            throw IndexFormatError.corrupt(file: file, detail: "invalid JSON at byte \(e.offset): \(e.message)")
+        }
+        guard json["format"]?.string == IndexFormat.formatName else { throw IndexFormatError.foreign(file: file) }
+        guard let version = json["version"]?.int else { throw IndexFormatError.corrupt(file: file, detail: "no version") }
+        guard version == Int(IndexFormat.version) else {
+            throw IndexFormatError.versionMismatch(file: file, found: "\(version)", expected: "\(IndexFormat.version)")
+        }
+        let analyzer = json["analyzer"]?.string ?? "(none)"
+        guard analyzer == Analyzer.identifier else {
+            throw IndexFormatError.analyzerMismatch(file: file, found: analyzer, expected: Analyzer.identifier)
+        }
+        func bad(_ what: String) -> IndexFormatError { .corrupt(file: file, detail: "missing or invalid '\(what)'") }
+        func ref(_ v: JSONValue?, _ what: String) throws -> IndexFileRef {
+            guard let v, let name = v["name"]?.string, let n = v["bytes"]?.int, let c = v["crc32"]?.int,
+                  c >= 0, c <= Int(UInt32.max), !name.contains("/"), !name.hasPrefix(".") else { throw bad(what) }
+            return IndexFileRef(name: name, bytes: n, crc32: UInt32(c))
+        }
+        guard let docCount = json["docCount"]?.int, docCount >= 0 else { throw bad("docCount") }
+        guard let pageCount = json["pageCount"]?.int, pageCount >= 0 else { throw bad("pageCount") }
+        guard let termCount = json["termCount"]?.int else { throw bad("termCount") }
+        guard let fields = json["fields"]?.array, fields.count == IndexFormat.fieldCount else { throw bad("fields") }
+        var ranking = RankingParameters()
+        var totals: [Int] = []
+        var weights: [Double] = []
+        for f in fields {
+            guard let t = f["totalLength"]?.int, let w = f["weight"]?.double else { throw bad("fields") }
+            totals.append(t); weights.append(w)
+        }
+        ranking.fieldWeights = weights
+        guard let r = json["ranking"] else { throw bad("ranking") }
+        func num(_ k: String) throws -> Double { guard let d = r[k]?.double else { throw bad("ranking.\(k)") }; return d }
+        ranking.k1 = try num("k1"); ranking.b = try num("b")
+        ranking.exactWeight = try num("exact"); ranking.stemWeight = try num("stem")
+        ranking.synonymWeight = try num("synonym"); ranking.prefixWeight = try num("prefix")
+        ranking.typoWeight = try num("typo"); ranking.proximity = try num("proximity")
+        ranking.coverage = try num("coverage")
+        guard let tiers = r["tiers"]?.bool else { throw bad("ranking.tiers") }
+        ranking.tiers = tiers
+        var shards: [(first: [UInt8], terms: IndexFileRef, positions: IndexFileRef)] = []
+        for s in json["shards"]?.array ?? [] {
+            guard let h = s["first"]?.string, let first = bytesFromHex(h) else { throw bad("shards.first") }
+            shards.append((first, try ref(s["terms"], "shards.terms"), try ref(s["positions"], "shards.positions")))
+        }
+        var chunks: [(firstDoc: Int, file: IndexFileRef)] = []
+        for c in json["docChunks"]?.array ?? [] {
+            guard let f = c["firstDoc"]?.int else { throw bad("docChunks.firstDoc") }
+            chunks.append((f, try ref(c["file"], "docChunks.file")))
+        }
+        return Manifest(version: version, analyzer: analyzer, docCount: docCount, pageCount: pageCount, termCount: termCount,
+                        fieldTotalLengths: totals, ranking: ranking,
+                        analyzerFile: try ref(json["analyzerFile"], "analyzerFile"),
+                        docMeta: try ref(json["docMeta"], "docMeta"), facets: try ref(json["facets"], "facets"),
+                        shards: shards, docChunks: chunks)
+    }
+}
+
+/// One term shard, decoded: sorted terms with their stems, document frequencies and
+/// the byte ranges of their postings (in this file) and positions (in the twin file).
+struct TermShard {
+    var name: String
+    var bytes: [UInt8]
+    var terms: [[UInt8]] = []
+    var stems: [[UInt8]] = []
+    var df: [Int] = []
+    var postingsStart: [Int] = []
+    var postingsEnd: [Int] = []
+    var positionsStart: [Int] = []
+    var positionsEnd: [Int] = []
+    var index: [[UInt8]: Int] = [:]
+
+    init(name: String, bytes: [UInt8]) throws {
+        self.name = name
+        self.bytes = bytes
+        var r = ByteReader(bytes, file: name)
+        try r.expectMagic("TOMT")
+        let count = try r.varint()
+        guard count <= bytes.count else { throw r.fail("term count \(count) too large") }
+        var prev: [UInt8] = []
+        var postLens: [Int] = [], posLens: [Int] = []
+        for _ in 0..<count {
+            let shared = try r.varint()
+            guard shared <= prev.count else { throw r.fail("bad shared prefix length") }
+            let suffixLength = try r.varint()
+            var term = Array(prev[0..<shared])
+            term.append(contentsOf: try r.take(suffixLength))
+            let stemShared = try r.varint()
+            guard stemShared <= term.count else { throw r.fail("bad stem prefix length") }
+            let stemSuffixLength = try r.varint()
+            var stem = Array(term[0..<stemShared])
+            stem.append(contentsOf: try r.take(stemSuffixLength))
+            index[term] = terms.count
+            terms.append(term); stems.append(stem)
+            df.append(try r.varint())
+            postLens.append(try r.varint())
+            posLens.append(try r.varint())
+            prev = term
+        }
+        var o = r.offset
+        for l in postLens {
+            postingsStart.append(o); o += l
+            postingsEnd.append(o)
+            guard o <= bytes.count else { throw IndexFormatError.corrupt(file: name, detail: "postings run past the end of the file") }
+        }
+        guard o == bytes.count else { throw IndexFormatError.corrupt(file: name, detail: "unexpected trailing bytes") }
+        var p = 5
+        for l in posLens { positionsStart.append(p); p += l; positionsEnd.append(p) }
+    }
+}
+
+/// Decoded postings of one term.
+struct PostingList {
+    var docs: [Int] = []
+    var masks: [UInt8] = []
+    /// `fieldCount` entries per doc.
+    var tfs: [Int32] = []
+    var norms: [UInt8] = []
+}
+
+/// Page grouping and boosts for every document.
+struct DocMeta {
+    var pageOfDoc: [Int32] = []
+    var pageFirstDoc: [Int] = []
+    var boosts: [Int: Double] = [:]
+}
+
+/// A section as stored in the doc store.
+public struct StoredSection: Sendable, Hashable {
+    public var docID: Int
+    public var url: String
+    public var pageURL: String
+    public var pageTitle: String
+    public var heading: String
+    public var headingPath: [String]
+    public var text: String
+    public var tags: [String]
+    public var book: String
+    public var bookTitle: String
+    public var type: String
+}
+
+/// Facet name -> folded value -> sorted page indexes.
+typealias Facets = [String: [String: [Int]]]
+
+/// A read-only view of an index directory that loads files lazily and caches them.
+/// Not thread-safe (it mutates its caches); use one per task, or `loadAll()` once and
+/// share read access behind your own synchronisation.
+public final class SearchIndex {
+    public let manifest: Manifest
+    let read: (String) throws -> [UInt8]
+    var shardCache: [Int: TermShard] = [:]
+    var positionsCache: [Int: [UInt8]] = [:]
+    var chunkCache: [Int: [StoredSection]] = [:]
+    var docMetaCache: DocMeta?
+    var facetsCache: Facets?
+    var synonymsCache: SynonymTable?
+    /// File names fetched so far (for byte accounting in benchmarks and tests).
+    public private(set) var loadedFiles: [String] = []
+
+    /// `read` returns the bytes of a file by name, or throws.
+    public init(read: @escaping (String) throws -> [UInt8]) throws {
+        self.read = read
+        let bytes = try read(IndexFormat.manifestName)
+        self.manifest = try Manifest.parse(bytes)
+    }
+
+    /// An index held in memory (as returned by `IndexBuilder.build`).
+    public convenience init(files: IndexFiles) throws {
+        var map: [String: [UInt8]] = [:]
+        for f in files.files { map[f.name] = f.bytes }
+        try self.init(read: { name in
+            guard let b = map[name] else { throw IndexFormatError.missing(file: name) }
+            return b
+        })
+    }
+
+    func file(_ ref: IndexFileRef) throws -> [UInt8] {
+        let b = try read(ref.name)
+        loadedFiles.append(ref.name)
+        guard b.count == ref.bytes, Checksum.crc32(b) == ref.crc32 else { throw IndexFormatError.checksumMismatch(file: ref.name) }
+        return b
+    }
+
+    /// Loads and checks every file (for servers, and for `tome search` self-checks).
+    public func loadAll() throws {
+        _ = try docMeta()
+        _ = try facets()
+        _ = try synonyms()
+        for i in manifest.shards.indices { _ = try shard(i); _ = try positions(i) }
+        for i in manifest.docChunks.indices { _ = try chunk(i) }
+    }
+
+    func synonyms() throws -> SynonymTable {
+        if let s = synonymsCache { return s }
+        let ref = manifest.analyzerFile
+        let b = try file(ref)
+        guard let json = try? JSONValue.parse(b) else { throw IndexFormatError.corrupt(file: ref.name, detail: "invalid JSON") }
+        guard json["id"]?.string == Analyzer.identifier else {
+            throw IndexFormatError.analyzerMismatch(file: ref.name, found: json["id"]?.string ?? "(none)", expected: Analyzer.identifier)
+        }
+        var groups: [[String]] = []
+        for g in json["synonyms"]?.array ?? [] { groups.append((g.array ?? []).compactMap(\.string)) }
+        let t = SynonymTable(groups)
+        synonymsCache = t
+        return t
+    }
+
+    /// Index of the shard whose range holds `key` (the first two bytes of a term).
+    func shardIndex(for term: [UInt8]) -> Int? {
+        let key = Array(term.prefix(2))
+        var lo = 0, hi = manifest.shards.count - 1, found: Int? = nil
+        while lo <= hi {
+            let mid = (lo + hi) / 2
+            if !key.lexicographicallyPrecedes(manifest.shards[mid].first) { found = mid; lo = mid + 1 } else { hi = mid - 1 }
+        }
+        return found
+    }
+
+    /// Shard indexes whose range may hold terms starting with `prefix`.
+    func shardIndexes(forPrefix prefix: [UInt8]) -> [Int] {
+        guard let first = shardIndex(for: prefix) else { return manifest.shards.isEmpty ? [] : [0] }
+        var out = [first]
+        var i = first + 1
+        while i < manifest.shards.count, manifest.shards[i].first.starts(with: prefix.prefix(2)) { out.append(i); i += 1 }
+        return out
+    }
+
+    func shard(_ i: Int) throws -> TermShard {
+        if let s = shardCache[i] { return s }
+        let ref = manifest.shards[i].terms
+        let s = try TermShard(name: ref.name, bytes: try file(ref))
+        shardCache[i] = s
+        return s
+    }
+
+    func positions(_ i: Int) throws -> [UInt8] {
+        if let p = positionsCache[i] { return p }
+        let ref = manifest.shards[i].positions
+        let b = try file(ref)
+        var r = ByteReader(b, file: ref.name)
+        try r.expectMagic("TOMP")
+        positionsCache[i] = b
+        return b
+    }
+
+    func postings(_ shard: TermShard, _ t: Int) throws -> PostingList {
+        var r = ByteReader(shard.bytes, file: shard.name, offset: shard.postingsStart[t], end: shard.postingsEnd[t])
+        var list = PostingList()
+        var doc = 0
+        let n = shard.df[t]
+        list.docs.reserveCapacity(n)
+        for _ in 0..<n {
+            doc += try r.varint()
+            guard doc < manifest.docCount else { throw r.fail("document id \(doc) out of range") }
+            let mask = try r.u8()
+            list.docs.append(doc)
+            list.masks.append(mask)
+            for f in 0..<IndexFormat.fieldCount {
+                if mask & (1 << UInt8(f)) != 0 {
+                    list.tfs.append(Int32(truncatingIfNeeded: try r.varint()))
+                    list.norms.append(try r.u8())
+                } else {
+                    list.tfs.append(0)
+                    list.norms.append(0)
+                }
+            }
+        }
+        return list
+    }
+
+    /// Positions of term `t` of shard `s`: for each posting (in order) and field.
+    func positionLists(shard s: Int, term t: Int, postings: PostingList) throws -> [[[Int]]] {
+        let sh = try shard(s)
+        let bytes = try positions(s)
+        let ref = manifest.shards[s].positions
+        var r = ByteReader(bytes, file: ref.name, offset: sh.positionsStart[t], end: sh.positionsEnd[t])
+        var out: [[[Int]]] = []
+        for k in postings.docs.indices {
+            var perField = [[Int]](repeating: [], count: IndexFormat.fieldCount)
+            for f in 0..<IndexFormat.fieldCount {
+                let tf = Int(postings.tfs[k * IndexFormat.fieldCount + f])
+                var p = 0
+                for _ in 0..<tf { p += try r.varint(); perField[f].append(p) }
+            }
+            out.append(perField)
+        }
+        return out
+    }
+
+    func docMeta() throws -> DocMeta {
+        if let d = docMetaCache { return d }
+        let ref = manifest.docMeta
+        var r = ByteReader(try file(ref), file: ref.name)
+        try r.expectMagic("TOMM")
+        let docs = try r.varint(), pages = try r.varint()
+        guard docs == manifest.docCount, pages == manifest.pageCount else { throw r.fail("counts disagree with the manifest") }
+        var meta = DocMeta()
+        meta.pageOfDoc.reserveCapacity(docs)
+        for p in 0..<pages {
+            let n = try r.varint()
+            meta.pageFirstDoc.append(meta.pageOfDoc.count)
+            guard meta.pageOfDoc.count + n <= docs else { throw r.fail("page sizes exceed document count") }
+            for _ in 0..<n { meta.pageOfDoc.append(Int32(p)) }
+        }
+        guard meta.pageOfDoc.count == docs else { throw r.fail("page sizes do not add up") }
+        let nb = try r.varint()
+        for _ in 0..<nb {
+            let d = try r.varint()
+            let b = try r.f64()
+            guard d < docs, b.isFinite else { throw r.fail("bad boost entry") }
+            meta.boosts[d] = b
+        }
+        docMetaCache = meta
+        return meta
+    }
+
+    func facets() throws -> Facets {
+        if let f = facetsCache { return f }
+        let ref = manifest.facets
+        var r = ByteReader(try file(ref), file: ref.name)
+        try r.expectMagic("TOMF")
+        var out: Facets = [:]
+        let n = try r.varint()
+        for _ in 0..<n {
+            let name = try r.string()
+            let values = try r.varint()
+            var map: [String: [Int]] = [:]
+            for _ in 0..<values {
+                let v = try r.string()
+                let count = try r.varint()
+                var pages: [Int] = []
+                var p = 0
+                for _ in 0..<count {
+                    p += try r.varint()
+                    guard p < manifest.pageCount else { throw r.fail("page index out of range") }
+                    pages.append(p)
+                }
+                map[v] = pages
+            }
+            out[name] = map
+        }
+        facetsCache = out
+        return out
+    }
+
+    func chunkIndex(for doc: Int) -> Int? {
+        var lo = 0, hi = manifest.docChunks.count - 1, found: Int? = nil
+        while lo <= hi {
+            let mid = (lo + hi) / 2
+            if manifest.docChunks[mid].firstDoc <= doc { found = mid; lo = mid + 1 } else { hi = mid - 1 }
+        }
+        return found
+    }
+
+    func chunk(_ i: Int) throws -> [StoredSection] {
+        if let c = chunkCache[i] { return c }
+        let ref = manifest.docChunks[i].file
+        var r = ByteReader(try file(ref), file: ref.name)
+        try r.expectMagic("TOMD")
+        var doc = try r.varint()
+        guard doc == manifest.docChunks[i].firstDoc else { throw r.fail("first document disagrees with the manifest") }
+        let pages = try r.varint()
+        var out: [StoredSection] = []
+        for _ in 0..<pages {
+            let pageURL = try r.string(), pageTitle = try r.string(), book = try r.string()
+            let bookTitle = try r.string(), type = try r.string()
+            let nt = try r.varint()
+            var tags: [String] = []
+            for _ in 0..<nt { tags.append(try r.string()) }
+            let ns = try r.varint()
+            for _ in 0..<ns {
+                let url = try r.string(), heading = try r.string()
+                let np = try r.varint()
+                var path: [String] = []
+                for _ in 0..<np { path.append(try r.string()) }
+                let text = try r.string()
+                out.append(StoredSection(docID: doc, url: url, pageURL: pageURL, pageTitle: pageTitle, heading: heading,
+                                         headingPath: path, text: text, tags: tags, book: book, bookTitle: bookTitle, type: type))
+                doc += 1
+            }
+        }
+        chunkCache[i] = out
+        return out
+    }
+
+    /// The stored section for a document id.
+    public func section(_ doc: Int) throws -> StoredSection? {
+        guard let c = chunkIndex(for: doc) else { return nil }
+        let sections = try chunk(c)
+        let k = doc - manifest.docChunks[c].firstDoc
+        guard k >= 0, k < sections.count else { return nil }
+        return sections[k]
+    }
+}

@@ -1,0 +1,574 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Limits that keep every query fast.
+public enum QueryLimits {
+    public static let maxTerms = 32
+    public static let maxStemVariants = 32
+    public static let maxPrefixVariants = 50
+    public static let maxTypoVariants = 10
+    public static let proximityCandidates = 200
+}
+
+/// One index term a query term expands to.
+struct Variant {
+    var shard: Int
+    var term: Int
+    var bytes: [UInt8]
+    var kind: MatchKind
+    var weight: Double
+    var postings: PostingList
+}
+
+/// A query term after matching: a word (with its variants) or a phrase.
+struct QueryTerm {
+    var display: String
+    var folded: [UInt8]
+    var stem: [UInt8]
+    var position: Int
+    var variants: [Variant] = []
+    /// For phrases: per word, its variants and offset from the first word.
+    var phraseParts: [(variants: [Variant], offset: Int)] = []
+    var isPhrase: Bool { !phraseParts.isEmpty }
+    /// Merged postings: sorted docs, 5 weighted tfs and 5 norms per doc.
+    var docs: [Int] = []
+    var tf: [Double] = []
+    var norms: [UInt8] = []
+    var idf: Double = 0
+}
+
+extension SearchIndex {
+    /// Runs a query: parse, match, rank (BM25F), group by page, snippets.
+    public func search(_ query: String, options: SearchOptions = SearchOptions()) throws -> SearchResults {
+        let parsed = QueryParser.parse(query)
+        var state = try prepare(parsed)
+        let ranked = try rank(&state)
+        let meta = try docMeta()
+        // group by page
+        var pageOrder: [Int] = []
+        var pageDocs: [Int: [Int]] = [:]
+        for r in ranked {
+            let p = Int(meta.pageOfDoc[r])
+            if pageDocs[p] == nil {
+                pageOrder.append(p)
+                pageDocs[p] = [r]
+            } else if pageDocs[p]!.count < options.sectionsPerPage {
+                pageDocs[p]!.append(r)
+            }
+        }
+        var pages: [PageHit] = []
+        for p in pageOrder.prefix(max(0, options.limit)) {
+            var hits: [SearchHit] = []
+            for d in pageDocs[p] ?? [] {
+                guard let s = try section(d) else {
+                    throw IndexFormatError.corrupt(file: manifest.docChunks.last?.file.name ?? IndexFormat.manifestName,
+                                                   detail: "document \(d) missing from the doc store")
+                }
+                let snippet = options.snippets ? makeSnippet(s, state: state, tokens: options.snippetTokens) : Snippet(text: "", highlights: [])
+                hits.append(SearchHit(docID: d, url: s.url, pageURL: s.pageURL, pageTitle: s.pageTitle, heading: s.heading,
+                                      headingPath: s.headingPath, book: s.book, type: s.type, score: state.final[d],
+                                      snippet: snippet, explanation: options.explain ? explain(d, state: state) : nil))
+            }
+            if let first = hits.first { pages.append(PageHit(pageURL: first.pageURL, pageTitle: first.pageTitle, sections: hits)) }
+        }
+        return SearchResults(query: query, pages: pages, totalSections: ranked.count, totalPages: pageOrder.count,
+                             corrections: state.corrections)
+    }
+
+    /// Ranked documents without grouping or snippets (for evaluation).
+    public func rankDocuments(_ query: String, limit: Int) throws -> [RankedDocument] {
+        var state = try prepare(QueryParser.parse(query))
+        let ranked = try rank(&state)
+        return ranked.prefix(limit).map { RankedDocument(docID: $0, score: state.final[$0]) }
+    }
+
+    struct QueryState {
+        var terms: [QueryTerm] = []
+        var excludedTerms: [QueryTerm] = []
+        var allowedPages: Set<Int>? = nil
+        var corrections: [SearchResults.Correction] = []
+        var score: [Double] = []
+        var matched: [UInt8] = []
+        var final: [Double] = []
+        var proximity: [Int: Double] = [:]
+        var allTerms: [Bool] = []
+        var titleTier: [Bool] = []
+        var highlightTerms: Set<[UInt8]> = []
+        var highlightStems: Set<[UInt8]> = []
+    }
+
+    // MARK: - matching
+
+    func lookupWord(_ w: [UInt8], stem: [UInt8], prefix: Bool, typo: Bool, into t: inout QueryTerm,
+                    corrections: inout [SearchResults.Correction]) throws {
+        let r = manifest.ranking
+        guard let si = shardIndex(for: w) else { return }
+        let sh = try shard(si)
+        var seen = Set<[UInt8]>()
+        if let ti = sh.index[w] {
+            t.variants.append(Variant(shard: si, term: ti, bytes: w, kind: .exact, weight: r.exactWeight, postings: try postings(sh, ti)))
+            seen.insert(w)
+        }
+        var stems = 0
+        for (ti, s) in sh.stems.enumerated() where s == stem && !seen.contains(sh.terms[ti]) {
+            if stems >= QueryLimits.maxStemVariants { break }
+            t.variants.append(Variant(shard: si, term: ti, bytes: sh.terms[ti], kind: .stem, weight: r.stemWeight, postings: try postings(sh, ti)))
+            seen.insert(sh.terms[ti])
+            stems += 1
+        }
+        if prefix && r.tiers && w.count >= 2 {
+            var cands: [(Int, Int, [UInt8])] = []  // shard, term, bytes
+            var dfs: [Int] = []
+            for s in shardIndexes(forPrefix: w) {
+                let psh = try shard(s)
+                for (ti, term) in psh.terms.enumerated() where term.count > w.count && term.starts(with: w) && !seen.contains(term) {
+                    cands.append((s, ti, term)); dfs.append(psh.df[ti])
+                }
+            }
+            let order = cands.indices.sorted { a, b in
+                dfs[a] != dfs[b] ? dfs[a] > dfs[b] : cands[a].2.lexicographicallyPrecedes(cands[b].2)
+            }
+            for k in order.prefix(QueryLimits.maxPrefixVariants) {
+                let (s, ti, term) = cands[k]
+                t.variants.append(Variant(shard: s, term: ti, bytes: term, kind: .prefix, weight: r.prefixWeight,
+                                          postings: try postings(try shard(s), ti)))
+                seen.insert(term)
+            }
+        }
+        if typo && r.tiers && t.variants.isEmpty && !w.contains(where: { $0 >= 48 && $0 <= 57 }) {
+            let letters = String(decoding: w, as: UTF8.self).unicodeScalars.count
+            if letters >= 5 {
+                let maxEdits = letters >= 9 ? 2 : 1
+                let wl = Array(String(decoding: w, as: UTF8.self).unicodeScalars)
+                var cands: [(Int, Int, Int)] = []  // distance, df, term index
+                for (ti, term) in sh.terms.enumerated() where term.first == w.first && abs(term.count - w.count) <= maxEdits * 2 {
+                    let tl = Array(String(decoding: term, as: UTF8.self).unicodeScalars)
+                    if abs(tl.count - wl.count) > maxEdits { continue }
+                    let d = editDistance(wl, tl, limit: maxEdits)
+                    if d <= maxEdits { cands.append((d, sh.df[ti], ti)) }
+                }
+                cands.sort { a, b in
+                    a.0 != b.0 ? a.0 < b.0 : (a.1 != b.1 ? a.1 > b.1 : sh.terms[a.2].lexicographicallyPrecedes(sh.terms[b.2]))
+                }
+                for c in cands.prefix(QueryLimits.maxTypoVariants) {
+                    t.variants.append(Variant(shard: si, term: c.2, bytes: sh.terms[c.2], kind: .typo, weight: r.typoWeight,
+                                              postings: try postings(sh, c.2)))
+                }
+                if let best = cands.first {
+                    corrections.append(.init(typed: String(decoding: w, as: UTF8.self), suggestion: String(decoding: sh.terms[best.2], as: UTF8.self)))
+                }
+            }
+        }
+    }
+
+    func prepare(_ parsed: ParsedQuery) throws -> QueryState {
+        var st = QueryState()
+        let analyzer = Analyzer()
+        let synonymTable = try synonyms()
+        let r = manifest.ranking
+        // words, in query order, with positions across items
+        var base = 0
+        var lastWordItem = -1
+        for (i, item) in parsed.items.enumerated() { if case .word = item { lastWordItem = i } }
+        for (i, item) in parsed.items.enumerated() {
+            if st.terms.count >= QueryLimits.maxTerms { break }
+            switch item {
+            case .phrase(let text):
+                let toks = analyzer.tokens(text, keepStopWords: true)
+                let words = toks.filter { $0.kind != .whole && !$0.isStopWord }
+                guard let first = words.first else { continue }
+                var qt = QueryTerm(display: "\"\(text)\"", folded: first.term, stem: first.stem, position: base + first.position)
+                for w in words {
+                    var part = QueryTerm(display: w.termString, folded: w.term, stem: w.stem, position: 0)
+                    try lookupWord(w.term, stem: w.stem, prefix: false, typo: false, into: &part, corrections: &st.corrections)
+                    part.variants.removeAll { $0.kind != .exact && $0.kind != .stem }
+                    qt.phraseParts.append((part.variants, w.position - first.position))
+                    st.highlightTerms.formUnion(part.variants.map(\.bytes))
+                }
+                if words.count == 1 { qt.variants = qt.phraseParts[0].variants; qt.phraseParts = [] }
+                st.terms.append(qt)
+                base += (toks.last?.position ?? 0) + 1
+            case .word(let text):
+                let isLast = i == lastWordItem && !parsed.endsWithSpace
+                let toks = analyzer.tokens(text, keepStopWords: true)
+                let kept = toks.filter { !$0.isStopWord }
+                let words = kept.filter { $0.kind != .whole }
+                let synMatches = synonymTable.matches(in: kept)
+                var covered = Set<Int>()
+                var singleSyn: [Int: [Int]] = [:]
+                for m in synMatches {
+                    if m.count > 1 {
+                        let g = SynonymTable.groupTerm(m.group)
+                        var qt = QueryTerm(display: text, folded: g, stem: g, position: base + kept[m.index].position)
+                        try lookupWord(g, stem: g, prefix: false, typo: false, into: &qt, corrections: &st.corrections)
+                        for k in m.index..<(m.index + m.count) { covered.insert(k) }
+                        st.terms.append(qt)
+                    } else {
+                        singleSyn[m.index, default: []].append(m.group)
+                    }
+                }
+                if let whole = kept.first(where: { $0.kind == .whole }), covered.isEmpty {
+                    var qt = QueryTerm(display: whole.termString, folded: whole.term, stem: whole.stem, position: base + whole.position)
+                    try lookupWord(whole.term, stem: whole.stem, prefix: isLast, typo: false, into: &qt, corrections: &st.corrections)
+                    if !qt.variants.isEmpty {
+                        st.terms.append(qt)
+                        st.highlightTerms.insert(whole.term)
+                        base += (toks.last?.position ?? 0) + 1
+                        continue
+                    }
+                }
+                for (k, w) in kept.enumerated() where w.kind != .whole && !covered.contains(k) {
+                    let lastPart = isLast && w == words.last
+                    var qt = QueryTerm(display: w.termString, folded: w.term, stem: w.stem, position: base + w.position)
+                    try lookupWord(w.term, stem: w.stem, prefix: lastPart, typo: true, into: &qt, corrections: &st.corrections)
+                    for g in singleSyn[k] ?? [] {
+                        let gt = SynonymTable.groupTerm(g)
+                        if let si = shardIndex(for: gt), let ti = try shard(si).index[gt] {
+                            qt.variants.append(Variant(shard: si, term: ti, bytes: gt, kind: .synonym, weight: r.synonymWeight,
+                                                       postings: try postings(try shard(si), ti)))
+                        }
+                    }
+                    st.highlightStems.insert(w.stem)
+                    st.terms.append(qt)
+                    if st.terms.count >= QueryLimits.maxTerms { break }
+                }
+                base += (toks.last?.position ?? 0) + 1
+            }
+        }
+        for t in st.terms { for v in t.variants where v.bytes.first != UInt8(ascii: "~") { st.highlightTerms.insert(v.bytes) } }
+        // exclusions
+        for item in parsed.excluded {
+            let text: String
+            switch item { case .word(let s), .phrase(let s): text = s }
+            let words = analyzer.tokens(text).filter { $0.kind != .whole }
+            var qt = QueryTerm(display: text, folded: [], stem: [], position: 0)
+            var first = -1
+            for w in words {
+                var part = QueryTerm(display: w.termString, folded: w.term, stem: w.stem, position: 0)
+                var ignored: [SearchResults.Correction] = []
+                try lookupWord(w.term, stem: w.stem, prefix: false, typo: false, into: &part, corrections: &ignored)
+                if first < 0 { first = w.position }
+                qt.phraseParts.append((part.variants, w.position - first))
+            }
+            if qt.phraseParts.count == 1 { qt.variants = qt.phraseParts[0].variants; qt.phraseParts = [] }
+            if !qt.phraseParts.isEmpty || !qt.variants.isEmpty { st.excludedTerms.append(qt) }
+        }
+        // filters: same facet OR, different facets AND
+        if !parsed.filters.isEmpty {
+            let f = try facets()
+            var byFacet: [String: Set<Int>] = [:]
+            for filter in parsed.filters {
+                let pages = f[filter.facet]?[analyzer.fold(filter.value)] ?? []
+                byFacet[filter.facet, default: []].formUnion(pages)
+            }
+            var allowed: Set<Int>? = nil
+            for k in byFacet.keys.sorted() {
+                let s = byFacet[k] ?? []
+                allowed = allowed.map { $0.intersection(s) } ?? s
+            }
+            st.allowedPages = allowed ?? []
+        }
+        return st
+    }
+
+    // MARK: - ranking
+
+    /// Merges the variants' postings into one weighted list (phrases: occurrences).
+    func merge(_ t: inout QueryTerm) throws {
+        let F = IndexFormat.fieldCount
+        if t.isPhrase {
+            try mergePhrase(&t)
+            return
+        }
+        var entries: [(doc: Int, v: Int, k: Int)] = []
+        for (vi, v) in t.variants.enumerated() {
+            for (k, d) in v.postings.docs.enumerated() { entries.append((d, vi, k)) }
+        }
+        entries.sort { $0.doc != $1.doc ? $0.doc < $1.doc : $0.v < $1.v }
+        var i = 0
+        while i < entries.count {
+            let d = entries[i].doc
+            var tf = [Double](repeating: 0, count: F)
+            var norms = [UInt8](repeating: 0, count: F)
+            while i < entries.count && entries[i].doc == d {
+                let v = t.variants[entries[i].v]
+                let k = entries[i].k
+                for f in 0..<F {
+                    let x = v.postings.tfs[k * F + f]
+                    if x > 0 {
+                        tf[f] = tf[f] + v.weight * Double(x)
+                        norms[f] = v.postings.norms[k * F + f]
+                    }
+                }
+                i += 1
+            }
+            t.docs.append(d)
+            t.tf.append(contentsOf: tf)
+            t.norms.append(contentsOf: norms)
+        }
+    }
+
+    /// Positions of a variant set for every doc: doc -> per field sorted positions.
+    func positionsByDoc(_ variants: [Variant], only docs: Set<Int>?) throws -> [Int: [[Int]]] {
+        var out: [Int: [[Int]]] = [:]
+        for v in variants {
+            let lists = try positionLists(shard: v.shard, term: v.term, postings: v.postings)
+            for (k, d) in v.postings.docs.enumerated() where docs == nil || docs!.contains(d) {
+                var cur = out[d] ?? [[Int]](repeating: [], count: IndexFormat.fieldCount)
+                for f in 0..<IndexFormat.fieldCount { cur[f].append(contentsOf: lists[k][f]) }
+                out[d] = cur
+            }
+        }
+        for (d, var lists) in out {
+            for f in lists.indices { lists[f].sort() }
+            out[d] = lists
+        }
+        return out
+    }
+
+    func mergePhrase(_ t: inout QueryTerm) throws {
+        let F = IndexFormat.fieldCount
+        // candidate docs: intersection of every part's docs
+        var candidate: Set<Int>? = nil
+        for p in t.phraseParts {
+            var s = Set<Int>()
+            for v in p.variants { s.formUnion(v.postings.docs) }
+            candidate = candidate.map { $0.intersection(s) } ?? s
+        }
+        guard let cands = candidate, !cands.isEmpty else { return }
+        var perPart: [[Int: [[Int]]]] = []
+        for p in t.phraseParts { perPart.append(try positionsByDoc(p.variants, only: cands)) }
+        // norms from any variant posting of the first part
+        var normOf: [Int: [UInt8]] = [:]
+        for v in t.phraseParts[0].variants {
+            for (k, d) in v.postings.docs.enumerated() where cands.contains(d) {
+                var n = normOf[d] ?? [UInt8](repeating: 0, count: F)
+                for f in 0..<F where v.postings.tfs[k * F + f] > 0 { n[f] = v.postings.norms[k * F + f] }
+                normOf[d] = n
+            }
+        }
+        for d in cands.sorted() {
+            var tf = [Double](repeating: 0, count: F)
+            var norms = [UInt8](repeating: 0, count: F)
+            var any = false
+            for f in 0..<F {
+                guard let starts = perPart[0][d]?[f], !starts.isEmpty else { continue }
+                var count = 0
+                for s in starts {
+                    var ok = true
+                    for (pi, p) in t.phraseParts.enumerated().dropFirst() {
+                        guard let ps = perPart[pi][d]?[f], binaryContains(ps, s + p.offset) else { ok = false; break }
+                    }
+                    if ok { count += 1 }
+                }
+                if count > 0 {
+                    tf[f] = Double(count)
+                    norms[f] = normOf[d]?[f] ?? 0
+                    any = true
+                }
+            }
+            if any {
+                t.docs.append(d)
+                t.tf.append(contentsOf: tf)
+                t.norms.append(contentsOf: norms)
+            }
+        }
+    }
+
+    func rank(_ st: inout QueryState) throws -> [Int] {
+        let N = manifest.docCount
+        let F = IndexFormat.fieldCount
+        let r = manifest.ranking
+        guard N > 0, !st.terms.isEmpty else { return [] }
+        var avg = [Double](repeating: 1, count: F)
+        for f in 0..<F where manifest.fieldTotalLengths[f] > 0 { avg[f] = Double(manifest.fieldTotalLengths[f]) / Double(N) }
+        st.score = [Double](repeating: 0, count: N)
+        st.matched = [UInt8](repeating: 0, count: N)
+        var touched: [Int] = []
+        for ti in st.terms.indices {
+            try merge(&st.terms[ti])
+            let df = st.terms[ti].docs.count
+            if df == 0 { continue }
+            let idf = log(1 + (Double(N) - Double(df) + 0.5) / (Double(df) + 0.5))
+            st.terms[ti].idf = idf
+            for (k, d) in st.terms[ti].docs.enumerated() {
+                let s = termScore(st.terms[ti], k, avg: avg, r: r)
+                if st.matched[d] == 0 { touched.append(d) }
+                st.score[d] = st.score[d] + s
+                st.matched[d] = st.matched[d] &+ 1
+            }
+        }
+        // exclusions and filters
+        var excluded = Set<Int>()
+        for var e in st.excludedTerms {
+            try merge(&e)
+            excluded.formUnion(e.docs)
+        }
+        let meta = try docMeta()
+        touched.sort()
+        var candidates: [Int] = []
+        for d in touched where !excluded.contains(d) {
+            if let allowed = st.allowedPages, !allowed.contains(Int(meta.pageOfDoc[d])) { continue }
+            candidates.append(d)
+        }
+        let n = st.terms.count
+        st.final = [Double](repeating: 0, count: N)
+        st.allTerms = [Bool](repeating: false, count: N)
+        st.titleTier = [Bool](repeating: false, count: N)
+        for d in candidates {
+            let m = Int(st.matched[d])
+            let coverage = 1 / (1 + r.coverage * Double(n - m))
+            let boost = meta.boosts[d] ?? 1
+            st.final[d] = st.score[d] * coverage * boost
+            if r.tiers {
+                st.allTerms[d] = m == n
+                st.titleTier[d] = m == n && isTitleMatch(d, st)
+            }
+        }
+        func before(_ a: Int, _ b: Int) -> Bool {
+            if st.titleTier[a] != st.titleTier[b] { return st.titleTier[a] }
+            if st.allTerms[a] != st.allTerms[b] { return st.allTerms[a] }
+            if st.final[a] != st.final[b] { return st.final[a] > st.final[b] }
+            return a < b
+        }
+        candidates.sort(by: before)
+        // proximity bonus on the top candidates
+        let words = st.terms.indices.filter { !st.terms[$0].isPhrase }
+        if r.tiers && r.proximity > 0 && words.count >= 2 {
+            let top = Array(candidates.prefix(QueryLimits.proximityCandidates))
+            let topSet = Set(top)
+            var pos: [[Int: [[Int]]]] = []
+            for w in words { pos.append(try positionsByDoc(st.terms[w].variants, only: topSet)) }
+            for d in top {
+                var pairs = 0
+                for k in 0..<(words.count - 1) {
+                    let gap = st.terms[words[k + 1]].position - st.terms[words[k]].position
+                    guard let a = pos[k][d], let b = pos[k + 1][d] else { continue }
+                    var found = false
+                    for f in 0..<F where !found {
+                        for p in a[f] where binaryContains(b[f], p + gap) { found = true; break }
+                    }
+                    if found { pairs += 1 }
+                }
+                let factor = 1 + r.proximity * Double(pairs) / Double(words.count - 1)
+                st.proximity[d] = factor
+                st.final[d] = st.final[d] * factor
+            }
+            var head = top
+            head.sort(by: before)
+            candidates.replaceSubrange(0..<top.count, with: head)
+        }
+        return candidates
+    }
+
+    func termScore(_ t: QueryTerm, _ k: Int, avg: [Double], r: RankingParameters) -> Double {
+        let F = IndexFormat.fieldCount
+        var w = 0.0
+        for f in 0..<F {
+            let tf = t.tf[k * F + f]
+            if tf == 0 { continue }
+            let len = Double(FieldNorm.decodeTable[Int(t.norms[k * F + f])])
+            w = w + r.fieldWeights[f] * tf / (1 - r.b + r.b * len / avg[f])
+        }
+        return t.idf * (w * (r.k1 + 1) / (w + r.k1))
+    }
+
+    /// A section whose title (its heading; the page title for a lead section) is the
+    /// query, give or take one extra word.
+    func isTitleMatch(_ d: Int, _ st: QueryState) -> Bool {
+        let F = IndexFormat.fieldCount
+        var headingLen = -1, titleLen = -1
+        var inHeading = true, inTitle = true
+        for t in st.terms {
+            guard let k = binaryIndex(t.docs, d) else { return false }
+            if t.tf[k * F + 1] > 0 { headingLen = FieldNorm.decodeTable[Int(t.norms[k * F + 1])] } else { inHeading = false }
+            if t.tf[k * F + 0] > 0 { titleLen = FieldNorm.decodeTable[Int(t.norms[k * F + 0])] } else { inTitle = false }
+        }
+        let n = st.terms.count
+        if inHeading && headingLen >= 0 && headingLen <= n + 1 { return true }
+        // lead section: no heading term at all
+        if inTitle && titleLen >= 0 && titleLen <= n + 1 {
+            for t in st.terms {
+                if let k = binaryIndex(t.docs, d), t.tf[k * F + 1] > 0 { return false }
+            }
+            return isLeadSection(d)
+        }
+        return false
+    }
+
+    func isLeadSection(_ d: Int) -> Bool {
+        guard let meta = try? docMeta() else { return false }
+        let p = Int(meta.pageOfDoc[d])
+        return meta.pageFirstDoc[p] == d
+    }
+
+    func explain(_ d: Int, state st: QueryState) -> Explanation {
+        let F = IndexFormat.fieldCount
+        let r = manifest.ranking
+        var avg = [Double](repeating: 1, count: F)
+        let N = manifest.docCount
+        for f in 0..<F where manifest.fieldTotalLengths[f] > 0 { avg[f] = Double(manifest.fieldTotalLengths[f]) / Double(N) }
+        var terms: [Explanation.TermContribution] = []
+        for t in st.terms {
+            var variants: [Explanation.Variant] = []
+            var score = 0.0, wtf = 0.0
+            if let k = binaryIndex(t.docs, d) {
+                score = termScore(t, k, avg: avg, r: r)
+                for f in 0..<F where t.tf[k * F + f] > 0 {
+                    let len = Double(FieldNorm.decodeTable[Int(t.norms[k * F + f])])
+                    wtf = wtf + r.fieldWeights[f] * t.tf[k * F + f] / (1 - r.b + r.b * len / avg[f])
+                }
+                let all = t.isPhrase ? [] : t.variants
+                for v in all {
+                    guard let pk = binaryIndex(v.postings.docs, d) else { continue }
+                    variants.append(.init(term: String(decoding: v.bytes, as: UTF8.self), kind: v.kind, weight: v.weight,
+                                          tf: (0..<F).map { Int(v.postings.tfs[pk * F + $0]) }))
+                }
+                if t.isPhrase {
+                    variants.append(.init(term: t.display, kind: .phrase, weight: 1, tf: (0..<F).map { Int(t.tf[k * F + $0]) }))
+                }
+            }
+            terms.append(.init(query: t.display, df: t.docs.count, idf: t.idf, weightedTF: wtf, score: score, variants: variants))
+        }
+        let m = Int(st.matched[d])
+        return Explanation(terms: terms, matched: m, termCount: st.terms.count,
+                           coverageFactor: 1 / (1 + r.coverage * Double(st.terms.count - m)),
+                           boost: (try? docMeta().boosts[d]) ?? 1, proximityFactor: st.proximity[d] ?? 1,
+                           allTermsTier: st.allTerms[d], titleTier: st.titleTier[d], score: st.final[d])
+    }
+}
+
+func binaryContains(_ a: [Int], _ x: Int) -> Bool { binaryIndex(a, x) != nil }
+
+func binaryIndex(_ a: [Int], _ x: Int) -> Int? {
+    var lo = 0, hi = a.count - 1
+    while lo <= hi {
+        let mid = (lo + hi) / 2
+        if a[mid] == x { return mid }
+        if a[mid] < x { lo = mid + 1 } else { hi = mid - 1 }
+    }
+    return nil
+}
+
+/// Levenshtein distance over scalars, giving up (returning limit + 1) past `limit`.
+func editDistance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar], limit: Int) -> Int {
+    if a.isEmpty { return b.count }
+    if b.isEmpty { return a.count }
+    var prev = Array(0...b.count)
+    var cur = [Int](repeating: 0, count: b.count + 1)
+    for i in 1...a.count {
+        cur[0] = i
+        var rowMin = cur[0]
+        for j in 1...b.count {
+            let cost = a[i - 1] == b[j - 1] ? 0 : 1
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            rowMin = min(rowMin, cur[j])
+        }
+        if rowMin > limit { return limit + 1 }
+        swap(&prev, &cur)
+    }
+    return prev[b.count]
+}
