@@ -52,6 +52,7 @@ let package = Package(
                 "TomeCore", "TomeSite", "TomeMarkdown", "TomeHTML", "TomeSearch",
                 .product(name: "Mustache", package: "swift-mustache"),
             ],
+            exclude: ["Theme/embed-templates.py"],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -1,3 +1,3 @@
 import TomeCommands
 
-await TomeCommand.main()
+await TomeCommand.runFromCommandLine()

@@ -1,0 +1,51 @@
+# Tome: the entry points a newcomer types.
+#   make site    install what is missing, build tome (release) and build Content/ into Public/
+#   make test    install what is missing and run every test
+#   make serve   build the site and serve it on http://127.0.0.1:8080 (coming with `tome serve`)
+#   make bench   benchmarks against the peers (see Benchmarks/)
+
+SWIFT      ?= swift
+TOME       := .build/release/tome
+APT_DEPS   := libcmark-gfm-dev libcmark-gfm-extensions-dev libxml2-dev pkg-config
+THEME_SWIFT := Sources/TomeBuild/Theme/DefaultTheme+Files.swift
+
+.PHONY: site test deps theme release serve bench eval clean
+
+site: deps theme release
+	$(TOME) build --content Content --templates Templates --output Public
+	@echo ""
+	@echo "Open Public/index.html in a browser, or serve the folder with any static web server,"
+	@echo "for example:  python3 -m http.server --directory Public 8080  then http://127.0.0.1:8080/"
+
+test: deps theme
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+release: deps theme
+	$(SWIFT) build -c release --product tome
+
+# System libraries: installed with apt-get when running as root, otherwise the exact
+# command is printed.
+deps:
+	@missing=""; for p in $(APT_DEPS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    echo "Installing:$$missing"; \
+	    (apt-get install -y -qq $$missing >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq $$missing)) || exit 1; \
+	  else \
+	    echo "Missing system packages. Run:  sudo apt-get install -y$$missing"; exit 1; \
+	  fi; \
+	fi
+
+# The default theme ships inside the binary: regenerate its embedded copy from Templates/.
+theme:
+	@python3 Sources/TomeBuild/Theme/embed-templates.py
+
+bench: release
+	Benchmarks/run.sh
+
+eval: release
+	Benchmarks/eval-peers.sh
+
+clean:
+	rm -rf .build Public

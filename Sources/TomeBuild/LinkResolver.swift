@@ -1,0 +1,139 @@
+import Foundation
+import TomeCore
+import TomeMarkdown
+import TomeSite
+
+/// Turns link destinations as authors write them (`../billing/refunds.md#fees`,
+/// `images/map.png`) into the URLs the site publishes, and says which ones point
+/// nowhere. Anchors are checked after every page is rendered, when all ids are known.
+struct LinkResolver: Sendable {
+    /// Page URL (without base path) by source id (`support/faq.md`).
+    let urlByID: [String: String]
+    /// Page id by URL, for links written as site paths (`/support/faq/`).
+    let idByURL: [String: String]
+    let assets: Set<String>
+    let basePath: String
+
+    init(site: Site) {
+        var urlByID: [String: String] = [:]
+        var idByURL: [String: String] = [:]
+        for page in site.pages.values {
+            urlByID[page.id] = page.url
+            idByURL[page.url] = page.id
+        }
+        self.urlByID = urlByID
+        self.idByURL = idByURL
+        assets = Set(site.assets)
+        basePath = site.configuration.basePath
+    }
+
+    /// An anchor to check once every page's ids are known.
+    struct PendingAnchor: Sendable, Hashable {
+        var targetID: String
+        var fragment: String
+        var line: Int
+        var column: Int
+    }
+
+    enum Outcome: Sendable, Hashable {
+        case external(String)
+        case page(url: String, id: String, fragment: String?)
+        case asset(url: String)
+        case fragmentOnly(String)
+        case missing(url: String, message: String, hint: String)
+    }
+
+    static func isExternal(_ destination: String) -> Bool {
+        if destination.hasPrefix("//") { return true }
+        guard let colon = destination.firstIndex(of: ":") else { return false }
+        let scheme = destination[..<colon]
+        return !scheme.isEmpty && scheme.allSatisfy { $0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" || $0 == "." }
+            && destination[..<colon].first?.isLetter == true
+    }
+
+    /// Resolves `destination` written in the page `fromID`.
+    func resolve(_ destination: String, from fromID: String, kind: LinkTarget.Kind) -> Outcome {
+        let trimmed = destination.trimmingCharacters
+        if trimmed.isEmpty { return .external(trimmed) }
+        if LinkResolver.isExternal(trimmed) { return .external(trimmed) }
+        if trimmed.hasPrefix("#") { return .fragmentOnly(String(trimmed.dropFirst())) }
+        var path = Substring(trimmed)
+        var fragment: String?
+        if let hash = path.firstIndex(of: "#") {
+            fragment = String(path[path.index(after: hash)...])
+            path = path[..<hash]
+        }
+        var query = ""
+        if let q = path.firstIndex(of: "?") {
+            query = String(path[q...])
+            path = path[..<q]
+        }
+        let decoded = String(path).removingPercentEncoding ?? String(path)
+        let suffix = query + (fragment.map { "#" + $0 } ?? "")
+
+        if decoded.hasPrefix("/") {
+            // A site path: a page URL or an asset.
+            var url = decoded
+            if let id = idByURL[url] ?? idByURL[url + "/"] {
+                url = urlByID[id]!
+                return .page(url: basePath + url + query, id: id, fragment: fragment)
+            }
+            if assets.contains(String(decoded.dropFirst())) { return .asset(url: basePath + decoded + suffix) }
+            return .missing(url: basePath + trimmed, message: "link target '\(destination)' is not a page or file of this site",
+                            hint: "link to the Markdown file instead, such as '../book/page.md'")
+        }
+
+        let base = LinkResolver.folder(ofPageID: fromID)
+        guard let target = LinkResolver.normalise(base.isEmpty ? decoded : base + "/" + decoded) else {
+            return .missing(url: trimmed, message: "link target '\(destination)' leads outside the content folder",
+                            hint: "link only to files inside the content folder")
+        }
+        if target.hasSuffix(".md") || target.hasSuffix(".markdown") {
+            let id = target.hasSuffix("/_index.md") || target == "_index.md" ? target : target
+            if let url = urlByID[id] {
+                return .page(url: basePath + url + query, id: id, fragment: fragment)
+            }
+            let kindWord = kind == .image ? "image" : "link target"
+            return .missing(url: trimmed, message: "\(kindWord) '\(destination)' does not exist",
+                            hint: "check the file name and path relative to this page (or the page is a draft)")
+        }
+        if assets.contains(target) {
+            return .asset(url: basePath + "/" + target.split(separator: "/").map { LinkResolver.percentEncode(String($0)) }.joined(separator: "/") + suffix)
+        }
+        // A folder: its index page.
+        let folderID = target.isEmpty ? Site.homeID : target + "/_index.md"
+        if let url = urlByID[folderID] {
+            return .page(url: basePath + url + query, id: folderID, fragment: fragment)
+        }
+        let what = kind == .image ? "image" : "link target"
+        return .missing(url: trimmed, message: "\(what) '\(destination)' does not exist",
+                        hint: kind == .image ? "put the image next to the page or fix the path" : "check the path relative to this page")
+    }
+
+    /// The folder a page's relative links start from.
+    static func folder(ofPageID id: String) -> String {
+        if id == Site.homeID { return "" }
+        if id.hasSuffix("/") { return String(id.dropLast()) }
+        guard let slash = id.lastIndex(of: "/") else { return "" }
+        return String(id[..<slash])
+    }
+
+    /// Resolves `.` and `..`; nil when the path climbs above the root.
+    static func normalise(_ path: String) -> String? {
+        var parts: [Substring] = []
+        for part in path.split(separator: "/", omittingEmptySubsequences: true) {
+            if part == "." { continue }
+            if part == ".." {
+                guard !parts.isEmpty else { return nil }
+                parts.removeLast()
+            } else {
+                parts.append(part)
+            }
+        }
+        return parts.joined(separator: "/")
+    }
+
+    static func percentEncode(_ segment: String) -> String {
+        segment.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? segment
+    }
+}

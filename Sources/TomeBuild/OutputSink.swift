@@ -1,0 +1,158 @@
+import Foundation
+
+/// Where a build's files go. Tests use `MemorySink`; `tome build` uses `DiskSink`,
+/// which writes into a fresh folder beside the output and swaps it into place only
+/// when the whole site is written, so a failed or interrupted build never leaves a
+/// half-written site behind.
+public protocol OutputSink: Sendable {
+    /// Writes one file; `path` is relative to the output root, with `/` separators.
+    func write(_ path: String, _ bytes: [UInt8]) throws
+    /// Copies a file from disk (images and other assets).
+    func copy(from source: String, to path: String) throws
+}
+
+extension OutputSink {
+    public func write(_ path: String, _ text: String) throws {
+        try write(path, Array(text.utf8))
+    }
+}
+
+/// Keeps every file in memory, keyed by path.
+public final class MemorySink: OutputSink, @unchecked Sendable {
+    // @unchecked: every access to `storage` goes through `lock`.
+    private let lock = NSLock()
+    private var storage: [String: [UInt8]] = [:]
+
+    public init() {}
+
+    public func write(_ path: String, _ bytes: [UInt8]) throws {
+        lock.lock(); defer { lock.unlock() }
+        storage[path] = bytes
+    }
+
+    public func copy(from source: String, to path: String) throws {
+        guard let data = FileManager.default.contents(atPath: source) else {
+            throw BuildError.io(path: source, reason: "cannot read file")
+        }
+        try write(path, Array(data))
+    }
+
+    public var files: [String: [UInt8]] {
+        lock.lock(); defer { lock.unlock() }
+        return storage
+    }
+
+    public func text(_ path: String) -> String? {
+        files[path].map { String(decoding: $0, as: UTF8.self) }
+    }
+}
+
+/// Writes into `<output>.tome-new-<pid>` and, on `commit()`, swaps that folder in
+/// place of `<output>`: the old site is renamed aside, the new one renamed in, the old
+/// one removed. Nothing is written outside the staging folder.
+public final class DiskSink: OutputSink, @unchecked Sendable {
+    // @unchecked: the only mutable state is `createdFolders`, guarded by `lock`.
+    public let output: URL
+    public let staging: URL
+    private let lock = NSLock()
+    private var createdFolders: Set<String> = [""]
+
+    public init(output: String) throws {
+        let url = URL(fileURLWithPath: output).standardizedFileURL
+        self.output = url
+        let parent = url.deletingLastPathComponent()
+        let name = url.lastPathComponent
+        staging = parent.appendingPathComponent(".\(name).tome-new-\(ProcessInfo.processInfo.processIdentifier)")
+        let fm = FileManager.default
+        do {
+            try fm.createDirectory(at: parent, withIntermediateDirectories: true)
+            // Left over by a build that was killed: it was never swapped in, so it is garbage.
+            for leftover in (try? fm.contentsOfDirectory(atPath: parent.path)) ?? []
+            where leftover.hasPrefix(".\(name).tome-new-") || leftover.hasPrefix(".\(name).tome-old-") {
+                try? fm.removeItem(at: parent.appendingPathComponent(leftover))
+            }
+            try fm.createDirectory(at: staging, withIntermediateDirectories: true)
+        } catch {
+            throw BuildError.io(path: staging.path, reason: "cannot create the build folder: \(error.localizedDescription)")
+        }
+    }
+
+    private func prepare(_ path: String) throws -> URL {
+        guard DiskSink.isSafeRelativePath(path) else {
+            throw BuildError.io(path: path, reason: "refusing to write outside the output folder")
+        }
+        let target = staging.appendingPathComponent(path)
+        let folder = (path as NSString).deletingLastPathComponent
+        lock.lock()
+        let known = createdFolders.contains(folder)
+        lock.unlock()
+        if !known {
+            try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+            lock.lock()
+            createdFolders.insert(folder)
+            lock.unlock()
+        }
+        return target
+    }
+
+    public func write(_ path: String, _ bytes: [UInt8]) throws {
+        let target = try prepare(path)
+        do {
+            try Data(bytes).write(to: target)
+        } catch {
+            throw BuildError.io(path: target.path, reason: error.localizedDescription)
+        }
+    }
+
+    public func copy(from source: String, to path: String) throws {
+        let target = try prepare(path)
+        do {
+            try? FileManager.default.removeItem(at: target)
+            try FileManager.default.copyItem(atPath: source, toPath: target.path)
+        } catch {
+            throw BuildError.io(path: source, reason: error.localizedDescription)
+        }
+    }
+
+    /// Swaps the finished site into place.
+    public func commit() throws {
+        let fm = FileManager.default
+        let old = output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent).tome-old-\(ProcessInfo.processInfo.processIdentifier)")
+        do {
+            if fm.fileExists(atPath: output.path) {
+                try fm.moveItem(at: output, to: old)
+            }
+            try fm.moveItem(at: staging, to: output)
+            try? fm.removeItem(at: old)
+        } catch {
+            // Put the previous site back if the new one could not be moved in.
+            if !fm.fileExists(atPath: output.path), fm.fileExists(atPath: old.path) {
+                try? fm.moveItem(at: old, to: output)
+            }
+            throw BuildError.io(path: output.path, reason: "cannot move the new site into place: \(error.localizedDescription)")
+        }
+    }
+
+    /// Throws the staging folder away; the previous site stays as it was.
+    public func discard() {
+        try? FileManager.default.removeItem(at: staging)
+    }
+
+    static func isSafeRelativePath(_ path: String) -> Bool {
+        guard !path.isEmpty, !path.hasPrefix("/"), !path.contains("\0"), !path.contains("\\") else { return false }
+        return !path.split(separator: "/", omittingEmptySubsequences: false).contains { $0 == ".." || $0 == "." || $0.isEmpty }
+    }
+}
+
+/// An operational failure: I/O, a missing folder. Content problems are diagnostics.
+public enum BuildError: Error, CustomStringConvertible, Equatable {
+    case io(path: String, reason: String)
+    case missingContent(path: String)
+
+    public var description: String {
+        switch self {
+        case .io(let path, let reason): "\(path): \(reason)"
+        case .missingContent(let path): "\(path): content folder does not exist (use --content to name another)"
+        }
+    }
+}

@@ -1,0 +1,171 @@
+import TomeCore
+import TomeMarkdown
+import TomeSite
+
+/// Step 5: every page through its template, written to the sink.
+struct PageStep {
+    let context: SiteContext
+    let theme: Theme
+    let sink: any OutputSink
+    let progress: ProgressHandler?
+
+    func run() async throws -> [Diagnostic] {
+        let views = ViewBuilder(context: context)
+        let theme = self.theme
+        let sink = self.sink
+        let pages = context.site.orderedPages
+        let results = await concurrentMap(pages) { page -> Result<[Diagnostic], BuildError> in
+            do {
+                let (name, problem) = PageStep.templateName(for: page, theme: theme)
+                let html = theme.render(views.pageView(for: page), template: name)
+                try sink.write(page.outputPath, html)
+                return .success(problem.map { [$0] } ?? [])
+            } catch let error as BuildError {
+                return .failure(error)
+            } catch {
+                return .failure(.io(path: page.outputPath, reason: "\(error)"))
+            }
+        }
+        var diagnostics: [Diagnostic] = []
+        for result in results {
+            switch result {
+            case .success(let problems): diagnostics += problems
+            case .failure(let error): throw error
+            }
+        }
+        return diagnostics
+    }
+
+    /// `layout:` from front matter, else the page type's template (`faq`), else the
+    /// kind's (`book`, `chapter`, `home`), else `page`.
+    static func templateName(for page: Page, theme: Theme) -> (String, Diagnostic?) {
+        if case .string(let layout)? = page.metadata.extra["layout"] {
+            if theme.has(layout) { return (layout, nil) }
+            return ("page", .error("template.missing", "template '\(layout)' named by 'layout' does not exist",
+                                   at: page.metadata.locations["layout"], hint: "create \(layout).mustache in the templates folder, or remove 'layout'"))
+        }
+        for candidate in [page.type, page.kind.rawValue, page.kind == .chapter ? "book" : "page", "page"] where theme.has(candidate) {
+            return (candidate, nil)
+        }
+        return ("page", nil)
+    }
+}
+
+/// Builds the view models: navigation, breadcrumbs, table of contents, listings.
+struct ViewBuilder: Sendable {
+    let context: SiteContext
+    let siteView: SiteView
+    /// Previous/next neighbours within each book, in reading order.
+    let neighbours: [String: (previous: String?, next: String?)]
+
+    init(context: SiteContext) {
+        self.context = context
+        let site = context.site
+        let config = site.configuration
+        siteView = SiteView(
+            title: config.title, description: config.description, language: config.language, footer: config.footer,
+            homeURL: context.href("/"), assetsURL: context.href("/assets/"),
+            books: site.books.map { LinkView(title: $0.title, url: context.href($0.url), description: $0.metadata.description ?? "") },
+            searchIndexURL: context.href("/search/"), feedURL: context.href("/releases/feed.xml"),
+            year: ""
+        )
+        var neighbours: [String: (String?, String?)] = [:]
+        var byBook: [String: [String]] = [:]
+        for page in site.orderedPages where page.kind != .home {
+            byBook[page.book ?? "", default: []].append(page.id)
+        }
+        for ids in byBook.values {
+            for (i, id) in ids.enumerated() {
+                neighbours[id] = (i > 0 ? ids[i - 1] : nil, i + 1 < ids.count ? ids[i + 1] : nil)
+            }
+        }
+        self.neighbours = neighbours
+    }
+
+    func link(_ page: Page) -> LinkView {
+        LinkView(title: page.title, url: context.href(page.url), description: page.metadata.description ?? context.rendered[page.id]?.markdown.summary ?? "",
+                 revision: page.revision.line, kind: page.type)
+    }
+
+    func pageView(for page: Page) -> PageView {
+        let site = context.site
+        let rendered = context.rendered[page.id]
+        let ancestors = site.ancestors(of: page)
+        let bookPage = page.book.flatMap { site.pages[$0 + "/_index.md"] }
+        let description = page.metadata.description ?? rendered?.markdown.summary ?? site.configuration.description
+        var meta: [String: String] = [:]
+        for (key, value) in page.metadata.extra { meta[key] = value.displayText }
+        let n = neighbours[page.id]
+        return PageView(
+            site: siteView,
+            title: page.title,
+            documentTitle: page.kind == .home ? site.configuration.title : "\(page.title) · \(site.configuration.title)",
+            description: String(description.prefix(300)),
+            url: context.href(page.url),
+            canonicalURL: context.absoluteURL(page.url),
+            kind: page.kind.rawValue,
+            type: page.type,
+            content: rendered?.markdown.html ?? "",
+            revision: page.revision.line,
+            tags: page.metadata.tags.map { LinkView(title: $0, url: context.href(ViewBuilder.tagURL($0))) },
+            breadcrumbs: ancestors.map(link),
+            toc: ViewBuilder.toc(rendered?.markdown.headings ?? []),
+            nav: page.kind == .home ? siteView.books : bookPage.map { navigation(in: $0, current: page) } ?? [],
+            book: bookPage.map(link),
+            previous: n?.previous.flatMap { site.pages[$0] }.map(link),
+            next: n?.next.flatMap { site.pages[$0] }.map(link),
+            children: page.children.compactMap { site.pages[$0] }.map(link),
+            recent: page.kind == .home ? recentlyUpdated() : [],
+            meta: meta,
+            metaList: meta.keys.sorted().map { MetaEntry(key: $0, value: meta[$0]!) },
+            isHome: page.kind == .home,
+            redirectURL: ""
+        )
+    }
+
+    /// The book's tree, opened along the path to the current page only, so a page in
+    /// a book of 2,000 pages carries its neighbours, not the whole book.
+    func navigation(in book: Page, current: Page) -> [LinkView] {
+        let site = context.site
+        var path = Set(site.ancestors(of: current).map(\.id))
+        path.insert(current.id)
+        func items(of parent: Page) -> [LinkView] {
+            parent.children.compactMap { site.pages[$0] }.map { child in
+                var view = LinkView(title: child.title, url: context.href(child.url))
+                view.current = child.id == current.id
+                view.open = path.contains(child.id)
+                if view.open, !child.children.isEmpty { view.children = items(of: child) }
+                return view
+            }
+        }
+        return items(of: book)
+    }
+
+    func recentlyUpdated(limit: Int = 8) -> [LinkView] {
+        let pages = context.site.orderedPages.filter { $0.kind == .page && $0.revision.updated != nil }
+        let sorted = pages.sorted { a, b in
+            if a.revision.updated! != b.revision.updated! { return a.revision.updated! > b.revision.updated! }
+            return a.id < b.id
+        }
+        return sorted.prefix(limit).map(link)
+    }
+
+    static func tagURL(_ tag: String) -> String {
+        let slug = Slug.segment(tag)
+        return "/tags/\(slug.isEmpty ? "tag" : slug)/"
+    }
+
+    /// Headings of level 2 and 3 as a two-level list.
+    static func toc(_ headings: [Heading]) -> [TOCEntry] {
+        var entries: [TOCEntry] = []
+        for heading in headings where heading.level <= 3 {
+            let entry = TOCEntry(text: heading.text, id: heading.id, level: heading.level, children: [])
+            if heading.level == 3, !entries.isEmpty {
+                entries[entries.count - 1].children.append(entry)
+            } else {
+                entries.append(entry)
+            }
+        }
+        return entries
+    }
+}

@@ -1,0 +1,109 @@
+import TomeCore
+import TomeMarkdown
+import TomeSite
+
+/// Step 3: Markdown → HTML for every page, in parallel, in a fixed order of results.
+struct RenderStep {
+    let site: Site
+    let progress: ProgressHandler?
+
+    func run() async -> [String: RenderedPage] {
+        let resolver = LinkResolver(site: site)
+        let rawHTML = RawHTMLPolicy(unsafe: site.configuration.unsafeHTML)
+        let pages = site.orderedPages
+        progress?("render", 0, pages.count)
+        let results = await concurrentMap(pages) { page in
+            RenderStep.render(page, resolver: resolver, rawHTML: rawHTML)
+        }
+        var byID: [String: RenderedPage] = [:]
+        for result in results { byID[result.page.id] = result }
+        return byID
+    }
+
+    static func render(_ page: Page, resolver: LinkResolver, rawHTML: RawHTMLPolicy) -> RenderedPage {
+        let lineOffset = page.bodyFirstLine - 1
+        let options = RenderOptions(
+            resolveLink: { target in
+                switch resolver.resolve(target.destination, from: page.id, kind: target.kind) {
+                case .external(let url), .asset(let url), .page(let url, _, _):
+                    return .keep(url)
+                case .fragmentOnly(let fragment):
+                    return .keep("#" + fragment)
+                case .missing(let url, let message, let hint):
+                    let id = target.kind == .image ? "image.missing" : "link.unresolved"
+                    return .broken(url, RenderProblem(.warning, id: id, message: message, hint: hint, line: target.line, column: target.column))
+                }
+            },
+            filterHTML: { html, line in rawHTML.filter(html, line: line) },
+            titleFromLeadingHeading: true
+        )
+        let markdown = HTMLRenderer.render(markdown: page.body, options: options)
+        var diagnostics: [Diagnostic] = []
+        for problem in markdown.problems {
+            let location = SourceLocation(file: page.file, line: problem.line > 0 ? problem.line + lineOffset : nil,
+                                          column: problem.column > 0 ? problem.column : nil)
+            diagnostics.append(Diagnostic(problem.severity == .error ? .error : .warning, problem.id, problem.message, at: location, hint: problem.hint))
+        }
+        // Links with a fragment are checked once every page's anchors are known.
+        var pending: [LinkResolver.PendingAnchor] = []
+        for link in markdown.links where link.kind == .link {
+            switch resolver.resolve(link.destination, from: page.id, kind: .link) {
+            case .page(_, let id, let fragment?) where !fragment.isEmpty:
+                pending.append(.init(targetID: id, fragment: fragment, line: link.line + lineOffset, column: link.column))
+            case .fragmentOnly(let fragment) where !fragment.isEmpty:
+                pending.append(.init(targetID: page.id, fragment: fragment, line: link.line + lineOffset, column: link.column))
+            default:
+                break
+            }
+        }
+        return RenderedPage(page: page, markdown: markdown, diagnostics: diagnostics, pendingAnchors: pending)
+    }
+}
+
+/// Step 4: every `#anchor` a link names must exist on its target page.
+struct LinkCheckStep {
+    let site: Site
+    let rendered: [String: RenderedPage]
+
+    func run() -> [Diagnostic] {
+        var diagnostics: [Diagnostic] = []
+        for id in site.order {
+            guard let page = rendered[id] else { continue }
+            for anchor in page.pendingAnchors {
+                guard let target = rendered[anchor.targetID] else { continue }
+                let fragment = anchor.fragment.removingPercentEncodingSafely
+                if target.markdown.anchors.contains(fragment) || fragment == "top" { continue }
+                let where_ = anchor.targetID == id ? "this page" : target.page.file
+                diagnostics.append(.warning("link.anchor", "anchor '#\(fragment)' does not exist on \(where_)",
+                                            at: SourceLocation(file: page.page.file, line: anchor.line, column: anchor.column),
+                                            hint: suggestion(for: fragment, in: target.markdown.anchors)))
+            }
+        }
+        return diagnostics
+    }
+
+    private func suggestion(for fragment: String, in anchors: Set<String>) -> String {
+        if let close = anchors.sorted().first(where: { $0.hasPrefix(fragment) || fragment.hasPrefix($0) }) {
+            return "did you mean '#\(close)'?"
+        }
+        return "anchors are heading slugs: lower case, spaces as '-', punctuation dropped"
+    }
+}
+
+extension String {
+    var removingPercentEncodingSafely: String {
+        guard contains("%") else { return self }
+        var bytes: [UInt8] = []
+        var utf8 = Array(self.utf8)[...]
+        while let b = utf8.popFirst() {
+            if b == UInt8(ascii: "%"), utf8.count >= 2,
+               let value = UInt8(String(decoding: utf8.prefix(2), as: UTF8.self), radix: 16) {
+                bytes.append(value)
+                utf8 = utf8.dropFirst(2)
+            } else {
+                bytes.append(b)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}

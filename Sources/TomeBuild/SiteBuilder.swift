@@ -1,0 +1,137 @@
+import Foundation
+import TomeCore
+import TomeMarkdown
+import TomeSearch
+import TomeSite
+
+public struct BuildOptions: Sendable {
+    public var contentDirectory: String
+    /// How messages name the content folder (`Content`).
+    public var contentDisplayPath: String
+    public var templatesDirectory: String?
+    public var templatesDisplayPath: String
+    /// Overrides `baseURL` from site.yml.
+    public var baseURL: String?
+    public var includeDrafts = false
+    /// Warnings fail the build.
+    public var strict = false
+    public var useGit = true
+
+    public init(contentDirectory: String, contentDisplayPath: String? = nil, templatesDirectory: String? = nil,
+                templatesDisplayPath: String? = nil, baseURL: String? = nil, includeDrafts: Bool = false,
+                strict: Bool = false, useGit: Bool = true) {
+        self.contentDirectory = contentDirectory
+        self.contentDisplayPath = contentDisplayPath ?? contentDirectory
+        self.templatesDirectory = templatesDirectory
+        self.templatesDisplayPath = templatesDisplayPath ?? templatesDirectory ?? "Templates"
+        self.baseURL = baseURL
+        self.includeDrafts = includeDrafts
+        self.strict = strict
+        self.useGit = useGit
+    }
+}
+
+public struct BuildReport: Sendable {
+    public var pageCount: Int
+    public var fileCount: Int
+    public var sectionCount: Int
+    public var diagnostics: Diagnostics
+    /// False when there were errors (or warnings under `--strict`): nothing should be published.
+    public var succeeded: Bool { !diagnostics.hasErrors }
+}
+
+/// Reports progress for long builds (the command shows it on a terminal).
+public typealias ProgressHandler = @Sendable (_ step: String, _ done: Int, _ total: Int) -> Void
+
+/// `tome build`, as a literal list of named steps:
+///
+/// 1. load     read Content/ into the site model (front matter, tree, URLs, revisions)
+/// 2. theme    load the templates (default theme + overrides) and check them
+/// 3. render   Markdown → HTML for every page, on all cores
+/// 4. links    check link anchors now that every page's ids are known
+/// 5. pages    pour pages through the templates and write them
+/// 6. extras   tags, aliases, 404, sitemap, robots.txt, theme and content assets
+/// 7. search   write the search index for the sections of every page
+///
+/// Every step adds diagnostics; files go to an `OutputSink`. The caller publishes the
+/// sink (the disk sink's atomic swap) only when the report says the build succeeded.
+public struct SiteBuilder: Sendable {
+    public var options: BuildOptions
+    public var progress: ProgressHandler?
+
+    public init(options: BuildOptions, progress: ProgressHandler? = nil) {
+        self.options = options
+        self.progress = progress
+    }
+
+    public func build(into sink: some OutputSink) async throws -> BuildReport {
+        var diagnostics = Diagnostics()
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: options.contentDirectory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw BuildError.missingContent(path: options.contentDisplayPath)
+        }
+
+        // 1. load
+        progress?("load", 0, 0)
+        let loader = ContentLoader(options: .init(includeDrafts: options.includeDrafts, useGit: options.useGit))
+        var (site, loadProblems) = await loader.load(directory: options.contentDirectory, displayPath: options.contentDisplayPath)
+        if let baseURL = options.baseURL { site.configuration.baseURL = baseURL.hasSuffix("/") ? baseURL : baseURL + "/" }
+        diagnostics.append(contentsOf: loadProblems)
+
+        // 2. theme
+        let (theme, themeProblems) = Theme.load(directory: options.templatesDirectory, displayPath: options.templatesDisplayPath)
+        diagnostics.append(contentsOf: themeProblems)
+
+        // 3. render
+        let rendered = await RenderStep(site: site, progress: progress).run()
+        for page in rendered.values { diagnostics.append(contentsOf: page.diagnostics) }
+
+        // 4. links
+        diagnostics.append(contentsOf: LinkCheckStep(site: site, rendered: rendered).run())
+
+        // 5. pages
+        let context = SiteContext(site: site, rendered: rendered)
+        let pageProblems = try await PageStep(context: context, theme: theme, sink: sink, progress: progress).run()
+        diagnostics.append(contentsOf: pageProblems)
+
+        // 6. extras
+        let extras = try ExtrasStep(context: context, theme: theme, sink: sink).run()
+        diagnostics.append(contentsOf: extras.diagnostics)
+
+        // 7. search
+        progress?("search", 0, 0)
+        let search = try SearchStep(context: context, sink: sink).run()
+
+        if options.strict { diagnostics = diagnostics.promotingWarnings() }
+        return BuildReport(
+            pageCount: site.pages.count,
+            fileCount: site.pages.count + extras.fileCount + search.fileCount,
+            sectionCount: search.sectionCount,
+            diagnostics: diagnostics
+        )
+    }
+}
+
+/// A page's rendered Markdown, with its problems made into diagnostics.
+struct RenderedPage: Sendable {
+    var page: Page
+    var markdown: RenderedMarkdown
+    var diagnostics: [Diagnostic]
+    /// Anchors this page links to on other pages (or itself), checked in step 4.
+    var pendingAnchors: [LinkResolver.PendingAnchor]
+}
+
+/// What every later step reads: the site and its rendered pages.
+struct SiteContext: Sendable {
+    let site: Site
+    let rendered: [String: RenderedPage]
+
+    var basePath: String { site.configuration.basePath }
+
+    /// A page URL as published: with the site's base path.
+    func href(_ url: String) -> String { basePath + url }
+
+    func absoluteURL(_ url: String) -> String {
+        site.configuration.origin + basePath + url
+    }
+}

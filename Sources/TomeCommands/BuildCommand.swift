@@ -1,0 +1,84 @@
+import ArgumentParser
+import Foundation
+import TomeBuild
+import TomeCore
+
+struct BuildCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "build",
+        abstract: "Build the site from Markdown into a static folder.",
+        discussion: "Exit status: 0 built, 1 content errors (the previous output is left untouched), 64 bad usage."
+    )
+
+    @Option(help: "The content folder: Markdown, site.yml, images.")
+    var content = "Content"
+
+    @Option(help: "The templates folder; files here override the built-in theme one by one.")
+    var templates = "Templates"
+
+    @Option(help: "Where the site is written. Replaced as a whole only when the build succeeds.")
+    var output = "Public"
+
+    @Option(name: .customLong("base-url"), help: "The URL the site is served from, e.g. https://support.example.com/.")
+    var baseURL: String?
+
+    @Flag(help: "Include pages marked draft: true.")
+    var drafts = false
+
+    @Flag(help: "Treat warnings as errors.")
+    var strict = false
+
+    @Flag(name: .customLong("all-diagnostics"), help: "Print every diagnostic instead of the first 20 of each kind.")
+    var allDiagnostics = false
+
+    func run() async throws {
+        let start = ContinuousClock.now
+        let templatesExists = FileManager.default.fileExists(atPath: templates)
+        let options = BuildOptions(
+            contentDirectory: content, contentDisplayPath: content,
+            templatesDirectory: templatesExists ? templates : nil, templatesDisplayPath: templates,
+            baseURL: baseURL, includeDrafts: drafts, strict: strict
+        )
+        let sink: DiskSink
+        do {
+            sink = try DiskSink(output: output)
+        } catch {
+            Terminal.error("error: \(error)")
+            throw ExitCode(1)
+        }
+        let builder = SiteBuilder(options: options, progress: { step, done, total in
+            Terminal.progress(total > 0 ? "\(step) \(done)/\(total)" : "\(step)…")
+        })
+        let report: BuildReport
+        do {
+            report = try await builder.build(into: sink)
+        } catch {
+            sink.discard()
+            Terminal.clearProgress()
+            Terminal.error("error: \(error)")
+            throw ExitCode(1)
+        }
+        Terminal.clearProgress()
+        var printer = DiagnosticPrinter()
+        if allDiagnostics { printer.limitPerID = .max / 8 }
+        for line in printer.lines(for: report.diagnostics) { Terminal.error(line) }
+
+        let elapsed = start.duration(to: .now)
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let errors = report.diagnostics.errorCount, warnings = report.diagnostics.warningCount
+        guard report.succeeded else {
+            sink.discard()
+            Terminal.error("Build failed: \(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s"). \(output)/ was left as it was.")
+            throw ExitCode(1)
+        }
+        do {
+            try sink.commit()
+        } catch {
+            Terminal.error("error: \(error)")
+            throw ExitCode(1)
+        }
+        let summary = "Built \(report.pageCount) pages (\(report.sectionCount) search sections, \(report.fileCount) files) into \(output)/ in "
+            + String(format: "%.2f s", seconds) + ", \(warnings) warning\(warnings == 1 ? "" : "s")."
+        print(summary)
+    }
+}

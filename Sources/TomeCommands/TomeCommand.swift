@@ -1,0 +1,18 @@
+import ArgumentParser
+
+/// The `tome` command tree. This module is the only place that knows argv, stderr and
+/// exit codes: 0 success, 1 content errors (or a corrupt index), 64 bad usage.
+public struct TomeCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "tome",
+        abstract: "Build a searchable static knowledge base from Markdown.",
+        version: TomeVersion.string,
+        subcommands: [BuildCommand.self, EvalCommand.self, InitCommand.self]
+    )
+
+    public init() {}
+}
+
+public enum TomeVersion {
+    public static let string = "0.1.0"
+}

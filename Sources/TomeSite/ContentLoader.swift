@@ -1,0 +1,220 @@
+import Foundation
+import TomeCore
+
+/// Reads a content folder into a `Site`: discovers files, splits and validates front
+/// matter, gives every page its URL and place in the tree, and reads revision info
+/// from git in one pass.
+public struct ContentLoader: Sendable {
+    public struct Options: Sendable {
+        public var includeDrafts = false
+        /// Read revision numbers and dates from git (one `git log` for the whole tree).
+        public var useGit = true
+        /// Largest Markdown file read, in bytes.
+        public var maximumFileSize = 64 * 1024 * 1024
+
+        public init(includeDrafts: Bool = false, useGit: Bool = true) {
+            self.includeDrafts = includeDrafts
+            self.useGit = useGit
+        }
+    }
+
+    public var options: Options
+
+    public init(options: Options = Options()) { self.options = options }
+
+    /// - Parameters:
+    ///   - directory: the content folder.
+    ///   - displayPath: how messages name it (`Content`).
+    public func load(directory: String, displayPath: String) async -> (Site, Diagnostics) {
+        var diagnostics = Diagnostics()
+        let root = URL(fileURLWithPath: directory).standardizedFileURL.path
+        let (markdownFiles, assets, walkProblems) = Self.discover(root: root, displayPath: displayPath)
+        diagnostics.append(contentsOf: walkProblems)
+
+        var configuration = SiteConfiguration()
+        var configProblems: [Diagnostic] = []
+        if let yaml = Self.readText(root + "/site.yml") {
+            configuration = SiteConfiguration.parse(yaml: yaml, file: displayPath + "/site.yml", diagnostics: &configProblems)
+        }
+        if let yaml = Self.readText(root + "/synonyms.yml") {
+            configuration.synonyms += SiteConfiguration.parseSynonyms(yaml: yaml, file: displayPath + "/synonyms.yml", diagnostics: &configProblems)
+        }
+        diagnostics.append(contentsOf: configProblems)
+
+        let history = options.useGit ? RevisionHistory.read(directory: root) : nil
+        let options = self.options
+        let loaded = await concurrentMap(markdownFiles) { relative in
+            Self.loadPage(root: root, relative: relative, displayPath: displayPath, options: options)
+        }
+        var pages: [String: Page] = [:]
+        for (page, problems) in loaded {
+            diagnostics.append(contentsOf: problems)
+            guard var page else { continue }
+            page.revision = Self.revision(for: page, history: history, root: root)
+            pages[page.id] = page
+        }
+        var tree = TreeBuilder(pages: pages, configuration: configuration, displayPath: displayPath)
+        tree.build()
+        diagnostics.append(contentsOf: tree.diagnostics)
+        let site = Site(configuration: configuration, pages: tree.pages, order: tree.order, assets: assets,
+                        contentDisplayPath: displayPath, contentDirectory: root)
+        return (site, diagnostics)
+    }
+
+    static func readText(_ path: String) -> String? {
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        switch SourceText.decode(Array(data)) {
+        case .success(let text): return text
+        case .failure: return String(decoding: data, as: UTF8.self)
+        }
+    }
+
+    // MARK: Discovery
+
+    /// Markdown files and other files below `root`, relative and sorted. Hidden files and
+    /// folders are skipped; so are symbolic links that lead outside the content folder.
+    static func discover(root: String, displayPath: String) -> (markdown: [String], assets: [String], problems: [Diagnostic]) {
+        var markdown: [String] = []
+        var assets: [String] = []
+        var problems: [Diagnostic] = []
+        let fm = FileManager.default
+        var stack = [""]
+        var visited = Set<String>()
+        while let relative = stack.popLast() {
+            let absolute = relative.isEmpty ? root : root + "/" + relative
+            let resolved = URL(fileURLWithPath: absolute).resolvingSymlinksInPath().path
+            guard visited.insert(resolved).inserted else {
+                problems.append(.warning("content.symlink", "folder is reached twice (a symbolic link loop?); skipped",
+                                         at: SourceLocation(file: displayPath + "/" + relative)))
+                continue
+            }
+            guard let names = try? fm.contentsOfDirectory(atPath: absolute) else { continue }
+            for name in names.sorted() where !name.hasPrefix(".") {
+                let childRelative = relative.isEmpty ? name : relative + "/" + name
+                let childAbsolute = absolute + "/" + name
+                let real = URL(fileURLWithPath: childAbsolute).resolvingSymlinksInPath().path
+                if real != root, !real.hasPrefix(root + "/") {
+                    problems.append(.warning("content.symlink", "symbolic link leads outside the content folder; skipped",
+                                             at: SourceLocation(file: displayPath + "/" + childRelative),
+                                             hint: "copy the file into the content folder instead"))
+                    continue
+                }
+                var isDirectory: ObjCBool = false
+                guard fm.fileExists(atPath: childAbsolute, isDirectory: &isDirectory) else { continue }
+                if isDirectory.boolValue {
+                    stack.append(childRelative)
+                } else if name.hasSuffix(".md") || name.hasSuffix(".markdown") {
+                    markdown.append(childRelative)
+                } else if relative.isEmpty, name == "site.yml" || name == "synonyms.yml" {
+                    continue
+                } else {
+                    assets.append(childRelative)
+                }
+            }
+        }
+        return (markdown.sorted(), assets.sorted(), problems)
+    }
+
+    // MARK: Pages
+
+    static func loadPage(root: String, relative: String, displayPath: String, options: Options) -> (Page?, [Diagnostic]) {
+        let file = displayPath + "/" + relative
+        var problems: [Diagnostic] = []
+        let path = root + "/" + relative
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+              let size = attributes[.size] as? Int else {
+            return (nil, [.error("content.read", "cannot read file", at: SourceLocation(file: file))])
+        }
+        if size > options.maximumFileSize {
+            return (nil, [.error("limit.file-size", "file is \(size / 1_048_576) MB, larger than the \(options.maximumFileSize / 1_048_576) MB limit",
+                                 at: SourceLocation(file: file), hint: "split the page into smaller pages")])
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            return (nil, [.error("content.read", "cannot read file", at: SourceLocation(file: file))])
+        }
+        let text: String
+        switch SourceText.decode(Array(data)) {
+        case .success(let t): text = t
+        case .failure(.binary(let line)):
+            return (nil, [.error("content.binary", "file contains NUL bytes; it looks like a binary file, not Markdown",
+                                 at: SourceLocation(file: file, line: line), hint: "rename it so it does not end in .md")])
+        case .failure(.invalidUTF8(let line, let column)):
+            return (nil, [.error("content.encoding", "file is not valid UTF-8",
+                                 at: SourceLocation(file: file, line: line, column: column), hint: "save the file as UTF-8")])
+        }
+        let split: FrontMatterSplit
+        switch FrontMatterSplit.split(text) {
+        case .success(let s): split = s
+        case .failure(.unclosed):
+            return (nil, [.error("frontmatter.unclosed", "front matter opened with '---' is never closed",
+                                 at: SourceLocation(file: file, line: 1, column: 1), hint: "add a line with '---' after the front matter")])
+        }
+        let metadata = split.yaml.map { PageMetadata.parse(yaml: $0, file: file, diagnostics: &problems) } ?? PageMetadata()
+        if metadata.draft, !options.includeDrafts { return (nil, problems) }
+
+        let name = (relative as NSString).lastPathComponent
+        let folder = (relative as NSString).deletingLastPathComponent
+        let isIndex = name == "_index.md"
+        let title = metadata.title ?? firstHeading(in: split.body) ?? humanize(isIndex ? ((folder as NSString).lastPathComponent) : name)
+        let segments = folder.isEmpty ? [] : folder.split(separator: "/").map(String.init)
+        let kind: Page.Kind = isIndex ? (segments.isEmpty ? .home : segments.count == 1 ? .book : .chapter) : .page
+        let page = Page(
+            id: isIndex ? (folder.isEmpty ? Site.homeID : folder + "/" + "_index.md") : relative,
+            file: file, kind: kind, url: "", title: title.isEmpty ? humanize(name) : title, metadata: metadata,
+            body: split.body, bodyFirstLine: split.bodyFirstLine,
+            book: segments.first, parent: nil, revision: Revision()
+        )
+        return (page, problems)
+    }
+
+    /// The text of the first `# Heading` line, outside code fences.
+    static func firstHeading(in body: String) -> String? {
+        var inFence = false
+        for line in body.split(separator: "\n", omittingEmptySubsequences: false).prefix(200) {
+            if line.hasPrefix("```") || line.hasPrefix("~~~") { inFence.toggle(); continue }
+            if !inFence, line.hasPrefix("# ") {
+                var text = line.dropFirst(2).trimmingSpaces
+                while text.hasSuffix("#") { text.removeLast() }
+                return text.trimmingSpaces
+            }
+        }
+        return nil
+    }
+
+    /// `getting-started.md` → `Getting started`.
+    static func humanize(_ name: String) -> String {
+        var base = name
+        for ext in [".md", ".markdown"] where base.hasSuffix(ext) { base.removeLast(ext.count) }
+        let words = base.replacingOccurrences(of: "-", with: " ").replacingOccurrences(of: "_", with: " ").trimmingSpaces
+        guard let first = words.first else { return name }
+        return first.uppercased() + words.dropFirst()
+    }
+
+    // MARK: Revisions
+
+    static func revision(for page: Page, history: RevisionHistory?, root: String) -> Revision {
+        let meta = page.metadata
+        let relative = page.id.hasSuffix("/") ? nil : page.id == Site.homeID ? "_index.md" : page.id
+        var revision = Revision()
+        if let relative, let history, let entry = history.entries[relative] {
+            revision = entry
+        } else if let relative, let attributes = try? FileManager.default.attributesOfItem(atPath: root + "/" + relative),
+                  let modified = attributes[.modificationDate] as? Date {
+            revision.updated = Timestamp(date: modified)
+        }
+        if let created = meta.created { revision.created = created }
+        if let updated = meta.updated { revision.updated = updated }
+        if let number = meta.revision { revision.number = number }
+        return revision
+    }
+}
+
+extension Timestamp {
+    /// A moment in UTC.
+    public init(date: Date) {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+        self.init(year: c.year ?? 1970, month: c.month ?? 1, day: c.day ?? 1, hour: c.hour, minute: c.minute)
+    }
+}
