@@ -1,0 +1,88 @@
+/// Which URLs raw HTML may point at.
+///
+/// Browsers strip leading and trailing control characters and spaces from a URL and
+/// remove tabs and newlines anywhere in it before they look for a scheme, and schemes
+/// are case-insensitive; so does this check, after the HTML parser has decoded
+/// character references. A scheme that is not plain ASCII letters, digits, `+`, `-`
+/// and `.` is refused outright, which catches the remaining obfuscations.
+enum URLPolicy {
+    static let allowedSchemes: Set<String> = ["http", "https", "mailto", "tel"]
+    static let allowedDataImageTypes = ["image/png", "image/gif", "image/jpeg", "image/webp"]
+
+    /// The URL as a browser would look at it: trimmed, tabs and newlines removed.
+    static func normalized(_ value: String) -> String {
+        var scalars = Array(value.unicodeScalars)
+        while let first = scalars.first, first.value <= 0x20 { scalars.removeFirst() }
+        while let last = scalars.last, last.value <= 0x20 { scalars.removeLast() }
+        var out = String.UnicodeScalarView()
+        for scalar in scalars where scalar != "\t" && scalar != "\n" && scalar != "\r" {
+            out.append(scalar)
+        }
+        return String(out)
+    }
+
+    /// The lower-cased scheme, `""` for a relative URL (no `:` before the first `/`,
+    /// `?` or `#`), or nil when the text before the colon cannot be a scheme, or holds
+    /// an `&`, and so might be an obfuscated one.
+    static func scheme(of normalized: String) -> String? {
+        var candidate = String.UnicodeScalarView()
+        for scalar in normalized.unicodeScalars {
+            switch scalar {
+            case "/", "?", "#":
+                return ""
+            case "&":
+                // A character reference the parser did not know (`&colon;`, `&Tab;`):
+                // browsers may decode it, so the scheme cannot be trusted.
+                return nil
+            case ":":
+                guard !candidate.isEmpty else { return nil }
+                var scheme = ""
+                for c in candidate {
+                    switch c {
+                    case "a"..."z", "0"..."9", "+", "-", ".": scheme.unicodeScalars.append(c)
+                    case "A"..."Z": scheme.unicodeScalars.append(Unicode.Scalar(c.value + 32)!)
+                    default: return nil
+                    }
+                }
+                return scheme
+            default:
+                candidate.append(scalar)
+            }
+        }
+        return ""
+    }
+
+    /// Whether `value` is a safe link or resource URL: http, https, mailto, tel,
+    /// relative, or a fragment; with `allowDataImage`, also a `data:` PNG, GIF, JPEG or
+    /// WebP image (never SVG, which can carry script).
+    static func isSafe(_ value: String, allowDataImage: Bool = false) -> Bool {
+        let url = normalized(value)
+        guard let scheme = scheme(of: url) else { return false }
+        if scheme.isEmpty || allowedSchemes.contains(scheme) { return true }
+        guard scheme == "data", allowDataImage else { return false }
+        let rest = url.dropFirst(5).lowercased()
+        return allowedDataImageTypes.contains { type in
+            rest.hasPrefix(type + ";") || rest.hasPrefix(type + ",")
+        }
+    }
+
+    /// Every URL of a `srcset` list is safe (data URLs are not allowed there).
+    static func isSafeSourceSet(_ value: String) -> Bool {
+        for candidate in value.split(separator: ",") {
+            let url = candidate.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).first ?? ""
+            if !isSafe(String(url)) { return false }
+        }
+        return true
+    }
+
+    /// The host of an absolute `https://` URL, lower-cased, or nil when the URL is not
+    /// https, names a user or a port, or has no host.
+    static func httpsHost(of value: String) -> String? {
+        let url = normalized(value)
+        guard url.lowercased().hasPrefix("https://") else { return nil }
+        let afterScheme = url.dropFirst("https://".count)
+        let host = afterScheme.prefix { $0 != "/" && $0 != "?" && $0 != "#" && $0 != "\\" }
+        guard !host.isEmpty, !host.contains("@"), !host.contains(":") else { return nil }
+        return host.lowercased()
+    }
+}
