@@ -269,3 +269,69 @@ private func occurrences(of needle: String, in haystack: String) -> Int {
     }
     return count
 }
+
+@Suite struct HTMLSanitizerRandomInputTests {
+    /// Deterministic pseudo-random soup of hostile pieces: the output never carries
+    /// script, event handlers or script URLs, and is always well-formed.
+    @Test func randomSoupIsAlwaysSafe() {
+        let pieces = [
+            "<script>", "</script>", "<img src=x onerror=alert(1)>", "<a href=\"javascript:x\">", "</a>",
+            "<svg>", "<style>", "<!--", "-->", "<b>", "</i>", "<div style=x>", "&#106;", "&amp;", "<",
+            ">", "\"", "'", "<iframe src=//evil>", "<p>", "<table><td>", "java\tscript:", "\u{0}", "\u{FFFD}",
+            "<a href='", "' onclick='x'>", "<math>", "<details open>", "text", "\n", "<br/>", "</div>",
+        ]
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        let sanitizer = HTMLSanitizer()
+        for _ in 0..<300 {
+            var input = ""
+            for _ in 0..<40 {
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                input += pieces[Int((state >> 33) % UInt64(pieces.count))]
+            }
+            let html = sanitizer.sanitize(input).html.lowercased()
+            for tag in tags(in: html) {
+                #expect(!tag.hasPrefix("<script") && !tag.hasPrefix("<svg") && !tag.hasPrefix("<style"), "\(input)")
+                #expect(!tag.hasPrefix("<iframe"), "\(input)")
+                let names = attributeNames(in: tag)
+                #expect(!names.contains { $0.hasPrefix("on") || $0 == "style" }, "\(input)")
+                #expect(!tag.contains("=\"javascript:"), "\(input)")
+            }
+            #expect(XMLWellFormedness.check(Array("<root>\(html)</root>".utf8)) == nil, "\(input)")
+        }
+    }
+}
+
+/// The tags of sanitised output: text and attribute values there never hold a raw `<`
+/// or `>`, so a tag runs from `<` to the next `>`.
+private func tags(in html: String) -> [Substring] {
+    var result: [Substring] = []
+    var rest = html[...]
+    while let open = rest.firstIndex(of: "<") {
+        guard let close = rest[open...].firstIndex(of: ">") else { break }
+        result.append(rest[open...close])
+        rest = rest[rest.index(after: close)...]
+    }
+    return result
+}
+
+/// Attribute names of a tag such as `<a href="x" title="y">` (values are always quoted).
+private func attributeNames(in tag: Substring) -> [String] {
+    var names: [String] = []
+    var inValue = false
+    var current = ""
+    for ch in tag.dropFirst().drop(while: { $0 != " " }) {
+        if inValue {
+            if ch == "\"" { inValue = false }
+        } else if ch == "\"" {
+            inValue = true
+        } else if ch == "=" {
+            names.append(current)
+            current = ""
+        } else if ch == " " || ch == "/" || ch == ">" {
+            current = ""
+        } else {
+            current.append(ch)
+        }
+    }
+    return names
+}
