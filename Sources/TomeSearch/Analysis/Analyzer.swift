@@ -1,13 +1,7 @@
 /// The stemmer used by the analyzer. One line to change when the Porter2 stemmer lands.
 enum Stemming {
-    static let identifier = IdentityStemmerPlaceholder.identifier
-    static func stem(_ word: [UInt8]) -> [UInt8] { IdentityStemmerPlaceholder.stem(utf8: word) }
-}
-
-/// Stand-in until `EnglishStemmer` (Porter2) is in the tree: returns the word unchanged.
-enum IdentityStemmerPlaceholder {
-    static let identifier = "identity"
-    static func stem(utf8 word: [UInt8]) -> [UInt8] { word }
+    static let identifier = "porter2"
+    static func stem(_ word: [UInt8]) -> [UInt8] { EnglishStemmer.stem(utf8: word) }
 }
 
 /// One token produced by the analyzer.

@@ -66,7 +66,7 @@ public enum Evaluator {
         public var ndcg10: Double, mrr10: Double, recall100: Double, ap: Double
     }
 
-    public static func index(_ c: TestCollection, mode: Mode) throws -> SearchIndex {
+    public static func index(_ c: TestCollection, mode: Mode, ranking: RankingParameters? = nil) throws -> SearchIndex {
         var builder: IndexBuilder
         let docs: [SearchDocument]
         switch mode {
@@ -77,6 +77,7 @@ public enum Evaluator {
             builder = IndexBuilder()
             docs = c.docs.map { SearchDocument(url: "/\($0.id)/", pageURL: "/\($0.id)/", pageTitle: $0.title, text: $0.text) }
         }
+        if let ranking { builder.ranking = ranking }
         builder.maxStoredTextBytes = 0
         return try SearchIndex(files: builder.build(docs))
     }

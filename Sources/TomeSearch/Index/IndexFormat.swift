@@ -47,19 +47,21 @@ public enum IndexFormatError: Error, Equatable, CustomStringConvertible, Sendabl
 
 /// Ranking constants, written into the manifest so both engines use the same numbers.
 public struct RankingParameters: Sendable, Equatable {
-    public var k1: Double = 1.2
+    public var k1: Double = 1.6
     public var b: Double = 0.75
     /// Per-field weights, in `Field` order.
-    public var fieldWeights: [Double] = [4.0, 3.0, 1.5, 2.0, 1.0]
+    public var fieldWeights: [Double] = [2.0, 2.5, 1.5, 2.0, 1.0]
     public var exactWeight: Double = 1.0
     public var stemWeight: Double = 0.9
     public var synonymWeight: Double = 0.8
     public var prefixWeight: Double = 0.6
     public var typoWeight: Double = 0.4
     /// Multiplier `1 + proximity * adjacentPairs / (terms - 1)` for multi-term queries.
-    public var proximity: Double = 0.3
-    /// Partial matches are multiplied by `(matched / terms) ^ coverage`.
-    public var coverage: Double = 1.0
+    public var proximity: Double = 0.2
+    /// Every score is multiplied by `1 / (1 + coverage * missingTerms)`; 0 (tuned on
+    /// the Cranfield dev half) leaves partial matches ordered by score alone, below
+    /// the all-terms tier.
+    public var coverage: Double = 0.0
     /// When false: plain BM25 — stems count as the term, no prefix/typo, no bonuses,
     /// no all-terms-first tier, no title tier.
     public var tiers: Bool = true
@@ -69,6 +71,7 @@ public struct RankingParameters: Sendable, Equatable {
     /// Plain BM25 (k1 1.2, b 0.75) over title+text, for parity with other engines.
     public static var plainBM25: RankingParameters {
         var p = RankingParameters()
+        p.k1 = 1.2
         p.fieldWeights = [1, 1, 1, 1, 1]
         p.stemWeight = 1
         p.synonymWeight = 1

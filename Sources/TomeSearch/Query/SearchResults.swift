@@ -96,3 +96,33 @@ public struct RankedDocument: Sendable, Hashable {
     public var docID: Int
     public var score: Double
 }
+
+extension Explanation {
+    /// Fixed-point rendering with 4 decimals (deterministic, no Foundation).
+    static func fixed(_ d: Double) -> String {
+        let scaled = Int((d * 10000).rounded())
+        let sign = scaled < 0 ? "-" : ""
+        let a = abs(scaled)
+        let frac = String(a % 10000)
+        return sign + String(a / 10000) + "." + String(repeating: "0", count: 4 - frac.count) + frac
+    }
+
+    /// The `--explain` text for one section, indented for the terminal.
+    public func rendered() -> String {
+        let f = Explanation.fixed
+        var out = "   score \(f(score)) = sum(terms) \u{00D7} coverage \(f(coverageFactor)) \u{00D7} boost \(f(boost)) \u{00D7} proximity \(f(proximityFactor))"
+        var tiers: [String] = []
+        if titleTier { tiers.append("title match") }
+        if allTermsTier { tiers.append("all terms") }
+        out += tiers.isEmpty ? "\n" : " [\(tiers.joined(separator: ", "))]\n"
+        for t in terms {
+            out += "     \(t.query): \(f(t.score)) (idf \(f(t.idf)), df \(t.df), weighted tf \(f(t.weightedTF)))"
+            let vs = t.variants.map { v -> String in
+                let fields = zip(IndexFormat.fieldNames, v.tf).filter { $0.1 > 0 }.map { "\($0.0) \($0.1)" }
+                return "\(v.term) \(v.kind.rawValue)\u{00D7}\(f(v.weight)) [\(fields.joined(separator: ", "))]"
+            }
+            out += vs.isEmpty ? " no match\n" : " \(vs.joined(separator: "; "))\n"
+        }
+        return out
+    }
+}

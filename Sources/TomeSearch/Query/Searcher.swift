@@ -553,10 +553,12 @@ func binaryIndex(_ a: [Int], _ x: Int) -> Int? {
     return nil
 }
 
-/// Levenshtein distance over scalars, giving up (returning limit + 1) past `limit`.
+/// Edit distance over scalars (optimal string alignment: insert, delete, substitute,
+/// swap two adjacent letters — each 1), giving up (limit + 1) past `limit`.
 func editDistance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar], limit: Int) -> Int {
     if a.isEmpty { return b.count }
     if b.isEmpty { return a.count }
+    var prev2 = [Int](repeating: 0, count: b.count + 1)
     var prev = Array(0...b.count)
     var cur = [Int](repeating: 0, count: b.count + 1)
     for i in 1...a.count {
@@ -564,11 +566,13 @@ func editDistance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar], limit: Int) -> I
         var rowMin = cur[0]
         for j in 1...b.count {
             let cost = a[i - 1] == b[j - 1] ? 0 : 1
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
-            rowMin = min(rowMin, cur[j])
+            var v = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] { v = min(v, prev2[j - 2] + 1) }
+            cur[j] = v
+            rowMin = min(rowMin, v)
         }
         if rowMin > limit { return limit + 1 }
-        swap(&prev, &cur)
+        (prev2, prev, cur) = (prev, cur, prev2)
     }
     return prev[b.count]
 }
