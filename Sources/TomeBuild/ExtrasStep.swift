@@ -1,4 +1,5 @@
 import TomeCore
+import TomeHTML
 import TomeSite
 
 /// Step 6: everything that is not a content page: tag pages, alias redirects, the
@@ -62,7 +63,8 @@ struct ExtrasStep {
         }
 
         // sitemap.xml and robots.txt.
-        try write("sitemap.xml", sitemap(), &result)
+        try sink.write("sitemap.xml", sitemap())
+        result.fileCount += 1
         var robots = "User-agent: *\nAllow: /\n"
         if !site.configuration.origin.isEmpty { robots += "Sitemap: \(context.absoluteURL("/sitemap.xml"))\n" }
         try write("robots.txt", robots, &result)
@@ -111,29 +113,9 @@ struct ExtrasStep {
         return path
     }
 
-    func sitemap() -> String {
-        var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
-        for page in context.site.orderedPages {
-            xml += "  <url>\n    <loc>" + XMLEscape.text(context.absoluteURL(page.url)) + "</loc>\n"
-            if let updated = page.revision.updated { xml += "    <lastmod>\(updated.iso8601Date)</lastmod>\n" }
-            xml += "  </url>\n"
-        }
-        return xml + "</urlset>\n"
-    }
-}
-
-enum XMLEscape {
-    static func text(_ s: String) -> String {
-        var out = ""
-        for ch in s.unicodeScalars {
-            switch ch {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default: out.unicodeScalars.append(ch)
-            }
-        }
-        return out
+    func sitemap() -> [UInt8] {
+        SitemapWriter.write(context.site.orderedPages.map { page in
+            SitemapEntry(loc: context.absoluteURL(page.url), lastModified: page.revision.updated?.iso8601Date)
+        })
     }
 }

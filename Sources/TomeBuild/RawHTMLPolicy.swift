@@ -1,38 +1,59 @@
+import TomeCore
+import TomeHTML
 import TomeMarkdown
 
-/// What happens to raw HTML written in Markdown: passed through when the site opts in
-/// with `unsafe_html: true`, otherwise cleaned by the sanitiser.
+/// What happens to raw HTML written in Markdown: cleaned by the allow-list sanitiser
+/// (removals become warnings with their line), or passed through untouched when the
+/// site opts in with `unsafe_html: true`.
 struct RawHTMLPolicy: Sendable {
     let unsafe: Bool
+    private let sanitizer = HTMLSanitizer()
 
+    init(unsafe: Bool) { self.unsafe = unsafe }
+
+    /// `line` is the fragment's first line in the Markdown body (0 for inline HTML,
+    /// whose position cmark-gfm does not report).
     func filter(_ html: String, line: Int) -> HTMLFilterResult {
-        if unsafe { return HTMLFilterResult(html: html, anchors: RawHTMLPolicy.anchors(in: html)) }
-        return HTMLFilterResult(html: "", anchors: RawHTMLPolicy.anchors(in: html))
+        if unsafe {
+            return HTMLFilterResult(html: html, anchors: HTMLInspector.inspect(html).anchorNames)
+        }
+        if let closing = RawHTMLPolicy.closingTag(html) {
+            // A lone end tag (inline HTML arrives tag by tag) carries nothing harmful;
+            // keep it if its element is allowed, so `<kbd>Ctrl</kbd>` survives.
+            return HTMLFilterResult(html: RawHTMLPolicy.inlineAllowed.contains(closing) ? "</\(closing)>" : "")
+        }
+        let clean = sanitizer.sanitize(html)
+        var output = clean.html
+        if line == 0, let open = RawHTMLPolicy.openingTag(html), output.hasSuffix("</\(open)>"), !html.contains("</") {
+            // The parser closed a lone inline start tag; its end tag follows separately.
+            output.removeLast("</\(open)>".count)
+        }
+        let problems = clean.removals.map { removal in
+            RenderProblem(.warning, id: "html.removed", message: removal.description,
+                          hint: "raw HTML is limited to safe elements; set unsafe_html: true in site.yml to trust it",
+                          line: line > 0 ? line + (removal.line ?? 1) - 1 : 0)
+        }
+        return HTMLFilterResult(html: output, anchors: HTMLInspector.inspect(output).anchorNames, problems: problems)
     }
 
-    /// `id="…"` and `name="…"` values: raw anchors such as `<a name="create"></a>`.
-    static func anchors(in html: String) -> [String] {
-        var found: [String] = []
-        let bytes = Array(html.utf8)
-        var i = 0
-        while i < bytes.count {
-            var matched = 0
-            for key in ["id=", "name="] where i + key.utf8.count < bytes.count && Array(bytes[i..<(i + key.utf8.count)]) == Array(key.utf8) {
-                matched = key.utf8.count
-            }
-            if matched > 0, i > 0, bytes[i - 1] == UInt8(ascii: " ") || bytes[i - 1] == UInt8(ascii: "\t") {
-                var j = i + matched
-                let quote = bytes[j]
-                if quote == UInt8(ascii: "\"") || quote == UInt8(ascii: "'") {
-                    j += 1
-                    let start = j
-                    while j < bytes.count, bytes[j] != quote { j += 1 }
-                    found.append(String(decoding: bytes[start..<j], as: UTF8.self))
-                }
-                i = j
-            }
-            i += 1
-        }
-        return found
+    static let inlineAllowed: Set<String> = [
+        "a", "abbr", "b", "br", "cite", "code", "del", "em", "i", "ins", "kbd", "mark", "q", "s", "small",
+        "span", "strong", "sub", "sup", "time", "u", "var",
+    ]
+
+    /// `</kbd>` → `kbd`.
+    static func closingTag(_ html: String) -> String? {
+        let t = html.trimmingCharacters
+        guard t.hasPrefix("</"), t.hasSuffix(">"), !t.dropFirst(2).contains("<") else { return nil }
+        let name = String(t.dropFirst(2).dropLast()).trimmingCharacters.lowercased()
+        return name.allSatisfy({ $0.isLetter || $0.isNumber }) ? name : nil
+    }
+
+    /// `<kbd class="x">` → `kbd`.
+    static func openingTag(_ html: String) -> String? {
+        let t = html.trimmingCharacters
+        guard t.hasPrefix("<"), t.hasSuffix(">"), !t.hasSuffix("/>") else { return nil }
+        let name = t.dropFirst().prefix { $0.isLetter || $0.isNumber }.lowercased()
+        return name.isEmpty ? nil : name
     }
 }

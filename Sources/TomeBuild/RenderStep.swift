@@ -25,8 +25,10 @@ struct RenderStep {
         let options = RenderOptions(
             resolveLink: { target in
                 switch resolver.resolve(target.destination, from: page.id, kind: target.kind) {
-                case .external(let url), .asset(let url), .page(let url, _, _):
+                case .external(let url), .asset(let url):
                     return .keep(url)
+                case .page(let url, _, let fragment):
+                    return .keep(url + (fragment.map { "#" + $0 } ?? ""))
                 case .fragmentOnly(let fragment):
                     return .keep("#" + fragment)
                 case .missing(let url, let message, let hint):

@@ -15,11 +15,14 @@ public struct BuildOptions: Sendable {
     public var includeDrafts = false
     /// Warnings fail the build.
     public var strict = false
+    /// Revision numbers and dates from git; without it, file modification dates.
     public var useGit = true
+    /// Fall back to file modification dates (off in tests, for stable output).
+    public var useFileDates = true
 
     public init(contentDirectory: String, contentDisplayPath: String? = nil, templatesDirectory: String? = nil,
                 templatesDisplayPath: String? = nil, baseURL: String? = nil, includeDrafts: Bool = false,
-                strict: Bool = false, useGit: Bool = true) {
+                strict: Bool = false, useGit: Bool = true, useFileDates: Bool = true) {
         self.contentDirectory = contentDirectory
         self.contentDisplayPath = contentDisplayPath ?? contentDirectory
         self.templatesDirectory = templatesDirectory
@@ -28,6 +31,7 @@ public struct BuildOptions: Sendable {
         self.includeDrafts = includeDrafts
         self.strict = strict
         self.useGit = useGit
+        self.useFileDates = useFileDates
     }
 }
 
@@ -36,6 +40,8 @@ public struct BuildReport: Sendable {
     public var fileCount: Int
     public var sectionCount: Int
     public var diagnostics: Diagnostics
+    /// Wall time of each step, in order (`tome build --timings`).
+    public var timings: [(step: String, seconds: Double)] = []
     /// False when there were errors (or warnings under `--strict`): nothing should be published.
     public var succeeded: Bool { !diagnostics.hasErrors }
 }
@@ -64,6 +70,25 @@ public struct SiteBuilder: Sendable {
         self.progress = progress
     }
 
+    /// Builds into a staging folder beside `output` and swaps it in only if the build
+    /// succeeded; otherwise the previous site stays exactly as it was.
+    public func publish(to output: String) async throws -> BuildReport {
+        let sink = try DiskSink(output: output)
+        let report: BuildReport
+        do {
+            report = try await build(into: sink)
+        } catch {
+            sink.discard()
+            throw error
+        }
+        guard report.succeeded else {
+            sink.discard()
+            return report
+        }
+        try sink.commit()
+        return report
+    }
+
     public func build(into sink: some OutputSink) async throws -> BuildReport {
         var diagnostics = Diagnostics()
         var isDirectory: ObjCBool = false
@@ -71,44 +96,73 @@ public struct SiteBuilder: Sendable {
             throw BuildError.missingContent(path: options.contentDisplayPath)
         }
 
+        var clock = StepClock()
         // 1. load
         progress?("load", 0, 0)
-        let loader = ContentLoader(options: .init(includeDrafts: options.includeDrafts, useGit: options.useGit))
+        let loader = ContentLoader(options: .init(includeDrafts: options.includeDrafts, useGit: options.useGit, useFileDates: options.useFileDates))
         var (site, loadProblems) = await loader.load(directory: options.contentDirectory, displayPath: options.contentDisplayPath)
         if let baseURL = options.baseURL { site.configuration.baseURL = baseURL.hasSuffix("/") ? baseURL : baseURL + "/" }
         diagnostics.append(contentsOf: loadProblems)
+        clock.lap("load")
 
         // 2. theme
         let (theme, themeProblems) = Theme.load(directory: options.templatesDirectory, displayPath: options.templatesDisplayPath)
         diagnostics.append(contentsOf: themeProblems)
+        clock.lap("theme")
 
         // 3. render
         let rendered = await RenderStep(site: site, progress: progress).run()
         for page in rendered.values { diagnostics.append(contentsOf: page.diagnostics) }
+        clock.lap("render")
 
         // 4. links
         diagnostics.append(contentsOf: LinkCheckStep(site: site, rendered: rendered).run())
+        clock.lap("links")
 
-        // 5. pages
+        // A broken theme could render nonsense or recurse forever: report it and stop
+        // before any template runs. Content checks above still ran.
+        let themeIsUsable = !themeProblems.contains { $0.severity == .error }
+        var extras = ExtrasStep.Result()
+        var search = SearchStep.Result(fileCount: 0, sectionCount: 0)
         let context = SiteContext(site: site, rendered: rendered)
-        let pageProblems = try await PageStep(context: context, theme: theme, sink: sink, progress: progress).run()
-        diagnostics.append(contentsOf: pageProblems)
+        if themeIsUsable {
+            // 5. pages
+            let pageProblems = try await PageStep(context: context, theme: theme, sink: sink, progress: progress).run()
+            diagnostics.append(contentsOf: pageProblems)
+            clock.lap("pages")
 
-        // 6. extras
-        let extras = try ExtrasStep(context: context, theme: theme, sink: sink).run()
-        diagnostics.append(contentsOf: extras.diagnostics)
+            // 6. extras
+            extras = try ExtrasStep(context: context, theme: theme, sink: sink).run()
+            diagnostics.append(contentsOf: extras.diagnostics)
+            clock.lap("extras")
 
-        // 7. search
-        progress?("search", 0, 0)
-        let search = try SearchStep(context: context, sink: sink).run()
+            // 7. search
+            progress?("search", 0, 0)
+            search = try SearchStep(context: context, sink: sink).run()
+            clock.lap("search")
+        }
 
         if options.strict { diagnostics = diagnostics.promotingWarnings() }
         return BuildReport(
             pageCount: site.pages.count,
             fileCount: site.pages.count + extras.fileCount + search.fileCount,
             sectionCount: search.sectionCount,
-            diagnostics: diagnostics
+            diagnostics: diagnostics,
+            timings: clock.laps
         )
+    }
+}
+
+/// Wall time per build step.
+struct StepClock {
+    private var last = ContinuousClock.now
+    private(set) var laps: [(step: String, seconds: Double)] = []
+
+    mutating func lap(_ step: String) {
+        let now = ContinuousClock.now
+        let d = last.duration(to: now)
+        laps.append((step, Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18))
+        last = now
     }
 }
 

@@ -55,8 +55,13 @@ public struct Theme: Sendable {
                 names.insert(name)
                 scanned[name] = TemplateScanner.tags(in: text)
             } catch let error as MustacheTemplate.ParserError {
+                var line = error.context.lineNumber, column = error.context.columnNumber
+                if case MustacheTemplate.Error.expectedSectionEnd = error.error, let open = unclosedSection(in: text) {
+                    // Point at the section that was opened, not at the end of the file.
+                    (line, column) = (open.line, open.column)
+                }
                 diagnostics.append(.error("template.parse", "template: \(describe(error.error))",
-                                          at: SourceLocation(file: display, line: error.context.lineNumber, column: error.context.columnNumber + 1),
+                                          at: SourceLocation(file: display, line: line, column: column),
                                           hint: "check that every {{#section}} has a matching {{/section}}"))
             } catch {
                 diagnostics.append(.error("template.parse", "template: \(error)", at: SourceLocation(file: display)))
@@ -113,6 +118,19 @@ public struct Theme: Sendable {
         case MustacheTemplate.Error.invalidSetDelimiter: "invalid delimiter change"
         default: "\(error)"
         }
+    }
+
+    /// The innermost section left open at the end of a template.
+    static func unclosedSection(in text: String) -> TemplateScanner.Tag? {
+        var open: [TemplateScanner.Tag] = []
+        for tag in TemplateScanner.tags(in: text) {
+            switch tag.kind {
+            case .section, .invertedSection, .block, .parent: open.append(tag)
+            case .close: if !open.isEmpty { open.removeLast() }
+            default: break
+            }
+        }
+        return open.last
     }
 
     static func listFiles(_ directory: String) -> [String] {

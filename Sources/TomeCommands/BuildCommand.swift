@@ -28,6 +28,9 @@ struct BuildCommand: AsyncParsableCommand {
     @Flag(help: "Treat warnings as errors.")
     var strict = false
 
+    @Flag(help: "Print how long each build step took.")
+    var timings = false
+
     @Flag(name: .customLong("all-diagnostics"), help: "Print every diagnostic instead of the first 20 of each kind.")
     var allDiagnostics = false
 
@@ -39,21 +42,13 @@ struct BuildCommand: AsyncParsableCommand {
             templatesDirectory: templatesExists ? templates : nil, templatesDisplayPath: templates,
             baseURL: baseURL, includeDrafts: drafts, strict: strict
         )
-        let sink: DiskSink
-        do {
-            sink = try DiskSink(output: output)
-        } catch {
-            Terminal.error("error: \(error)")
-            throw ExitCode(1)
-        }
         let builder = SiteBuilder(options: options, progress: { step, done, total in
             Terminal.progress(total > 0 ? "\(step) \(done)/\(total)" : "\(step)…")
         })
         let report: BuildReport
         do {
-            report = try await builder.build(into: sink)
+            report = try await builder.publish(to: output)
         } catch {
-            sink.discard()
             Terminal.clearProgress()
             Terminal.error("error: \(error)")
             throw ExitCode(1)
@@ -63,18 +58,14 @@ struct BuildCommand: AsyncParsableCommand {
         if allDiagnostics { printer.limitPerID = .max / 8 }
         for line in printer.lines(for: report.diagnostics) { Terminal.error(line) }
 
+        if timings {
+            for (step, seconds) in report.timings { Terminal.error(String(format: "  %-8@ %7.3f s", step as NSString, seconds)) }
+        }
         let elapsed = start.duration(to: .now)
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let errors = report.diagnostics.errorCount, warnings = report.diagnostics.warningCount
         guard report.succeeded else {
-            sink.discard()
             Terminal.error("Build failed: \(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s"). \(output)/ was left as it was.")
-            throw ExitCode(1)
-        }
-        do {
-            try sink.commit()
-        } catch {
-            Terminal.error("error: \(error)")
             throw ExitCode(1)
         }
         let summary = "Built \(report.pageCount) pages (\(report.sectionCount) search sections, \(report.fileCount) files) into \(output)/ in "

@@ -53,7 +53,10 @@ public struct HTMLRenderer {
     private var problems: [RenderProblem] = []
     private var rawAnchors: [String] = []
     private var footnoteOrder: [String] = []
-    private var footnoteDefinitions: [String: [Block]] = [:]
+    /// Definitions in document order. cmark-gfm moves them to the end of the document
+    /// sorted by first reference and drops unreferenced ones, so the n-th definition
+    /// belongs to the n-th distinct reference (its label is not exposed by the C API).
+    private var footnoteDefinitions: [[Block]] = []
     private var summary = ""
     private var hasVideo = false
     private var links: [LinkTarget] = []
@@ -78,8 +81,8 @@ public struct HTMLRenderer {
             leadingTitle = inlines.plainText.trimmed
             blocks.removeFirst()
         }
-        for case .footnoteDefinition(let label, let body, _) in blocks {
-            footnoteDefinitions[label] = body
+        for case .footnoteDefinition(_, let body, _) in blocks {
+            footnoteDefinitions.append(body)
         }
         sections.append(Section(anchor: "", heading: "", level: 1, headingPath: [], text: "", line: 1, hasBody: false))
         for block in blocks {
@@ -380,7 +383,9 @@ public struct HTMLRenderer {
         while index < footnoteOrder.count {
             let number = index + 1
             out += "<li id=\"fn-\(number)\">\n"
-            for block in footnoteDefinitions[footnoteOrder[index]] ?? [] { render(block) }
+            if index < footnoteDefinitions.count {
+                for block in footnoteDefinitions[index] { render(block) }
+            }
             out += "<a href=\"#fnref-\(number)\" class=\"footnote-backref\" aria-label=\"Back to reference \(number)\">↩</a>\n</li>\n"
             index += 1
         }

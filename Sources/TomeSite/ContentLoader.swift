@@ -12,9 +12,13 @@ public struct ContentLoader: Sendable {
         /// Largest Markdown file read, in bytes.
         public var maximumFileSize = 64 * 1024 * 1024
 
-        public init(includeDrafts: Bool = false, useGit: Bool = true) {
+        /// Outside git, take the updated date from the file's modification time.
+        public var useFileDates = true
+
+        public init(includeDrafts: Bool = false, useGit: Bool = true, useFileDates: Bool = true) {
             self.includeDrafts = includeDrafts
             self.useGit = useGit
+            self.useFileDates = useFileDates
         }
     }
 
@@ -50,7 +54,7 @@ public struct ContentLoader: Sendable {
         for (page, problems) in loaded {
             diagnostics.append(contentsOf: problems)
             guard var page else { continue }
-            page.revision = Self.revision(for: page, history: history, root: root)
+            page.revision = Self.revision(for: page, history: history, root: root, useFileDates: options.useFileDates)
             pages[page.id] = page
         }
         var tree = TreeBuilder(pages: pages, configuration: configuration, displayPath: displayPath)
@@ -192,13 +196,13 @@ public struct ContentLoader: Sendable {
 
     // MARK: Revisions
 
-    static func revision(for page: Page, history: RevisionHistory?, root: String) -> Revision {
+    static func revision(for page: Page, history: RevisionHistory?, root: String, useFileDates: Bool) -> Revision {
         let meta = page.metadata
         let relative = page.id.hasSuffix("/") ? nil : page.id == Site.homeID ? "_index.md" : page.id
         var revision = Revision()
         if let relative, let history, let entry = history.entries[relative] {
             revision = entry
-        } else if let relative, let attributes = try? FileManager.default.attributesOfItem(atPath: root + "/" + relative),
+        } else if useFileDates, let relative, let attributes = try? FileManager.default.attributesOfItem(atPath: root + "/" + relative),
                   let modified = attributes[.modificationDate] as? Date {
             revision.updated = Timestamp(date: modified)
         }

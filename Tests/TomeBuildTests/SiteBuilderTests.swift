@@ -1,0 +1,103 @@
+import Foundation
+import Testing
+@testable import TomeBuild
+import TomeCore
+
+@Suite struct SiteBuilderTests {
+    @Test func writesExactlyTheExpectedFiles() async throws {
+        let folder = try Fixture.copy()
+        let (sink, report) = try await Fixture.build(content: folder.appendingPathComponent("Content"))
+        #expect(report.diagnostics.all.isEmpty, "\(report.diagnostics.all.map(\.rendered))")
+        let paths = Set(sink.files.keys)
+        let site = paths.filter { !$0.hasPrefix("search/") }
+        let expected: Set<String> = [
+            "index.html",
+            "guide/index.html",
+            "guide/intro/index.html",
+            "guide/setup/index.html",
+            "guide/setup/install/index.html",
+            "guide/images/overview.svg",
+            "faq/index.html",
+            "faq/questions/index.html",
+            "old/intro/index.html",
+            "tags/index.html",
+            "tags/basics/index.html",
+            "tags/permits/index.html",
+            "404.html",
+            "sitemap.xml",
+            "robots.txt",
+            "assets/tome.css",
+            "assets/tome.js",
+        ]
+        #expect(site == expected.union(site.filter { $0.hasPrefix("assets/") }))
+        #expect(paths.contains("search/manifest.json"))
+        #expect(!paths.contains { $0.contains("draft") || $0.contains("unfinished") })
+        #expect(report.pageCount == 7)
+    }
+
+    @Test func twoBuildsAreByteIdentical() async throws {
+        let folder = try Fixture.copy()
+        let content = folder.appendingPathComponent("Content")
+        let (first, _) = try await Fixture.build(content: content)
+        let (second, _) = try await Fixture.build(content: content)
+        #expect(first.files == second.files)
+    }
+
+    @Test(arguments: [
+        ("index.html", "home.html"),
+        ("guide/index.html", "book.html"),
+        ("guide/setup/index.html", "chapter.html"),
+        ("guide/intro/index.html", "page.html"),
+        ("guide/setup/install/index.html", "page-footnotes.html"),
+        ("faq/questions/index.html", "faq.html"),
+        ("tags/index.html", "tags.html"),
+        ("tags/basics/index.html", "tag.html"),
+        ("404.html", "404.html"),
+        ("old/intro/index.html", "redirect.html"),
+        ("sitemap.xml", "sitemap.xml"),
+    ])
+    func pageKindMatchesGolden(path: String, golden: String) async throws {
+        let folder = try Fixture.copy()
+        let (sink, _) = try await Fixture.build(content: folder.appendingPathComponent("Content"))
+        let html = try #require(sink.text(path))
+        try Golden.check(html, named: golden)
+    }
+
+    @Test func pageShowsRevisionTagsAndResolvedLinks() async throws {
+        let folder = try Fixture.copy()
+        let (sink, _) = try await Fixture.build(content: folder.appendingPathComponent("Content"))
+        let html = try #require(sink.text("guide/intro/index.html"))
+        #expect(html.contains("Revision #6 · Created 24 May 2024 14:45 · Updated 13 January 2026 09:26"))
+        #expect(html.contains("href=\"/help/guide/setup/install/#requirements\""))
+        #expect(html.contains("href=\"/help/faq/questions/#who-can-help\""))
+        #expect(html.contains("src=\"/help/guide/images/overview.svg\""))
+        #expect(html.contains("id=\"signing-in-1\""))
+        #expect(html.contains("<link rel=\"canonical\" href=\"https://docs.example.com/help/guide/intro/\">"))
+        #expect(html.components(separatedBy: "<h1").count == 2, "exactly one h1")
+    }
+
+    @Test func failedBuildLeavesPreviousOutputUntouched() async throws {
+        let folder = try Fixture.copy()
+        let content = folder.appendingPathComponent("Content")
+        let output = folder.appendingPathComponent("Public").path
+        let good = try await SiteBuilder(options: Fixture.options(content: content)).publish(to: output)
+        #expect(good.succeeded)
+        let before = try Data(contentsOf: URL(fileURLWithPath: output + "/guide/intro/index.html"))
+
+        try Fixture.write("---\ntitle: [unclosed\n---\nBody\n", to: "guide/intro.md", in: content)
+        let bad = try await SiteBuilder(options: Fixture.options(content: content)).publish(to: output)
+        #expect(!bad.succeeded)
+        let after = try Data(contentsOf: URL(fileURLWithPath: output + "/guide/intro/index.html"))
+        #expect(before == after)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.contains("tome-new") || $0.contains("tome-old") }
+        #expect(leftovers.isEmpty)
+    }
+
+    @Test func nothingIsWrittenOutsideTheOutputFolder() {
+        #expect(!DiskSink.isSafeRelativePath("../x"))
+        #expect(!DiskSink.isSafeRelativePath("/etc/passwd"))
+        #expect(!DiskSink.isSafeRelativePath("a/../../b"))
+        #expect(!DiskSink.isSafeRelativePath("a\0b"))
+        #expect(DiskSink.isSafeRelativePath("guide/intro/index.html"))
+    }
+}

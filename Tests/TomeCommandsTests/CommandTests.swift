@@ -1,0 +1,36 @@
+import ArgumentParser
+import Testing
+import TomeCore
+@testable import TomeCommands
+
+@Suite struct CommandTests {
+    @Test func buildDefaultsMatchTheRepositoryLayout() throws {
+        let command = try BuildCommand.parse([])
+        #expect(command.content == "Content")
+        #expect(command.templates == "Templates")
+        #expect(command.output == "Public")
+        #expect(!command.strict && !command.drafts)
+    }
+
+    @Test func badUsageExitsWith64() {
+        do {
+            _ = try TomeCommand.parseAsRoot(["build", "--no-such-flag"])
+            Issue.record("parsing should fail")
+        } catch {
+            #expect(TomeCommand.exitCode(for: error).rawValue == 64)
+        }
+    }
+
+    @Test func printerSummarisesFloodsOfOneKind() {
+        var diagnostics = Diagnostics()
+        for line in 1...25 {
+            diagnostics.append(.warning("link.unresolved", "link target 'x\(line).md' does not exist",
+                                        at: SourceLocation(file: "Content/a.md", line: line, column: 1)))
+        }
+        diagnostics.append(.error("frontmatter.yaml", "front matter: bad", at: SourceLocation(file: "Content/b.md", line: 2, column: 3)))
+        let lines = DiagnosticPrinter(limitPerID: 20).lines(for: diagnostics)
+        #expect(lines.count == 22)
+        #expect(lines.last == "… and 5 more [link.unresolved] (use --all-diagnostics to see every one)")
+        #expect(lines.contains("Content/b.md:2:3: error: front matter: bad [frontmatter.yaml]"))
+    }
+}
