@@ -38,7 +38,7 @@ let package = Package(
             providers: [.apt(["libxml2-dev"])]
         ),
         .target(name: "TomeCore", swiftSettings: swiftSettings),
-        .target(name: "TomeSearch", swiftSettings: swiftSettings),
+        .target(name: "TomeSearch", exclude: ["Browser/tome-search.js"], swiftSettings: swiftSettings),
         .target(name: "TomeMarkdown", dependencies: ["TomeCore", "CCmarkGFM"], swiftSettings: swiftSettings),
         .target(name: "TomeHTML", dependencies: ["TomeCore", "CLibXML2"], swiftSettings: swiftSettings),
         .target(

@@ -50,10 +50,12 @@ struct SearchStep {
         for file in index.files {
             try sink.write(SearchStep.folder + file.name, file.bytes)
         }
+        // The browser engine that reads these files, versioned with the format.
+        try sink.write(SearchStep.folder + BrowserEngine.fileName, BrowserEngine.source)
         let twins = index.scriptTwins()
         for file in twins {
             try sink.write(SearchStep.folder + file.name, file.bytes)
         }
-        return Result(fileCount: index.files.count + twins.count, sectionCount: documents.count)
+        return Result(fileCount: index.files.count + twins.count + 1, sectionCount: documents.count)
     }
 }

@@ -31,6 +31,7 @@ import TomeCore
         ]
         #expect(site == expected.union(site.filter { $0.hasPrefix("assets/") }))
         #expect(paths.contains("search/manifest.json"))
+        #expect(paths.contains("search/tome-search.js"))
         #expect(!paths.contains { $0.contains("draft") || $0.contains("unfinished") })
         #expect(report.pageCount == 7)
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Mustache
+import TomeSearch
 import Testing
 @testable import TomeBuild
 
@@ -52,5 +53,7 @@ import Testing
             let text = try String(contentsOf: templates.appendingPathComponent(path), encoding: .utf8)
             #expect(DefaultTheme.files[path] == text, "\(path) differs from its embedded copy; run `make theme`")
         }
+        let engine = templates.deletingLastPathComponent().appendingPathComponent("Sources/TomeSearch/Browser/tome-search.js")
+        #expect(try String(contentsOf: engine, encoding: .utf8) == BrowserEngine.source, "tome-search.js differs from its embedded copy; run `make theme`")
     }
 }
