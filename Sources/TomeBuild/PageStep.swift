@@ -14,10 +14,13 @@ struct PageStep {
         let theme = self.theme
         let sink = self.sink
         let pages = context.site.orderedPages
+        let sidebars = await SidebarCache.render(pages: pages, views: views, theme: theme)
         let results = await concurrentMap(pages) { page -> Result<[Diagnostic], BuildError> in
             do {
                 let (name, problem) = PageStep.templateName(for: page, theme: theme)
-                let html = theme.render(views.pageView(for: page), template: name)
+                var view = views.pageView(for: page)
+                view.sidebar = sidebars.html(for: page, url: view.url)
+                let html = theme.render(view, template: name)
                 try sink.write(page.outputPath, html)
                 return .success(problem.map { [$0] } ?? [])
             } catch let error as BuildError {
@@ -125,14 +128,14 @@ struct ViewBuilder: Sendable {
 
     /// The book's tree, opened along the path to the current page only, so a page in
     /// a book of 2,000 pages carries its neighbours, not the whole book.
-    func navigation(in book: Page, current: Page) -> [LinkView] {
+    func navigation(in book: Page, current: Page, markCurrent: Bool = true) -> [LinkView] {
         let site = context.site
         var path = Set(site.ancestors(of: current).map(\.id))
         path.insert(current.id)
         func items(of parent: Page) -> [LinkView] {
             parent.children.compactMap { site.pages[$0] }.map { child in
                 var view = LinkView(title: child.title, url: context.href(child.url))
-                view.current = child.id == current.id
+                view.current = markCurrent && child.id == current.id
                 view.open = path.contains(child.id)
                 if view.open, !child.children.isEmpty { view.children = items(of: child) }
                 return view
@@ -167,5 +170,44 @@ struct ViewBuilder: Sendable {
             }
         }
         return entries
+    }
+}
+
+/// The sidebar is the same for every page of a folder except for which link is the
+/// current page, and large books have folders of hundreds of pages. So it is rendered
+/// once per folder through `partials/sidebar`, without a current link, and each page
+/// marks its own link with `aria-current` in the cached HTML.
+struct SidebarCache: Sendable {
+    private let byKey: [String: String]
+
+    static func key(for page: Page) -> String? {
+        guard page.book != nil, page.kind != .home else { return nil }
+        return page.kind == .page ? (page.parent ?? page.id) : page.id
+    }
+
+    static func render(pages: [Page], views: ViewBuilder, theme: Theme) async -> SidebarCache {
+        let site = views.context.site
+        var representatives: [String: Page] = [:]
+        for page in pages {
+            guard let key = key(for: page), representatives[key] == nil else { continue }
+            representatives[key] = site.pages[key] ?? page
+        }
+        let keys = representatives.keys.sorted()
+        let anchors = representatives
+        let rendered = await concurrentMap(keys) { key -> String in
+            let anchor = anchors[key]!
+            guard let bookPage = anchor.book.flatMap({ site.pages[$0 + "/_index.md"] }) else { return "" }
+            let view = SidebarView(site: views.siteView, book: views.link(bookPage),
+                                   nav: views.navigation(in: bookPage, current: anchor, markCurrent: false))
+            return theme.render(view, template: "partials/sidebar")
+        }
+        return SidebarCache(byKey: Dictionary(uniqueKeysWithValues: zip(keys, rendered)))
+    }
+
+    func html(for page: Page, url: String) -> String {
+        guard let key = SidebarCache.key(for: page), let html = byKey[key] else { return "" }
+        let plain = "<a href=\"\(HTMLEscaping.escape(url))\">"
+        guard let range = html.range(of: plain) else { return html }
+        return html.replacingCharacters(in: range, with: plain.dropLast() + " aria-current=\"page\">")
     }
 }

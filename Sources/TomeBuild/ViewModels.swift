@@ -130,6 +130,8 @@ struct PageView: MustacheParent, Sendable {
     var isHome: Bool
     /// For alias pages: where the reader is sent.
     var redirectURL: String
+    /// The book's navigation, rendered once per folder by `partials/sidebar`.
+    var sidebar: String = ""
 
     var hasTOC: Bool { toc.count > 1 }
     var hasTags: Bool { !tags.isEmpty }
@@ -167,6 +169,23 @@ struct PageView: MustacheParent, Sendable {
         case "metaList": metaList
         case "isHome": isHome
         case "redirectURL": redirectURL
+        case "sidebar": sidebar
+        default: nil
+        }
+    }
+}
+
+/// What `partials/sidebar` is rendered with.
+struct SidebarView: MustacheParent, Sendable {
+    var site: SiteView
+    var book: LinkView?
+    var nav: [LinkView]
+
+    func child(named name: String) -> Any? {
+        switch name {
+        case "site": site
+        case "book": book
+        case "nav": nav
         default: nil
         }
     }

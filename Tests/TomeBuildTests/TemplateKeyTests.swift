@@ -16,8 +16,10 @@ import Testing
     static let page = PageView(site: site, title: "t", documentTitle: "t", description: "d", url: "/u/", canonicalURL: "https://x/u/",
                                kind: "page", type: "page", content: "<p>x</p>", revision: "r", tags: [link], breadcrumbs: [link],
                                toc: [toc, toc], nav: [link], book: link, previous: link, next: link, children: [link], recent: [link],
-                               meta: ["k": "v"], metaList: [MetaEntry(key: "k", value: "v")], isHome: false, redirectURL: "/r/")
-    static let models: [any MustacheParent & Sendable] = [page, site, link, toc, MetaEntry(key: "k", value: "v")]
+                               meta: ["k": "v"], metaList: [MetaEntry(key: "k", value: "v")], isHome: false, redirectURL: "/r/",
+                               sidebar: "<nav></nav>")
+    static let models: [any MustacheParent & Sendable] = [page, site, link, toc, MetaEntry(key: "k", value: "v"),
+                                                                 SidebarView(site: site, book: link, nav: [link])]
 
     static func isKnown(_ key: String) -> Bool {
         models.contains { $0.child(named: key) != nil }

@@ -213,7 +213,7 @@ blockquote { margin: 1rem 0; padding: .2rem 1rem; border-left: 4px solid var(--l
 <a class="skip-link" href="#main">Skip to content</a>
 {{> partials/header}}
 <div class="shell">
-{{$sidebar}}{{> partials/sidebar}}{{/sidebar}}
+{{$sidebar}}{{{sidebar}}}{{/sidebar}}
 <main id="main" tabindex="-1">
 {{$main}}{{/main}}
 </main>

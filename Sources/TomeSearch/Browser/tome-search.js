@@ -103,7 +103,7 @@
     return [s, '', s === 'ion' ? 'st' : undefined];
   });
   var R1P = ['arsen', 'commun', 'emerg', 'gener', 'inter', 'later', 'organ', 'past', 'univers'];
-  function vowel(ch) { return ch !== undefined && 'aeiouy'.indexOf(ch) >= 0 && ch !== ''; }
+  function vowel(ch) { return ch !== undefined && 'aeiouy'.indexOf(ch) >= 0; }
   function cont(ch) { return (ch.charCodeAt(0) & 0xC0) === 0x80; }
 
   function stem(word) {
@@ -153,8 +153,8 @@
     // regions
     r1 = r2 = w.length;
     var pre = R1P.filter(function (p) { return w.slice(0, p.length) === p; })[0];
-    if (pre) r1 = pre.length; else { var st = region(0); if (st >= 0) r1 = st; }
-    if (pre || r1 < w.length || region(0) >= 0) { var s2 = region(r1); r2 = s2 >= 0 ? s2 : w.length; }
+    var st = pre ? pre.length : region(0);
+    if (st >= 0) { r1 = st; var s2 = region(r1); r2 = s2 >= 0 ? s2 : w.length; }
     // 1a
     if (ends("'s'")) w = w.slice(0, -3); else if (ends("'s")) w = w.slice(0, -2); else if (ends("'")) w = w.slice(0, -1);
     if (ends('sses')) w = w.slice(0, -2);
