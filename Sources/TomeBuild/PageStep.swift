@@ -113,7 +113,8 @@ struct ViewBuilder: Sendable {
             tags: page.metadata.tags.map { LinkView(title: $0, url: context.href(ViewBuilder.tagURL($0))) },
             breadcrumbs: ancestors.map(link),
             toc: ViewBuilder.toc(rendered?.markdown.headings ?? []),
-            nav: page.kind == .home ? siteView.books : bookPage.map { navigation(in: $0, current: page) } ?? [],
+            // Pages show the book's tree through `sidebar`, rendered once per folder.
+            nav: page.kind == .home ? siteView.books : [],
             book: bookPage.map(link),
             previous: n?.previous.flatMap { site.pages[$0] }.map(link),
             next: n?.next.flatMap { site.pages[$0] }.map(link),
@@ -206,8 +207,28 @@ struct SidebarCache: Sendable {
 
     func html(for page: Page, url: String) -> String {
         guard let key = SidebarCache.key(for: page), let html = byKey[key] else { return "" }
-        let plain = "<a href=\"\(HTMLEscaping.escape(url))\">"
-        guard let range = html.range(of: plain) else { return html }
-        return html.replacingCharacters(in: range, with: plain.dropLast() + " aria-current=\"page\">")
+        let plain = Array("<a href=\"\(HTMLEscaping.escape(url))\">".utf8)
+        let bytes = Array(html.utf8)
+        guard let start = SidebarCache.firstIndex(of: plain, in: bytes) else { return html }
+        var marked = bytes[..<(start + plain.count - 1)]
+        marked += " aria-current=\"page\">".utf8
+        marked += bytes[(start + plain.count)...]
+        return String(decoding: marked, as: UTF8.self)
+    }
+
+    /// Plain byte search (the generic `firstRange(of:)` is far slower on large HTML).
+    static func firstIndex(of needle: [UInt8], in haystack: [UInt8]) -> Int? {
+        guard let first = needle.first, haystack.count >= needle.count else { return nil }
+        var i = 0
+        let last = haystack.count - needle.count
+        while i <= last {
+            if haystack[i] == first {
+                var j = 1
+                while j < needle.count, haystack[i + j] == needle[j] { j += 1 }
+                if j == needle.count { return i }
+            }
+            i += 1
+        }
+        return nil
     }
 }
