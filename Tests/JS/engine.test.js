@@ -1,0 +1,129 @@
+// Browser engine unit tests: analyzer (same tables as AnalyzerTests.swift), the Porter2
+// stemmer on the vendored Snowball vocabulary, query parsing, and corrupt, foreign,
+// truncated or version-skewed indexes. Run: node --test Tests/JS/
+'use strict';
+const test = require('node:test');
+const assert = require('node:assert');
+const fs = require('node:fs');
+const path = require('node:path');
+const TomeSearch = require('../../Sources/TomeSearch/Browser/tome-search.js');
+
+const DATA = path.join(__dirname, '../TomeSearchTests/Data');
+const INDEX = path.join(DATA, 'parity/support/index');
+const analyzerFile = fs.readdirSync(INDEX).find((f) => f.startsWith('a-'));
+const analyzer = TomeSearch.Analyzer(JSON.parse(fs.readFileSync(path.join(INDEX, analyzerFile), 'utf8')));
+const terms = (s) => analyzer.tokens(s).map((t) => t.term);
+
+test('every word of the Snowball vocabulary stems as the reference does', () => {
+  const lines = fs.readFileSync(path.join(DATA, 'stemmer-vocabulary.tsv'), 'utf8').split('\n').filter(Boolean);
+  assert.ok(lines.length > 50000);
+  const wrong = [];
+  for (const line of lines) {
+    const [word, stem] = line.split('\t');
+    if (TomeSearch.stem(word) !== stem) wrong.push(`${word}: ${TomeSearch.stem(word)} (expected ${stem})`);
+  }
+  assert.deepStrictEqual(wrong.slice(0, 10), []);
+});
+
+for (const [input, expected] of [
+  ['Hello World', ['hello', 'world']],
+  ['Crème Brûlée', ['creme', 'brulee']],
+  ['STRASSE straße', ['strasse', 'strasse']],
+  ['Ｆｕｌｌｗｉｄｔｈ', ['fullwidth']],
+  ['ﬁle', ['file']],
+  ['Łódź Øre', ['lodz', 'ore']],
+  ['support@ops-com.com', ['support@ops-com.com', 'support', 'ops', 'com', 'com']],
+  ['version 2.4.1.', ['version', '2.4.1', '2', '4', '1']],
+  ['LPR-200 camera', ['lpr-200', 'lpr', '200', 'camera']],
+  ['the cat and the hat', ['cat', 'hat']],
+  ['--flag -- x', ['flag', 'x']],
+  ['Ελληνικά ΣΟΦΙΑ', ['ελληνικά', 'σοφια']], // no decomposition outside the Latin table, as in Swift,
+  ['naïve café', ['naive', 'cafe']],
+]) {
+  test(`tokenizes ${JSON.stringify(input)}`, () => assert.deepStrictEqual(terms(input), expected));
+}
+
+test('compound positions, kinds and byte offsets', () => {
+  const t = analyzer.tokens('call LPR-200 now');
+  assert.deepStrictEqual(t.map((x) => x.position), [0, 1, 1, 2, 3]);
+  assert.deepStrictEqual(t.map((x) => x.kind), ['word', 'whole', 'part', 'part', 'word']);
+  assert.strictEqual(t[1].start, 5);
+  assert.strictEqual(t[1].end, 12);
+  assert.deepStrictEqual(analyzer.tokens('the after hours').map((x) => x.position), [1, 2]);
+  assert.deepStrictEqual(analyzer.tokens('running licences 2.4.1 hours').map((x) => x.stem), ['run', 'licenc', '2.4.1', '2', '4', '1', 'hour']);
+});
+
+test('query parser: words, phrases, exclusions, filters, trailing space', () => {
+  const q = TomeSearch.parse('refund "working days" -bank book:billing tag:"a b" ');
+  assert.deepStrictEqual(q.items, [{ phrase: false, text: 'refund' }, { phrase: true, text: 'working days' }]);
+  assert.deepStrictEqual(q.excluded, [{ phrase: false, text: 'bank' }]);
+  assert.deepStrictEqual(q.filters, [{ facet: 'book', value: 'billing' }, { facet: 'tag', value: 'a b' }]);
+  assert.strictEqual(q.endsWithSpace, true);
+  assert.strictEqual(TomeSearch.parse('x-y --z http://a').items.length, 3);
+});
+
+// ---- corrupt indexes ----
+const files = Object.fromEntries(fs.readdirSync(INDEX).map((f) => [f, new Uint8Array(fs.readFileSync(path.join(INDEX, f)))]));
+function engineWith(change) {
+  const copy = Object.fromEntries(Object.entries(files).map(([k, v]) => [k, v.slice()]));
+  change(copy);
+  return TomeSearch.open('', { loader: async (name) => copy[name] || null });
+}
+const manifestText = new TextDecoder().decode(files['manifest.json']);
+const setManifest = (text) => (c) => { c['manifest.json'] = new TextEncoder().encode(text); };
+const shardName = Object.keys(files).find((f) => f.startsWith('t-'));
+
+for (const [what, change, message] of [
+  ['missing manifest', (c) => { delete c['manifest.json']; }, /manifest\.json: search index file is missing/],
+  ['not JSON', setManifest('<html>404</html>'), /manifest\.json: search index file is corrupt \(invalid JSON/],
+  ['foreign JSON', setManifest('{"name":"pagefind"}'), /manifest\.json: not a Tome search index manifest/],
+  ['newer version', setManifest(manifestText.replace('"version":1', '"version":2')), /manifest\.json: search index format version 2, this engine reads version 1/],
+  ['other analyzer', setManifest(manifestText.replace('tome-en-1+porter2', 'tome-en-2')), /analyzer 'tome-en-2'/],
+  ['bad file name', setManifest(manifestText.replace(/"name":"m-/, '"name":"../m-')), /missing or invalid 'docMeta'/],
+  ['flipped byte', (c) => { c[shardName][20] ^= 0xff; }, new RegExp(shardName + ': search index file does not match its checksum')],
+  ['truncated file', (c) => { c[shardName] = c[shardName].slice(0, 10); }, new RegExp(shardName + ': .*checksum')],
+  ['missing shard', (c) => { for (const k of Object.keys(c)) if (k.startsWith('t-')) delete c[k]; }, /t-[0-9a-f]+\.bin: search index file is missing/],
+]) {
+  test(`corrupt index: ${what} gives a clear error naming the file`, async () => {
+    const engine = engineWith(change);
+    await assert.rejects(async () => {
+      await engine.search('refund ');
+      await engine.search('after hours');
+      await engine.search('lpr camera');
+    }, (e) => { assert.match(e.message, message); assert.match(e.message, /rebuild the index with `tome build`/); return true; });
+  });
+}
+
+test('bad bytes under a matching checksum are reported as corrupt, never a crash', async () => {
+  const { crc32 } = require('node:zlib');
+  if (!crc32) return; // node < 20.15
+  const engine = engineWith((c) => {
+    const bad = c[shardName];
+    bad.fill(0xff, 5);
+    const m = JSON.parse(manifestText);
+    for (const s of m.shards) if (s.terms.name === shardName) s.terms.crc32 = crc32(bad);
+    c['manifest.json'] = new TextEncoder().encode(JSON.stringify(m));
+  });
+  await assert.rejects(async () => {
+    for (const q of ['a', 'e', 'l', 'p', 'r', 's', 'w', 'z']) await engine.search(q);
+  }, (e) => { assert.match(e.message, new RegExp(shardName + ': search index file is corrupt')); return true; });
+});
+
+test('fetches only what a query needs, once', async () => {
+  const seen = [];
+  const engine = TomeSearch.open('', { loader: async (n) => { seen.push(n); return files[n] || null; } });
+  await engine.prefetch();
+  assert.strictEqual(seen.length, 3); // manifest, analyzer, doc meta
+  await engine.search('refund ');
+  const after = seen.length;
+  assert.ok(after <= 6, `loaded ${seen}`);
+  await engine.search('refund ');
+  assert.strictEqual(seen.length, after);
+  assert.strictEqual(new Set(seen).size, seen.length);
+});
+
+test('highlighter marks the words of a query (UTF-16 ranges)', async () => {
+  const engine = TomeSearch.open('', { loader: async (n) => files[n] || null });
+  const mark = await engine.highlighter('refunds café');
+  assert.deepStrictEqual(mark('Café refund: Refunding'), [[0, 4], [5, 11], [13, 22]]); // stems match too
+});
