@@ -328,6 +328,8 @@ enum DefaultTheme {
         history.replaceState(null, "", location.pathname + (p.toString() ? "?" + p : "") + location.hash);
       });
       main.insertBefore(bar, main.firstChild);
+      var target = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
+      if (target) target.scrollIntoView();
     }).catch(function (e) { console.error("Tome search:", e.message); });
   }
 })();
