@@ -20,6 +20,8 @@ site: deps theme release
 test: deps theme
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	@command -v node >/dev/null 2>&1 || { [ "$$(id -u)" = "0" ] && apt-get install -y -qq nodejs >/dev/null; } || { echo "Node.js is needed for the browser engine tests: sudo apt-get install -y nodejs"; exit 1; }
+	node --test Tests/JS/
 
 release: deps theme
 	$(SWIFT) build -c release --product tome

@@ -30,6 +30,16 @@ struct ExtrasStep {
             try write(String(ViewBuilder.tagURL(tag).dropFirst()) + "index.html", theme.render(view, template: "tag"), &result)
         }
 
+        // The full search page (the browser engine fills it in).
+        let search = basicView(views, title: "Search", url: "/search/")
+        try write("search/index.html", theme.render(search, template: "search"), &result)
+
+        // Release notes feed, linked from every page's head.
+        if let feed = releaseFeed(views) {
+            try sink.write(ExtrasStep.feedPath, feed)
+            result.fileCount += 1
+        }
+
         // 404.
         let notFound = basicView(views, title: "Page not found", url: "/404.html")
         try write("404.html", theme.render(notFound, template: "404"), &result)
@@ -111,6 +121,33 @@ struct ExtrasStep {
         var path = segments.joined(separator: "/")
         if path.hasSuffix(".html") { path = String(path.dropLast(5)) }
         return path
+    }
+
+    static let feedPath = "feed.xml"
+
+    /// An Atom feed (RFC 4287) of the release-notes pages, newest first.
+    func releaseFeed(_ views: ViewBuilder) -> [UInt8]? {
+        let releases = ViewBuilder.newestFirst(context.site.orderedPages.filter { $0.type == "release" })
+        guard !releases.isEmpty else { return nil }
+        let entries = releases.map { page -> AtomEntry in
+            let date = page.metadata.release?.date ?? page.revision.updated ?? page.revision.created
+            let updated = page.revision.updated.map { max($0, date ?? $0) } ?? date
+            return AtomEntry(
+                id: context.absoluteURL(page.url), title: page.title,
+                updated: (updated ?? Timestamp(year: 1970, month: 1, day: 1)).iso8601,
+                published: date?.iso8601, link: context.absoluteURL(page.url),
+                categories: page.metadata.tags, summary: page.metadata.description,
+                contentHTML: context.rendered[page.id]?.markdown.html
+            )
+        }
+        let config = context.site.configuration
+        return AtomFeedWriter.write(AtomFeed(
+            id: context.absoluteURL("/" + ExtrasStep.feedPath), title: "\(config.title): release notes",
+            subtitle: config.description.isEmpty ? nil : config.description,
+            updated: entries.map(\.updated).max() ?? "1970-01-01T00:00:00Z",
+            selfLink: context.absoluteURL("/" + ExtrasStep.feedPath), alternateLink: context.absoluteURL("/"),
+            authors: [AtomPerson(name: config.title)], generator: "Tome", entries: entries
+        ))
     }
 
     func sitemap() -> [UInt8] {

@@ -69,7 +69,8 @@ struct ViewBuilder: Sendable {
             title: config.title, description: config.description, language: config.language, footer: config.footer,
             homeURL: context.href("/"), assetsURL: context.href("/assets/"),
             books: site.books.map { LinkView(title: $0.title, url: context.href($0.url), description: $0.metadata.description ?? "") },
-            searchIndexURL: context.href("/search/"), feedURL: context.href("/releases/feed.xml"),
+            searchIndexURL: context.href("/search/"),
+            feedURL: site.pages.values.contains { $0.type == "release" } ? context.href("/" + ExtrasStep.feedPath) : "",
             year: ""
         )
         var neighbours: [String: (String?, String?)] = [:]
@@ -99,7 +100,7 @@ struct ViewBuilder: Sendable {
         var meta: [String: String] = [:]
         for (key, value) in page.metadata.extra { meta[key] = value.displayText }
         let n = neighbours[page.id]
-        return PageView(
+        var view = PageView(
             site: siteView,
             title: page.title,
             documentTitle: page.kind == .home ? site.configuration.title : "\(page.title) · \(site.configuration.title)",
@@ -125,6 +126,40 @@ struct ViewBuilder: Sendable {
             isHome: page.kind == .home,
             redirectURL: ""
         )
+        addTypeViews(to: &view, page: page, rendered: rendered)
+        return view
+    }
+
+    /// What the knowledge-base page types add: FAQ questions, lesson and agenda,
+    /// release version and status, release history newest first.
+    func addTypeViews(to view: inout PageView, page: Page, rendered: RenderedPage?) {
+        let site = context.site
+        if page.type == "faq", let sections = rendered?.markdown.sections {
+            let groups = FAQ.groups(from: sections)
+            view.faq = groups.map { group in
+                FAQGroupView(title: group.title, id: group.id, questions: group.items.map { LinkView(title: $0.question, url: "#" + $0.id) })
+            }
+            view.faqJSONLD = FAQ.jsonLD(groups)
+        }
+        if page.type == "lesson" { view.lesson = lessonView(page) }
+        if page.type == "lesson" || page.type == "agenda", let agendaPage = agendaPage(for: page) {
+            let agenda = agendaView(agendaPage)
+            view.agenda = agenda
+            if page.type == "lesson" {
+                let (previous, next) = lessonNeighbours(page, in: agenda)
+                view.previous = previous
+                view.next = next
+            }
+        }
+        if page.type == "release" { view.release = releaseView(page) }
+        let children = page.children.compactMap { site.pages[$0] }
+        if !children.isEmpty, children.allSatisfy({ $0.type == "release" }) {
+            view.children = ViewBuilder.newestFirst(children).map { child in
+                var link = link(child)
+                if let release = releaseView(child) { link.kind = release.upcoming ? "upcoming" : "released"; link.revision = release.date }
+                return link
+            }
+        }
     }
 
     /// The book's tree, opened along the path to the current page only, so a page in

@@ -46,6 +46,9 @@ struct RenderStep {
                                           column: problem.column > 0 ? problem.column : nil)
             diagnostics.append(Diagnostic(problem.severity == .error ? .error : .warning, problem.id, problem.message, at: location, hint: problem.hint))
         }
+        if page.type == "faq" {
+            diagnostics += FAQ.problems(in: FAQ.groups(from: markdown.sections), file: page.file, lineOffset: lineOffset)
+        }
         // Links with a fragment are checked once every page's anchors are known.
         var pending: [LinkResolver.PendingAnchor] = []
         for link in markdown.links where link.kind == .link {

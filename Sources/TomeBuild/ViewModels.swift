@@ -19,8 +19,12 @@ struct SiteView: MustacheParent, Sendable {
     var feedURL: String
     var year: String
 
+    /// Mustache treats an empty string as true: templates test these flags instead.
+    var hasFeed: Bool { !feedURL.isEmpty }
+
     func child(named name: String) -> Any? {
         switch name {
+        case "hasFeed": hasFeed
         case "title": title
         case "description": description
         case "language": language
@@ -132,6 +136,14 @@ struct PageView: MustacheParent, Sendable {
     var redirectURL: String
     /// The book's navigation, rendered once per folder by `partials/sidebar`.
     var sidebar: String = ""
+    /// FAQ pages: the questions, grouped, and their schema.org FAQPage JSON-LD.
+    var faq: [FAQGroupView] = []
+    var faqJSONLD: String = ""
+    /// Lesson pages: the lesson; agenda and lesson pages: the agenda.
+    var lesson: LessonView?
+    var agenda: AgendaView?
+    /// Release pages: version, date and status.
+    var release: ReleaseView?
 
     var hasTOC: Bool { toc.count > 1 }
     var hasTags: Bool { !tags.isEmpty }
@@ -170,6 +182,12 @@ struct PageView: MustacheParent, Sendable {
         case "isHome": isHome
         case "redirectURL": redirectURL
         case "sidebar": sidebar
+        case "faq": faq
+        case "faqJSONLD": faqJSONLD
+        case "hasFAQ": !faq.isEmpty
+        case "lesson": lesson
+        case "agenda": agenda
+        case "release": release
         default: nil
         }
     }
@@ -189,4 +207,12 @@ struct SidebarView: MustacheParent, Sendable {
         default: nil
         }
     }
+}
+
+/// An empty string is false in a section (`{{#description}}…{{/description}}` shows
+/// nothing for a page without a description), as in Mustache's JavaScript origins;
+/// swift-mustache would otherwise treat every string as true.
+extension String: @retroactive MustacheCustomRenderable {
+    public var renderText: String { self }
+    public var isNull: Bool { isEmpty }
 }

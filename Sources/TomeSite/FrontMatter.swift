@@ -47,6 +47,8 @@ public struct PageMetadata: Sendable, Hashable {
     public var aliases: [String] = []
     public var created: Timestamp?
     public var updated: Timestamp?
+    /// `date`: when a release shipped or an article was published.
+    public var date: Timestamp?
     public var revision: Int?
     public var type: String?
     public var searchBoost: Double = 1
@@ -55,6 +57,9 @@ public struct PageMetadata: Sendable, Hashable {
     public var extra: [String: Value] = [:]
     /// Where each key's value stands, for later diagnostics (e.g. a bad slug).
     public var locations: [String: SourceLocation] = [:]
+    /// Keys of `type: lesson` and `type: release` pages.
+    public var lesson: LessonMetadata?
+    public var release: ReleaseMetadata?
 
     public init() {}
 
@@ -111,7 +116,11 @@ public struct PageMetadata: Sendable, Hashable {
                     wrongType("a date such as 2024-05-24 or 2024-05-24T14:45")
                     continue
                 }
-                if key == "updated" { meta.updated = t } else if key == "created" { meta.created = t } else if meta.created == nil { meta.created = t }
+                switch key {
+                case "updated": meta.updated = t
+                case "created": meta.created = t
+                default: meta.date = t
+                }
             case "search":
                 guard case .map(let map) = located.value else { wrongType("a mapping such as {boost: 2} or {exclude: true}"); continue }
                 if let boost = map["boost"] {
@@ -130,6 +139,7 @@ public struct PageMetadata: Sendable, Hashable {
                 break
             }
         }
+        meta.readTypeKeys(diagnostics: &diagnostics)
         return meta
     }
 }

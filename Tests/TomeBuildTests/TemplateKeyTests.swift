@@ -17,9 +17,15 @@ import Testing
                                kind: "page", type: "page", content: "<p>x</p>", revision: "r", tags: [link], breadcrumbs: [link],
                                toc: [toc, toc], nav: [link], book: link, previous: link, next: link, children: [link], recent: [link],
                                meta: ["k": "v"], metaList: [MetaEntry(key: "k", value: "v")], isHome: false, redirectURL: "/r/",
-                               sidebar: "<nav></nav>")
+                               sidebar: "<nav></nav>", faq: [faqGroup], faqJSONLD: "{}", lesson: lesson, agenda: agenda, release: release)
+    static let faqGroup = FAQGroupView(title: "g", id: "g", questions: [link])
+    static let lesson = LessonView(title: "l", url: "/l/", id: "l.md", duration: "1h", objectives: ["o"], prerequisites: ["p"], video: "v")
+    static let module = AgendaModuleView(title: "m", day: "Day 1", duration: "1h", lessons: [lesson])
+    static let agenda = AgendaView(title: "a", url: "/a/", key: "k", modules: [module], lessonCount: 1, duration: "1h")
+    static let release = ReleaseView(version: "1", date: "d", isoDate: "2026-01-01", status: "Released", upcoming: true)
     static let models: [any MustacheParent & Sendable] = [page, site, link, toc, MetaEntry(key: "k", value: "v"),
-                                                                 SidebarView(site: site, book: link, nav: [link])]
+                                                                 SidebarView(site: site, book: link, nav: [link]),
+                                                                 faqGroup, lesson, module, agenda, release]
 
     static func isKnown(_ key: String) -> Bool {
         models.contains { $0.child(named: key) != nil }

@@ -18,6 +18,41 @@ enum DefaultTheme {
 {{/layout}}
 
 """#,
+        "agenda.mustache": #"""
+{{<layout}}
+{{$main}}
+{{> partials/breadcrumbs}}
+<article class="page agenda">
+  <header class="page-header">
+    <h1>{{title}}</h1>
+{{#agenda}}    <p class="agenda-summary">{{lessonCount}} lessons · {{duration}} in all<span class="agenda-progress" data-progress-key="{{key}}" data-progress-total="{{lessonCount}}" hidden> · <span class="progress-count">0</span> of {{lessonCount}} done</span></p>
+{{/agenda}}
+  </header>
+  <div class="content">
+{{{content}}}
+  </div>
+{{#agenda}}
+{{#modules}}
+  <section class="agenda-module">
+    <h2>{{#day}}<span class="agenda-day">{{day}}</span> {{/day}}{{title}} <span class="agenda-duration">{{duration}}</span></h2>
+    <ol class="agenda-lessons">
+{{#lessons}}      <li>
+        <input type="checkbox" class="progress-box" data-progress-key="{{agenda.key}}" data-lesson="{{url}}" aria-label="Done: {{title}}" hidden>
+        <a href="{{url}}">{{title}}</a> <span class="agenda-duration">{{duration}}</span>
+{{#hasObjectives}}        <ul class="agenda-objectives">{{#objectives}}<li>{{.}}</li>{{/objectives}}</ul>
+{{/hasObjectives}}      </li>
+{{/lessons}}    </ol>
+  </section>
+{{/modules}}
+{{/agenda}}
+  <footer class="page-footer">
+{{> partials/revision}}
+  </footer>
+</article>
+{{/main}}
+{{/layout}}
+
+"""#,
         "assets/search-ui.js": ##"""
 // Tome default theme: search. The header box answers as you type (an ARIA combobox
 // with a listbox of results grouped by page), the /search/ page adds filters, and a page
@@ -507,6 +542,30 @@ blockquote { margin: 1rem 0; padding: .2rem 1rem; border-left: 4px solid var(--l
   pre, .callout, table, figure { break-inside: avoid; }
 }
 
+/* Knowledge-base page types */
+.faq-questions { border: 1px solid var(--line); border-radius: var(--radius); padding: .6rem 1rem; background: var(--panel); margin-bottom: 1.5rem; }
+.faq-questions-title { border: 0; margin: 0 0 .4rem; padding: 0; font-size: 1.05rem; }
+.faq-group { font-weight: 600; margin: .6rem 0 .2rem; }
+.faq-questions ul { margin: 0; padding-left: 1.2rem; }
+.type-faq .anchor { opacity: 1; font-size: .85rem; font-weight: 400; }
+.type-faq .anchor::after { content: "Link to this answer"; }
+.lesson-meta { display: grid; grid-template-columns: max-content 1fr; gap: .3rem 1rem; border: 1px solid var(--line); border-radius: var(--radius); padding: .7rem 1rem; }
+.lesson-meta dt { font-weight: 600; }
+.lesson-meta dd { margin: 0; }
+.lesson-meta ul { margin: 0; padding-left: 1.1rem; }
+.agenda-module h2 { display: flex; gap: .6rem; align-items: baseline; flex-wrap: wrap; }
+.agenda-day { font-size: .85rem; color: var(--muted); text-transform: uppercase; letter-spacing: .05em; }
+.agenda-duration { font-size: .85rem; color: var(--muted); font-weight: 400; }
+.agenda-lessons li { margin: .35rem 0; }
+.agenda-objectives { font-size: .9rem; color: var(--muted); }
+.release-status { display: inline-block; padding: 0 .55rem; border-radius: 999px; border: 1px solid var(--line); font-size: .85rem; }
+.release-Upcoming { border-color: var(--important); color: var(--important); }
+.card-meta { font-size: .8rem; color: var(--muted); }
+@media print {
+  .progress-box, .lesson-done, .agenda-progress, .lesson-progress { display: none !important; }
+  .agenda-module { break-inside: avoid; }
+}
+
 """##,
         "assets/tome.js": #"""
 // Tome default theme: small conveniences that work without any of them.
@@ -524,6 +583,41 @@ blockquote { margin: 1rem 0; padding: .2rem 1rem; border-left: 4px solid var(--l
   });
 })();
 
+// Training progress: a checkbox per lesson, kept in this browser only (localStorage).
+// Without JavaScript the agenda is a plain list and the checkboxes stay hidden.
+(function () {
+  "use strict";
+  var store;
+  try { store = window.localStorage; store.getItem("x"); } catch (e) { return; }
+  function load(key) {
+    try { return JSON.parse(store.getItem(key) || "[]"); } catch (e) { return []; }
+  }
+  function save(key, done) { try { store.setItem(key, JSON.stringify(done)); } catch (e) { /* full or blocked */ } }
+  function refresh() {
+    document.querySelectorAll("[data-progress-total]").forEach(function (el) {
+      var done = load(el.getAttribute("data-progress-key"));
+      var count = el.querySelector(".progress-count");
+      if (count) count.textContent = String(done.length);
+      el.hidden = false;
+    });
+  }
+  document.querySelectorAll("input.progress-box").forEach(function (box) {
+    var key = box.getAttribute("data-progress-key");
+    var lesson = box.getAttribute("data-lesson");
+    box.checked = load(key).indexOf(lesson) >= 0;
+    box.hidden = false;
+    var wrapper = box.closest("[hidden]");
+    if (wrapper) wrapper.hidden = false;
+    box.addEventListener("change", function () {
+      var done = load(key).filter(function (url) { return url !== lesson; });
+      if (box.checked) done.push(lesson);
+      save(key, done);
+      refresh();
+    });
+  });
+  refresh();
+})();
+
 """#,
         "book.mustache": #"""
 {{<layout}}
@@ -539,7 +633,7 @@ blockquote { margin: 1rem 0; padding: .2rem 1rem; border-left: 4px solid var(--l
   </div>
 {{#hasChildren}}
   <ul class="cards">
-{{#children}}    <li class="card"><a href="{{url}}">{{title}}</a>{{#description}}<p>{{description}}</p>{{/description}}</li>
+{{#children}}    <li class="card"><a href="{{url}}">{{title}}</a>{{#kind}}{{#revision}} <span class="card-meta card-{{kind}}">{{revision}}</span>{{/revision}}{{/kind}}{{#description}}<p>{{description}}</p>{{/description}}</li>
 {{/children}}  </ul>
 {{/hasChildren}}
   <footer class="page-footer">
@@ -550,6 +644,38 @@ blockquote { margin: 1rem 0; padding: .2rem 1rem; border-left: 4px solid var(--l
 {{/layout}}
 
 """#,
+        "faq.mustache": ##"""
+{{<layout}}
+{{$main}}
+{{> partials/breadcrumbs}}
+<article class="page faq">
+  <header class="page-header">
+    <h1>{{title}}</h1>
+{{> partials/tags}}
+  </header>
+  <nav class="faq-questions" aria-labelledby="faq-questions-title">
+    <h2 id="faq-questions-title" class="faq-questions-title">Questions on this page</h2>
+{{#faq}}
+{{#title}}    <p class="faq-group"><a href="#{{id}}">{{title}}</a></p>
+{{/title}}
+    <ul>
+{{#questions}}      <li><a href="{{url}}">{{title}}</a></li>
+{{/questions}}
+    </ul>
+{{/faq}}
+  </nav>
+  <div class="content">
+{{{content}}}
+  </div>
+  <footer class="page-footer">
+{{> partials/revision}}
+  </footer>
+</article>
+{{> partials/pager}}
+{{/main}}
+{{/layout}}
+
+"""##,
         "home.mustache": #"""
 {{<layout}}
 {{$sidebar}}{{/sidebar}}
@@ -600,6 +726,34 @@ blockquote { margin: 1rem 0; padding: .2rem 1rem; border-left: 4px solid var(--l
 </html>
 
 """##,
+        "lesson.mustache": #"""
+{{<layout}}
+{{$main}}
+{{> partials/breadcrumbs}}
+<article class="page lesson">
+  <header class="page-header">
+    <h1>{{title}}</h1>
+{{#agenda}}    <p class="lesson-progress" data-progress-key="{{key}}" data-progress-total="{{lessonCount}}" hidden>Lesson in <a href="{{url}}">{{title}}</a> · <span class="progress-count">0</span> of {{lessonCount}} done</p>
+{{/agenda}}
+  </header>
+{{> partials/lesson-meta}}
+{{#lesson}}{{#video}}  <p class="lesson-video"><a href="{{video}}">Watch the lesson video</a></p>
+{{/video}}{{/lesson}}
+{{> partials/toc}}
+  <div class="content">
+{{{content}}}
+  </div>
+{{#lesson}}{{#agenda}}  <p class="lesson-done" hidden><label><input type="checkbox" class="progress-box" data-progress-key="{{key}}" data-lesson="{{lesson.url}}"> I have finished this lesson</label></p>
+{{/agenda}}{{/lesson}}
+  <footer class="page-footer">
+{{> partials/revision}}
+  </footer>
+</article>
+{{> partials/pager}}
+{{/main}}
+{{/layout}}
+
+"""#,
         "page.mustache": #"""
 {{<layout}}
 {{$main}}
@@ -656,6 +810,9 @@ blockquote { margin: 1rem 0; padding: .2rem 1rem; border-left: 4px solid var(--l
 <link rel="stylesheet" href="{{site.assetsURL}}search.css">
 <script src="{{site.assetsURL}}tome.js" defer></script>
 <script src="{{site.assetsURL}}search-ui.js" defer></script>
+{{#site.hasFeed}}<link rel="alternate" type="application/atom+xml" title="{{site.title}}: release notes" href="{{site.feedURL}}">
+{{/site.hasFeed}}{{#hasFAQ}}<script type="application/ld+json">{{{faqJSONLD}}}</script>
+{{/hasFAQ}}
 
 """#,
         "partials/header.mustache": #"""
@@ -666,6 +823,16 @@ blockquote { margin: 1rem 0; padding: .2rem 1rem; border-left: 4px solid var(--l
     <input id="search-input" type="search" name="q" placeholder="Search (press /)" autocomplete="off" spellcheck="false">
   </form>
 </header>
+
+"""#,
+        "partials/lesson-meta.mustache": #"""
+{{#lesson}}
+<dl class="lesson-meta">
+{{#duration}}  <dt>Duration</dt><dd>{{duration}}</dd>
+{{/duration}}{{#hasPrerequisites}}  <dt>Before you start</dt><dd><ul>{{#prerequisites}}<li>{{.}}</li>{{/prerequisites}}</ul></dd>
+{{/hasPrerequisites}}{{#hasObjectives}}  <dt>You will learn to</dt><dd><ul>{{#objectives}}<li>{{.}}</li>{{/objectives}}</ul></dd>
+{{/hasObjectives}}</dl>
+{{/lesson}}
 
 """#,
         "partials/nav-item.mustache": #"""
@@ -737,6 +904,31 @@ blockquote { margin: 1rem 0; padding: .2rem 1rem; border-left: 4px solid var(--l
 <p>This page has moved to <a href="{{redirectURL}}">{{title}}</a>.</p>
 </body>
 </html>
+
+"""#,
+        "release.mustache": #"""
+{{<layout}}
+{{$main}}
+{{> partials/breadcrumbs}}
+<article class="page release">
+  <header class="page-header">
+    <h1>{{title}}</h1>
+{{#release}}    <p class="release-meta">{{#version}}Version <strong>{{version}}</strong> · {{/version}}<span class="release-status release-{{status}}">{{status}}</span>{{#date}} · <time datetime="{{isoDate}}">{{date}}</time>{{/date}}</p>
+{{#upcoming}}    <aside class="callout callout-note" role="note"><p class="callout-title">Upcoming</p><p>This release is being planned. The list below grows as items are added.</p></aside>
+{{/upcoming}}{{/release}}
+{{> partials/tags}}
+  </header>
+{{> partials/toc}}
+  <div class="content">
+{{{content}}}
+  </div>
+  <footer class="page-footer">
+{{> partials/revision}}
+  </footer>
+</article>
+{{> partials/pager}}
+{{/main}}
+{{/layout}}
 
 """#,
         "search.mustache": #"""
