@@ -11,16 +11,17 @@ struct RenderStep {
         let resolver = LinkResolver(site: site)
         let rawHTML = RawHTMLPolicy(unsafe: site.configuration.unsafeHTML)
         let pages = site.orderedPages
+        let language = site.configuration.language
         progress?("render", 0, pages.count)
         let results = await concurrentMap(pages) { page in
-            RenderStep.render(page, resolver: resolver, rawHTML: rawHTML)
+            RenderStep.render(page, resolver: resolver, rawHTML: rawHTML, language: language)
         }
         var byID: [String: RenderedPage] = [:]
         for result in results { byID[result.page.id] = result }
         return byID
     }
 
-    static func render(_ page: Page, resolver: LinkResolver, rawHTML: RawHTMLPolicy) -> RenderedPage {
+    static func render(_ page: Page, resolver: LinkResolver, rawHTML: RawHTMLPolicy, language: String = "en") -> RenderedPage {
         let lineOffset = page.bodyFirstLine - 1
         let options = RenderOptions(
             resolveLink: { target in
@@ -39,7 +40,9 @@ struct RenderStep {
             filterHTML: { html, line in rawHTML.filter(html, line: line) },
             titleFromLeadingHeading: true
         )
-        let markdown = HTMLRenderer.render(markdown: page.body, options: options)
+        var renderOptions = options
+        renderOptions.language = language
+        let markdown = HTMLRenderer.render(markdown: page.body, options: renderOptions)
         var diagnostics: [Diagnostic] = []
         for problem in markdown.problems {
             let location = SourceLocation(file: page.file, line: problem.line > 0 ? problem.line + lineOffset : nil,

@@ -40,6 +40,10 @@ public struct BuildReport: Sendable {
     public var fileCount: Int
     public var sectionCount: Int
     public var diagnostics: Diagnostics
+    /// True when nothing changed since the last build and nothing was built.
+    public var upToDate = false
+    /// Files actually written by an incremental build (the rest kept their bytes).
+    public var rewrittenFileCount: Int?
     /// Wall time of each step, in order (`tome build --timings`).
     public var timings: [(step: String, seconds: Double)] = []
     /// False when there were errors (or warnings under `--strict`): nothing should be published.
@@ -72,7 +76,39 @@ public struct SiteBuilder: Sendable {
 
     /// Builds into a staging folder beside `output` and swaps it in only if the build
     /// succeeded; otherwise the previous site stays exactly as it was.
-    public func publish(to output: String) async throws -> BuildReport {
+    ///
+    /// Incremental (the default): outputs whose bytes did not change are not written
+    /// and keep their modification time; when no input changed at all and the output
+    /// is intact, nothing is built. `incremental: false` writes every file anew.
+    public func publish(to output: String, incremental: Bool = true) async throws -> BuildReport {
+        guard incremental else { return try await publishClean(to: output) }
+        let fingerprint = InputFingerprint.compute(options, baseURLOverride: options.baseURL)
+        let outputURL = URL(fileURLWithPath: output).standardizedFileURL
+        if let cache = BuildCache.load(beside: outputURL), cache.fingerprint == fingerprint, cache.outputIsIntact(outputURL) {
+            var report = BuildReport(pageCount: 0, fileCount: cache.entries.count, sectionCount: 0, diagnostics: Diagnostics())
+            report.upToDate = true
+            return report
+        }
+        let sink = try IncrementalDiskSink(output: output, fingerprint: fingerprint)
+        var report: BuildReport
+        do {
+            report = try await build(into: sink)
+        } catch {
+            sink.discard()
+            throw error
+        }
+        // A build with diagnostics is never skipped next time: its warnings are shown again.
+        guard report.succeeded else {
+            sink.discard()
+            return report
+        }
+        if !report.diagnostics.all.isEmpty { sink.forgetFingerprint() }
+        try sink.commit()
+        report.rewrittenFileCount = sink.rewrittenCount
+        return report
+    }
+
+    private func publishClean(to output: String) async throws -> BuildReport {
         let sink = try DiskSink(output: output)
         let report: BuildReport
         do {
@@ -86,6 +122,7 @@ public struct SiteBuilder: Sendable {
             return report
         }
         try sink.commit()
+        try? FileManager.default.removeItem(at: BuildCache.url(beside: URL(fileURLWithPath: output).standardizedFileURL))
         return report
     }
 

@@ -28,6 +28,9 @@ struct BuildCommand: AsyncParsableCommand {
     @Flag(help: "Treat warnings as errors.")
     var strict = false
 
+    @Flag(help: "Write every file anew instead of only the ones that changed.")
+    var clean = false
+
     @Flag(help: "Print how long each build step took.")
     var timings = false
 
@@ -47,7 +50,7 @@ struct BuildCommand: AsyncParsableCommand {
         })
         let report: BuildReport
         do {
-            report = try await builder.publish(to: output)
+            report = try await builder.publish(to: output, incremental: !clean)
         } catch {
             Terminal.clearProgress()
             Terminal.error("error: \(error)")
@@ -61,6 +64,10 @@ struct BuildCommand: AsyncParsableCommand {
         if timings {
             for (step, seconds) in report.timings { Terminal.error(String(format: "  %-8@ %7.3f s", step as NSString, seconds)) }
         }
+        if report.upToDate {
+            print("\(output)/ is up to date (\(report.fileCount) files); nothing changed since the last build.")
+            return
+        }
         let elapsed = start.duration(to: .now)
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let errors = report.diagnostics.errorCount, warnings = report.diagnostics.warningCount
@@ -68,7 +75,8 @@ struct BuildCommand: AsyncParsableCommand {
             Terminal.error("Build failed: \(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s"). \(output)/ was left as it was.")
             throw ExitCode(1)
         }
-        let summary = "Built \(report.pageCount) pages (\(report.sectionCount) search sections, \(report.fileCount) files) into \(output)/ in "
+        let written = report.rewrittenFileCount.map { ", \($0) written" } ?? ""
+        let summary = "Built \(report.pageCount) pages (\(report.sectionCount) search sections, \(report.fileCount) files\(written)) into \(output)/ in "
             + String(format: "%.2f s", seconds) + ", \(warnings) warning\(warnings == 1 ? "" : "s")."
         print(summary)
     }

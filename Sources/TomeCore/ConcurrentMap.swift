@@ -2,7 +2,7 @@
 /// input's order, so output never depends on scheduling.
 public func concurrentMap<Item: Sendable, Result: Sendable>(
     _ items: [Item],
-    width: Int = defaultConcurrency,
+    width: Int = ConcurrencyLimit.width,
     _ transform: @escaping @Sendable (Item) -> Result
 ) async -> [Result] {
     guard items.count > 1, width > 1 else { return items.map(transform) }
@@ -27,6 +27,13 @@ public func concurrentMap<Item: Sendable, Result: Sendable>(
         }
         return chunks.flatMap { $0 ?? [] }
     }
+}
+
+/// How many tasks `concurrentMap` runs at once in the current task: the number of
+/// processors unless a caller (a test proving that parallel output equals serial
+/// output) says otherwise with `ConcurrencyLimit.$width.withValue(1) { … }`.
+public enum ConcurrencyLimit {
+    @TaskLocal public static var width: Int = defaultConcurrency
 }
 
 /// The number of tasks that run at once: the number of active processors.

@@ -291,6 +291,13 @@ public struct HTMLRenderer {
             out += "<figure class=\"video\"><video controls preload=\"none\" src=\""
             HTMLEscaping.append(resolved, to: &out)
             out += "\">"
+            // Captions: a WebVTT file with the same name next to the video.
+            let captions = source.prefix { $0 != "?" && $0 != "#" }.split(separator: ".", omittingEmptySubsequences: false).dropLast().joined(separator: ".") + ".vtt"
+            if case .keep(let url) = options.resolveLink(LinkTarget(destination: captions, kind: .image, line: line, column: column)) {
+                out += "<track kind=\"captions\" src=\""
+                HTMLEscaping.append(url, to: &out)
+                out += "\" srclang=\"\(options.language)\" label=\"Captions\" default>"
+            }
             HTMLEscaping.append(label, to: &out)
             out += "</video></figure>\n"
         default:

@@ -8,6 +8,8 @@ public struct RenderOptions: Sendable {
     /// Treat a first `# Heading` as the page title: take its text and leave it out of
     /// the body (the theme renders the title), so a page has one `<h1>`.
     public var titleFromLeadingHeading: Bool
+    /// The content's language, for caption tracks.
+    public var language: String = "en"
 
     public init(
         resolveLink: @escaping @Sendable (LinkTarget) -> LinkResolution = { .keep($0.destination) },

@@ -61,8 +61,20 @@ import TomeMarkdown
 
     @Test func vimeoAndLocalVideos() {
         #expect(html("https://vimeo.com/123456").contains("https://player.vimeo.com/video/123456"))
-        #expect(html("![Webinar](webinar.mp4)").contains("<video controls preload=\"none\" src=\"webinar.mp4\">Webinar</video>"))
+        #expect(html("![Webinar](webinar.mp4)").contains("<video controls preload=\"none\" src=\"webinar.mp4\">"))
         #expect(!html("See https://vimeo.com/123456 here").contains("iframe"))
+    }
+
+    @Test func localVideoGetsCaptionsWhenAVTTFileSitsBesideIt() {
+        let options = RenderOptions(resolveLink: { target in
+            target.destination == "missing.vtt"
+                ? .broken(target.destination, RenderProblem(id: "image.missing", message: "missing"))
+                : .keep("/media/" + target.destination)
+        })
+        let with = html("![Webinar](webinar.mp4)", options: options)
+        #expect(with.contains("<track kind=\"captions\" src=\"/media/webinar.vtt\" srclang=\"en\" label=\"Captions\" default>"))
+        let without = html("![Other](missing.mp4)", options: options)
+        #expect(!without.contains("<track"))
     }
 
     @Test func footnotesAreNumberedInOrderOfReference() {

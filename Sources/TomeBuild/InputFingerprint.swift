@@ -1,0 +1,65 @@
+import Foundation
+
+/// A fingerprint of everything a build reads: every file under the content and
+/// templates folders (path, size, modification time), the build options, the tome
+/// binary itself, and the git commit (revision lines come from history). Equal
+/// fingerprints and an intact output mean a build would write the same bytes again.
+enum InputFingerprint {
+    static func compute(_ options: BuildOptions, baseURLOverride: String?) -> String {
+        var lines: [String] = ["tome \(TomeBuildInfo.version)"]
+        lines.append("options \(options.includeDrafts) \(options.strict) \(options.useGit) \(options.useFileDates) \(baseURLOverride ?? "-")")
+        lines.append("content " + options.contentDirectory)
+        lines += stamps(under: options.contentDirectory)
+        if let templates = options.templatesDirectory {
+            lines.append("templates " + templates)
+            lines += stamps(under: templates)
+        }
+        if let executable = Bundle.main.executablePath, let stamp = BuildCache.stamp(of: executable) {
+            lines.append("binary \(stamp.size) \(stamp.modified)")
+        }
+        if options.useGit, let head = gitHead(options.contentDirectory) { lines.append("git " + head) }
+        let bytes = Array(lines.joined(separator: "\n").utf8)
+        return String(BuildCache.hash(bytes), radix: 16) + "-" + String(bytes.count)
+    }
+
+    private static func stamps(under root: String) -> [String] {
+        guard let enumerator = FileManager.default.enumerator(atPath: root) else { return [] }
+        var out: [String] = []
+        while let relative = enumerator.nextObject() as? String {
+            guard let stamp = BuildCache.stamp(of: root + "/" + relative) else { continue }
+            out.append("\(relative)\t\(stamp.size)\t\(stamp.modified)")
+        }
+        return out.sorted()
+    }
+
+    /// The commit checked out, read from `.git` without starting git.
+    private static func gitHead(_ directory: String) -> String? {
+        var folder = URL(fileURLWithPath: directory).standardizedFileURL
+        for _ in 0..<32 {
+            let git = folder.appendingPathComponent(".git")
+            if let head = try? String(contentsOf: git.appendingPathComponent("HEAD"), encoding: .utf8) {
+                let trimmed = head.trimmingCharacters(in: .whitespacesAndNewlines)
+                guard trimmed.hasPrefix("ref: ") else { return trimmed }
+                let ref = String(trimmed.dropFirst(5))
+                if let value = try? String(contentsOf: git.appendingPathComponent(ref), encoding: .utf8) {
+                    return value.trimmingCharacters(in: .whitespacesAndNewlines)
+                }
+                // Packed refs.
+                if let packed = try? String(contentsOf: git.appendingPathComponent("packed-refs"), encoding: .utf8) {
+                    for line in packed.split(separator: "\n") where line.hasSuffix(" " + ref) {
+                        return String(line.prefix { $0 != " " })
+                    }
+                }
+                return trimmed
+            }
+            let parent = folder.deletingLastPathComponent()
+            if parent == folder { break }
+            folder = parent
+        }
+        return nil
+    }
+}
+
+public enum TomeBuildInfo {
+    public static let version = "0.1.0"
+}

@@ -1,0 +1,92 @@
+import Foundation
+import Testing
+@testable import TomeBuild
+import TomeCore
+
+/// Incremental builds write only what changed and end with exactly the tree a clean
+/// build writes; parallel builds write exactly what a one-core build writes.
+@Suite struct IncrementalBuildTests {
+    /// Every file below `root`, relative path → bytes.
+    func tree(_ root: URL) throws -> [String: Data] {
+        var files: [String: Data] = [:]
+        let enumerator = try #require(FileManager.default.enumerator(atPath: root.path))
+        while let relative = enumerator.nextObject() as? String {
+            var isDirectory: ObjCBool = false
+            FileManager.default.fileExists(atPath: root.path + "/" + relative, isDirectory: &isDirectory)
+            if !isDirectory.boolValue { files[relative] = FileManager.default.contents(atPath: root.path + "/" + relative) }
+        }
+        return files
+    }
+
+    func modified(_ url: URL) throws -> Date {
+        try #require(try FileManager.default.attributesOfItem(atPath: url.path)[.modificationDate] as? Date)
+    }
+
+    @Test func incrementalEqualsCleanAfterEditsAddsRenamesAndDeletes() async throws {
+        let folder = try Fixture.copy()
+        let content = folder.appendingPathComponent("Content")
+        let output = folder.appendingPathComponent("Public")
+        let builder = SiteBuilder(options: Fixture.options(content: content))
+
+        let first = try await builder.publish(to: output.path)
+        #expect(first.succeeded)
+        let untouched = output.appendingPathComponent("guide/images/overview.svg")
+        let untouchedTime = try modified(untouched)
+
+        let noop = try await builder.publish(to: output.path)
+        #expect(noop.upToDate)
+
+        // Edit, add, rename and delete pages; move an alias.
+        try Fixture.write("---\ntitle: Introduction\naliases: [/old/intro-two/]\n---\nRewritten.\n", to: "guide/intro.md", in: content)
+        try Fixture.write("---\ntitle: Brand new\ntags: [fresh]\n---\nNew page.\n", to: "guide/new-page.md", in: content)
+        try FileManager.default.moveItem(at: content.appendingPathComponent("guide/setup/install.md"),
+                                         to: content.appendingPathComponent("guide/setup/installing.md"))
+        try FileManager.default.removeItem(at: content.appendingPathComponent("faq/questions.md"))
+        try await Task.sleep(for: .milliseconds(20))
+
+        let second = try await builder.publish(to: output.path)
+        #expect(second.succeeded)
+        #expect(!second.upToDate)
+        #expect((second.rewrittenFileCount ?? 0) > 0)
+        #expect((second.rewrittenFileCount ?? .max) < second.fileCount, "unchanged outputs are not rewritten")
+
+        let clean = folder.appendingPathComponent("Clean")
+        _ = try await builder.publish(to: clean.path, incremental: false)
+        let incrementalTree = try tree(output)
+        let cleanTree = try tree(clean)
+        #expect(Set(incrementalTree.keys) == Set(cleanTree.keys))
+        for (path, bytes) in cleanTree where incrementalTree[path] != bytes {
+            Issue.record("\(path) differs between the incremental and the clean build")
+        }
+        #expect(incrementalTree["faq/questions/index.html"] == nil, "a deleted page's output disappears")
+        #expect(incrementalTree["old/intro/index.html"] == nil, "a removed alias disappears")
+        #expect(incrementalTree["old/intro-two/index.html"] != nil)
+        #expect(incrementalTree["tags/fresh/index.html"] != nil)
+        #expect(try modified(untouched) == untouchedTime, "an unchanged output keeps its modification time")
+    }
+
+    @Test func tornCacheIsIgnored() async throws {
+        let folder = try Fixture.copy()
+        let content = folder.appendingPathComponent("Content")
+        let output = folder.appendingPathComponent("Public")
+        let builder = SiteBuilder(options: Fixture.options(content: content))
+        _ = try await builder.publish(to: output.path)
+        let cache = BuildCache.url(beside: output)
+        let bytes = try Data(contentsOf: cache)
+        try bytes.prefix(bytes.count / 2).write(to: cache)
+        let report = try await builder.publish(to: output.path)
+        #expect(report.succeeded && !report.upToDate)
+        #expect(report.rewrittenFileCount == report.fileCount, "with no usable cache every file is written")
+        _ = try await builder.publish(to: folder.appendingPathComponent("Clean").path, incremental: false)
+        #expect(try tree(output) == tree(folder.appendingPathComponent("Clean")))
+    }
+
+    @Test func parallelBuildEqualsOneCoreBuild() async throws {
+        let content = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Content")
+        let (parallel, _) = try await ConcurrencyLimit.$width.withValue(4) { try await Fixture.build(content: content) }
+        let (serial, _) = try await ConcurrencyLimit.$width.withValue(1) { try await Fixture.build(content: content) }
+        #expect(parallel.files.count == serial.files.count)
+        #expect(parallel.files == serial.files)
+    }
+}
