@@ -8,6 +8,7 @@ import PackageDescription
 //   TomeMarkdown, TomeHTML         C at the edge, Swift values inside
 //   TomeSite                       the content model
 //   TomeBuild                      the pipeline as named steps
+//   TomeServer                     HTTP (Hummingbird) and MCP over a built site; never builds
 //   TomeCommands                   argv, stderr and exit codes
 //   tome                           one-line executable
 let swiftSettings: [SwiftSetting] = [
@@ -25,6 +26,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.0.0"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk.git", from: "0.12.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.5.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.0.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.20.0"),
     ],
     targets: [
         .systemLibrary(
@@ -56,9 +62,24 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "TomeServer",
+            dependencies: [
+                "TomeCore", "TomeSearch",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "TomeCommands",
             dependencies: [
-                "TomeCore", "TomeSite", "TomeBuild", "TomeSearch",
+                "TomeCore", "TomeSite", "TomeBuild", "TomeSearch", "TomeServer",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -77,5 +98,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "TomeCommandsTests", dependencies: ["TomeCommands"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "TomeServerTests",
+            dependencies: [
+                "TomeServer", "TomeSearch", "TomeCommands",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "MCP", package: "swift-sdk"),
+            ],
+            swiftSettings: swiftSettings
+        ),
     ]
 )

@@ -172,6 +172,8 @@ public struct SiteBuilder: Sendable {
             extras = try ExtrasStep(context: context, theme: theme, sink: sink).run()
             diagnostics.append(contentsOf: extras.diagnostics)
             clock.lap("extras")
+            // 6b. llms.txt, llms-full.txt, a Markdown twin of every page
+            extras.fileCount += try LLMStep(context: context, sink: sink).run().fileCount
 
             // 7. search
             progress?("search", 0, 0)

@@ -28,6 +28,9 @@ import TomeCore
             "robots.txt",
             "assets/tome.css",
             "assets/tome.js",
+            // LLMStep: llms.txt, llms-full.txt and a Markdown twin of every page
+            "llms.txt", "llms-full.txt", "index.md", "guide/index.md", "guide/intro/index.md", "guide/setup/index.md",
+            "guide/setup/install/index.md", "faq/index.md", "faq/questions/index.md",
         ]
         #expect(site == expected.union(site.filter { $0.hasPrefix("assets/") }))
         #expect(paths.contains("search/manifest.json"))

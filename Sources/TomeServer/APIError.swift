@@ -1,0 +1,74 @@
+import Hummingbird
+
+/// A JSON error body: `{"error":{"status":400,"message":"..."}}`.
+struct APIError: Error, Sendable {
+    var status: HTTPResponse.Status
+    var message: String
+
+    init(_ status: HTTPResponse.Status, _ message: String) {
+        self.status = status
+        self.message = message
+    }
+
+    var response: Response {
+        var w = JSONWriter(capacity: 128)
+        w.object { o in
+            o.key("error")
+            o.object { e in
+                e.key("status"); e.number(status.code)
+                e.key("message"); e.string(message)
+            }
+        }
+        return Response.json(w.bytes, status: status)
+    }
+}
+
+extension Response {
+    static func json(_ bytes: [UInt8], status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status,
+                 headers: [.contentType: "application/json; charset=utf-8", .contentLength: String(bytes.count), .cacheControl: "no-store"],
+                 body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+}
+
+/// Query string parsing with `+` as space and strict percent-decoding.
+enum QueryString {
+    static func parse(_ query: String?) -> [(key: String, value: String)]? {
+        guard let query, !query.isEmpty else { return [] }
+        var out: [(String, String)] = []
+        for part in query.split(separator: "&", omittingEmptySubsequences: true) {
+            let kv = part.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard let key = decode(kv[0]) else { return nil }
+            let value = kv.count > 1 ? decode(kv[1]) : ""
+            guard let value else { return nil }
+            out.append((key, value))
+        }
+        return out
+    }
+
+    static func decode(_ s: Substring) -> String? {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(s.utf8.count)
+        var it = Array(s.utf8)[...]
+        while let b = it.popFirst() {
+            if b == UInt8(ascii: "+") {
+                bytes.append(UInt8(ascii: " "))
+            } else if b == UInt8(ascii: "%") {
+                guard let h = it.popFirst(), let l = it.popFirst(), let hi = hex(h), let lo = hex(l) else { return nil }
+                bytes.append(hi << 4 | lo)
+            } else {
+                bytes.append(b)
+            }
+        }
+        return String(validating: bytes, as: UTF8.self)
+    }
+
+    private static func hex(_ b: UInt8) -> UInt8? {
+        switch b {
+        case 48...57: return b - 48
+        case 97...102: return b - 87
+        case 65...70: return b - 55
+        default: return nil
+        }
+    }
+}

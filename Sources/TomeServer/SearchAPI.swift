@@ -1,0 +1,115 @@
+import Hummingbird
+import TomeSearch
+
+/// `GET /api/search?q=&limit=&sections=&book=&tag=&type=`: the same ranking as `tome search`.
+struct SearchAPI: Sendable {
+    let site: PublishedSite
+
+    static let maxLimit = 100
+    static let maxSectionsPerPage = 20
+
+    struct Request: Equatable {
+        var query: String
+        var limit = 10
+        var sectionsPerPage = 3
+    }
+
+    /// Validates the parameters and folds the filters into the query (`book:"x"`).
+    static func parse(_ rawQuery: String?) throws(APIError) -> Request {
+        guard let params = QueryString.parse(rawQuery) else { throw APIError(.badRequest, "the query string is not valid percent-encoded UTF-8") }
+        var q: String?
+        var request = Request(query: "")
+        var filters: [String] = []
+        for (key, value) in params {
+            switch key {
+            case "q":
+                guard q == nil else { throw APIError(.badRequest, "'q' given more than once") }
+                q = value
+            case "limit":
+                guard let n = Int(value), (1...maxLimit).contains(n) else { throw APIError(.badRequest, "'limit' must be an integer from 1 to \(maxLimit)") }
+                request.limit = n
+            case "sections":
+                guard let n = Int(value), (1...maxSectionsPerPage).contains(n) else {
+                    throw APIError(.badRequest, "'sections' must be an integer from 1 to \(maxSectionsPerPage)")
+                }
+                request.sectionsPerPage = n
+            case "book", "tag", "type":
+                guard !value.isEmpty, value.utf8.count <= 200, !value.contains("\""),
+                      !value.unicodeScalars.contains(where: { $0.value < 0x20 }) else {
+                    throw APIError(.badRequest, "'\(key)' must be a non-empty value of at most 200 bytes without quotes")
+                }
+                filters.append("\(key):\"\(value)\"")
+            default:
+                throw APIError(.badRequest, "unknown parameter '\(key)'; use q, limit, sections, book, tag, type")
+            }
+        }
+        guard let query = q, !query.allSatisfy(\.isWhitespace) else { throw APIError(.badRequest, "'q' is required and must not be empty") }
+        guard query.utf8.count <= QueryParser.maxQueryBytes else {
+            throw APIError(.badRequest, "'q' is longer than \(QueryParser.maxQueryBytes) bytes")
+        }
+        request.query = filters.isEmpty ? query : query + " " + filters.joined(separator: " ")
+        return request
+    }
+
+    func respond(rawQuery: String?) -> Response {
+        do throws(APIError) {
+            let request = try Self.parse(rawQuery)
+            let results: SearchResults
+            do {
+                results = try site.searchPool().search(request.query, options: SearchOptions(limit: request.limit, sectionsPerPage: request.sectionsPerPage))
+            } catch {
+                throw APIError(.serviceUnavailable, "\(error)")
+            }
+            return Response.json(Self.encode(results))
+        } catch {
+            return error.response
+        }
+    }
+
+    static func encode(_ r: SearchResults) -> [UInt8] {
+        var w = JSONWriter(capacity: 4096)
+        w.object { o in
+            o.key("query"); o.string(r.query)
+            o.key("totalPages"); o.number(r.totalPages)
+            o.key("totalSections"); o.number(r.totalSections)
+            o.key("corrections")
+            o.array { a in
+                for c in r.corrections { a.object { $0.key("typed"); $0.string(c.typed); $0.key("suggestion"); $0.string(c.suggestion) } }
+            }
+            o.key("results")
+            o.array { a in
+                for page in r.pages {
+                    a.object { p in
+                        let first = page.sections.first
+                        p.key("url"); p.string(page.pageURL)
+                        p.key("title"); p.string(page.pageTitle)
+                        p.key("book"); p.string(first?.book ?? "")
+                        p.key("type"); p.string(first?.type ?? "")
+                        p.key("sections")
+                        p.array { sa in
+                            for h in page.sections {
+                                sa.object { s in
+                                    s.key("url"); s.string(h.url)
+                                    s.key("heading"); s.string(h.heading)
+                                    s.key("headingPath"); s.strings(h.headingPath)
+                                    s.key("score"); s.number(h.score)
+                                    s.key("snippet")
+                                    s.object { sn in
+                                        sn.key("text"); sn.string(h.snippet.text)
+                                        sn.key("highlights")
+                                        sn.array { ha in
+                                            for range in h.snippet.highlights {
+                                                ha.array { $0.number(range.lowerBound); $0.number(range.upperBound) }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return w.bytes
+    }
+}

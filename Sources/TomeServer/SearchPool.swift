@@ -1,0 +1,86 @@
+import Foundation
+import Synchronization
+import TomeSearch
+
+/// A few fully loaded copies of one search index, each behind its own lock.
+///
+/// `SearchIndex` fills caches lazily and is not thread-safe, so every copy is loaded
+/// completely up front (`loadAll()`, which also verifies every checksum) and only ever
+/// touched under its lock. Several copies let queries run on every core at once.
+final class SearchPool: Sendable {
+    static var defaultInstances: Int { min(4, max(1, ProcessInfo.processInfo.activeProcessorCount)) }
+
+    private final class Slot: Sendable {
+        let index: Mutex<SearchIndex>
+        init(_ index: sending SearchIndex) { self.index = Mutex(index) }
+    }
+
+    private let slots: [Slot]
+    private let next = Atomic<Int>(0)
+    /// Pages by URL (`/support/faq/`), with their sections, read once from the doc store.
+    let pages: [String: PageRecord]
+    /// Page URLs in index order (books and pages as the site lists them).
+    let pageOrder: [String]
+    let manifest: Manifest
+
+    init(directory: String, instances: Int) throws {
+        var slots: [Slot] = []
+        var pages: [String: PageRecord] = [:]
+        var order: [String] = []
+        var manifest: Manifest?
+        for i in 0..<max(1, instances) {
+            let index = try SearchIndex.open(directory: directory)
+            try index.loadAll()
+            if i == 0 {
+                manifest = index.manifest
+                for doc in 0..<index.manifest.docCount {
+                    guard let s = try index.section(doc) else { continue }
+                    if pages[s.pageURL] == nil {
+                        order.append(s.pageURL)
+                        pages[s.pageURL] = PageRecord(url: s.pageURL, title: s.pageTitle, book: s.book, bookTitle: s.bookTitle,
+                                                      type: s.type, tags: s.tags, sections: [])
+                    }
+                    pages[s.pageURL]!.sections.append(.init(url: s.url, heading: s.heading, headingPath: s.headingPath))
+                }
+            }
+            slots.append(Slot(index))
+        }
+        self.slots = slots
+        self.pages = pages
+        self.pageOrder = order
+        self.manifest = manifest!
+    }
+
+    /// Runs a query on a free copy (or waits for one).
+    func search(_ query: String, options: SearchOptions) throws -> SearchResults {
+        let start = next.wrappingAdd(1, ordering: .relaxed).oldValue
+        let n = slots.count
+        for k in 0..<n {
+            let slot = slots[(start &+ k) % n]
+            if let result = try slot.index.withLockIfAvailable({ index throws -> SearchResults in
+                try index.search(query, options: options)
+            }) {
+                return result
+            }
+        }
+        return try slots[start % n].index.withLock { index throws -> SearchResults in
+            try index.search(query, options: options)
+        }
+    }
+}
+
+/// What the doc store knows about one page.
+struct PageRecord: Sendable {
+    struct Section: Sendable {
+        var url: String
+        var heading: String
+        var headingPath: [String]
+    }
+    var url: String
+    var title: String
+    var book: String
+    var bookTitle: String
+    var type: String
+    var tags: [String]
+    var sections: [Section]
+}

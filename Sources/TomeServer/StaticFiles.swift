@@ -1,0 +1,169 @@
+import Hummingbird
+
+/// Serves files below the site folder: pretty URLs (`/a/b/` → `a/b/index.html`),
+/// content types, ETag and Last-Modified with conditional requests, the site's
+/// `404.html`, and (when live reload is on) the reload script in every HTML page.
+struct StaticFiles: Sendable {
+    let site: PublishedSite
+    let liveReload: Bool
+
+    enum Outcome: Equatable {
+        case file(path: String, info: FileSystem.Info)
+        case redirect(String)
+        case notFound
+        case badRequest
+    }
+
+    /// Where a request path leads. Never a file outside the site folder's real path.
+    func resolve(_ rawPath: String, query: String?) -> Outcome {
+        let parsed: (segments: [String], trailingSlash: Bool)
+        do {
+            parsed = try SitePath.segments(rawPath)
+        } catch {
+            return error == .malformed ? .badRequest : .notFound
+        }
+        guard let root = site.realRoot() else { return .notFound }
+        var candidate = root
+        for s in parsed.segments { candidate += "/" + s }
+        if let info = FileSystem.info(candidate), info.isDirectory {
+            if !parsed.segments.isEmpty && !parsed.trailingSlash {
+                let location = "/" + parsed.segments.map(Self.encodeSegment).joined(separator: "/") + "/"
+                return .redirect(query.map { location + "?" + $0 } ?? location)
+            }
+            candidate += "/index.html"
+        } else if FileSystem.info(candidate) == nil, !parsed.segments.isEmpty, !parsed.trailingSlash,
+                  FileSystem.info(candidate + ".html")?.isRegular == true {
+            candidate += ".html"
+        }
+        return Self.contained(candidate, in: root)
+    }
+
+    /// The candidate's real path, if it is a regular file strictly inside `root`.
+    static func contained(_ candidate: String, in root: String) -> Outcome {
+        guard let real = FileSystem.realPath(candidate), real.hasPrefix(root + "/"),
+              let info = FileSystem.info(real), info.isRegular else { return .notFound }
+        return .file(path: real, info: info)
+    }
+
+    static func encodeSegment(_ s: String) -> String {
+        var out = ""
+        for b in s.utf8 {
+            switch b {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
+                out.unicodeScalars.append(UnicodeScalar(b))
+            default:
+                let hex = Array("0123456789ABCDEF".unicodeScalars)
+                out += "%" + String(hex[Int(b >> 4)]) + String(hex[Int(b & 15)])
+            }
+        }
+        return out
+    }
+
+    func respond(to request: Request) -> Response {
+        switch resolve(request.uri.path, query: request.uri.query) {
+        case .badRequest:
+            return APIError(.badRequest, "malformed path").response
+        case .redirect(let location):
+            return Response(status: .movedPermanently, headers: [.location: location, .contentType: "text/plain; charset=utf-8"],
+                            body: .init(byteBuffer: ByteBuffer(string: "Moved to \(location)\n")))
+        case .notFound:
+            return notFound(request)
+        case .file(let path, let info):
+            return serve(path: path, info: info, status: .ok, request: request)
+        }
+    }
+
+    func notFound(_ request: Request) -> Response {
+        if let root = site.realRoot(), case .file(let path, let info) = Self.contained(root + "/404.html", in: root) {
+            return serve(path: path, info: info, status: .notFound, request: request, conditional: false)
+        }
+        return Response(status: .notFound, headers: [.contentType: "text/plain; charset=utf-8"],
+                        body: .init(byteBuffer: ByteBuffer(string: "Not found\n")))
+    }
+
+    func serve(path: String, info: FileSystem.Info, status: HTTPResponse.Status, request: Request, conditional: Bool = true) -> Response {
+        let type = ContentTypes.type(forPath: path)
+        let isHTML = type.hasPrefix("text/html")
+        let inject = liveReload && isHTML
+        let etag = "\"\(String(info.size, radix: 16))-\(String(info.modifiedNanoseconds, radix: 16))\(inject ? "-lr" : "")\""
+        let lastModified = FileSystem.httpDate(info.modifiedSeconds)
+        var headers: HTTPFields = [
+            .contentType: type,
+            .eTag: etag,
+            .lastModified: lastModified,
+            .cacheControl: !liveReload && ContentTypes.isImmutable(path) ? "public, max-age=31536000, immutable" : "no-cache",
+            .init("X-Content-Type-Options")!: "nosniff",
+        ]
+        if conditional && status == .ok {
+            if let match = request.headers[.ifNoneMatch] {
+                if match.split(separator: ",").contains(where: { let t = $0.trimmingSpaces; return t == etag || t == "W/" + etag || t == "*" }) {
+                    return Response(status: .notModified, headers: headers)
+                }
+            } else if let since = request.headers[.ifModifiedSince], since == lastModified {
+                return Response(status: .notModified, headers: headers)
+            }
+        }
+        guard var bytes = site.files.bytes(of: path, info: info) else {
+            return Response(status: .notFound, headers: [.contentType: "text/plain; charset=utf-8"],
+                            body: .init(byteBuffer: ByteBuffer(string: "Not found\n")))
+        }
+        if inject { bytes = LiveReload.inject(into: bytes) }
+        headers[.contentLength] = String(bytes.count)
+        if request.method == .head {
+            return Response(status: status, headers: headers, body: .init())
+        }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+}
+
+extension Substring {
+    var trimmingSpaces: Substring {
+        var s = self
+        while s.first == " " { s = s.dropFirst() }
+        while s.last == " " { s = s.dropLast() }
+        return s
+    }
+}
+
+enum ContentTypes {
+    static func type(forPath path: String) -> String {
+        guard let dot = path.lastIndex(of: "."), !path[dot...].contains("/") else { return "application/octet-stream" }
+        switch path[path.index(after: dot)...].lowercased() {
+        case "html", "htm": return "text/html; charset=utf-8"
+        case "css": return "text/css; charset=utf-8"
+        case "js", "mjs": return "text/javascript; charset=utf-8"
+        case "json": return "application/json"
+        case "xml": return "application/xml; charset=utf-8"
+        case "txt": return "text/plain; charset=utf-8"
+        case "md": return "text/markdown; charset=utf-8"
+        case "svg": return "image/svg+xml"
+        case "png": return "image/png"
+        case "jpg", "jpeg": return "image/jpeg"
+        case "gif": return "image/gif"
+        case "webp": return "image/webp"
+        case "avif": return "image/avif"
+        case "ico": return "image/x-icon"
+        case "woff": return "font/woff"
+        case "woff2": return "font/woff2"
+        case "pdf": return "application/pdf"
+        case "mp4": return "video/mp4"
+        case "webm": return "video/webm"
+        case "bin": return "application/octet-stream"
+        case "atom": return "application/atom+xml"
+        case "webmanifest": return "application/manifest+json"
+        default: return "application/octet-stream"
+        }
+    }
+
+    /// Search index files are named by their content's hash (`t-0123456789abcdef.bin`),
+    /// so they never change under the same name.
+    static func isImmutable(_ path: String) -> Bool {
+        guard let slash = path.lastIndex(of: "/") else { return false }
+        let name = path[path.index(after: slash)...].utf8
+        guard name.count >= 18, let second = name.dropFirst().first, second == UInt8(ascii: "-") else { return false }
+        let hash = name.dropFirst(2).prefix(16)
+        guard hash.count == 16, hash.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) }) else { return false }
+        return name.dropFirst(18).first == UInt8(ascii: ".")
+    }
+}
