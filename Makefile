@@ -12,10 +12,11 @@ THEME_SWIFT := Sources/TomeBuild/Theme/DefaultTheme+Files.swift
 .PHONY: site test deps theme release serve bench eval clean
 
 site: deps theme release
-	$(TOME) build --content Content --templates Templates --output Public
+	$(TOME) build --content Content --templates Templates --output Public --links file
 	@echo ""
-	@echo "Open Public/index.html in a browser, or serve the folder with any static web server,"
-	@echo "for example:  python3 -m http.server --directory Public 8080  then http://127.0.0.1:8080/"
+	@echo "Open Public/index.html in a browser (it works from disk, search included), or serve the"
+	@echo "folder with any static web server:  python3 -m http.server --directory Public 8080"
+	@echo "For web hosting with clean URLs, build with:  $(TOME) build --base-url https://your.host/"
 
 test: deps theme
 	$(SWIFT) build --build-tests

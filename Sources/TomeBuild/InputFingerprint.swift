@@ -7,7 +7,7 @@ import Foundation
 enum InputFingerprint {
     static func compute(_ options: BuildOptions, baseURLOverride: String?) -> String {
         var lines: [String] = ["tome \(TomeBuildInfo.version)"]
-        lines.append("options \(options.includeDrafts) \(options.strict) \(options.useGit) \(options.useFileDates) \(baseURLOverride ?? "-")")
+        lines.append("options \(options.includeDrafts) \(options.strict) \(options.useGit) \(options.useFileDates) \(options.links.rawValue) \(baseURLOverride ?? "-")")
         lines.append("content " + options.contentDirectory)
         lines += stamps(under: options.contentDirectory)
         if let templates = options.templatesDirectory {

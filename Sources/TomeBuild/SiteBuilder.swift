@@ -19,6 +19,13 @@ public struct BuildOptions: Sendable {
     public var useGit = true
     /// Fall back to file modification dates (off in tests, for stable output).
     public var useFileDates = true
+    /// How pages link to each other: site paths (`/support/faq/`, for web hosting), or
+    /// relative paths ending in `index.html` so the site works opened from disk.
+    public var links: LinkStyle = .site
+
+    public enum LinkStyle: String, Sendable, CaseIterable {
+        case site, file
+    }
 
     public init(contentDirectory: String, contentDisplayPath: String? = nil, templatesDirectory: String? = nil,
                 templatesDisplayPath: String? = nil, baseURL: String? = nil, includeDrafts: Bool = false,
@@ -126,7 +133,7 @@ public struct SiteBuilder: Sendable {
         return report
     }
 
-    public func build(into sink: some OutputSink) async throws -> BuildReport {
+    public func build(into destination: some OutputSink) async throws -> BuildReport {
         var diagnostics = Diagnostics()
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: options.contentDirectory, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -141,6 +148,10 @@ public struct SiteBuilder: Sendable {
         if let baseURL = options.baseURL { site.configuration.baseURL = baseURL.hasSuffix("/") ? baseURL : baseURL + "/" }
         diagnostics.append(contentsOf: loadProblems)
         clock.lap("load")
+        let sink: any OutputSink = switch options.links {
+        case .site: destination
+        case .file: FileLinksSink(base: destination, basePath: site.configuration.basePath)
+        }
 
         // 2. theme
         let (theme, themeProblems) = Theme.load(directory: options.templatesDirectory, displayPath: options.templatesDisplayPath)

@@ -28,6 +28,9 @@ struct BuildCommand: AsyncParsableCommand {
     @Flag(help: "Treat warnings as errors.")
     var strict = false
 
+    @Option(help: "site: links are site paths (/support/faq/) for web hosting; file: relative links ending in index.html, so the site also works opened from disk.")
+    var links: BuildOptions.LinkStyle = .site
+
     @Flag(help: "Write every file anew instead of only the ones that changed.")
     var clean = false
 
@@ -40,11 +43,12 @@ struct BuildCommand: AsyncParsableCommand {
     func run() async throws {
         let start = ContinuousClock.now
         let templatesExists = FileManager.default.fileExists(atPath: templates)
-        let options = BuildOptions(
+        var options = BuildOptions(
             contentDirectory: content, contentDisplayPath: content,
             templatesDirectory: templatesExists ? templates : nil, templatesDisplayPath: templates,
             baseURL: baseURL, includeDrafts: drafts, strict: strict
         )
+        options.links = links
         let builder = SiteBuilder(options: options, progress: { step, done, total in
             Terminal.progress(total > 0 ? "\(step) \(done)/\(total)" : "\(step)…")
         })
@@ -81,3 +85,5 @@ struct BuildCommand: AsyncParsableCommand {
         print(summary)
     }
 }
+
+extension BuildOptions.LinkStyle: ExpressibleByArgument {}

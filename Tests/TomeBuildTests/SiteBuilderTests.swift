@@ -80,6 +80,24 @@ import TomeCore
         #expect(html.components(separatedBy: "<h1").count == 2, "exactly one h1")
     }
 
+    @Test func fileLinksMakeTheSiteWorkFromDisk() async throws {
+        let folder = try Fixture.copy()
+        var options = Fixture.options(content: folder.appendingPathComponent("Content"))
+        options.links = .file
+        let sink = MemorySink()
+        _ = try await SiteBuilder(options: options).build(into: sink)
+        let page = try #require(sink.text("guide/intro/index.html"))
+        #expect(page.contains("href=\"../../guide/setup/install/index.html#requirements\""))
+        #expect(page.contains("<link rel=\"stylesheet\" href=\"../../assets/tome.css\">"))
+        #expect(page.contains("src=\"../../guide/images/overview.svg\""))
+        #expect(page.contains("<link rel=\"canonical\" href=\"https://docs.example.com/help/guide/intro/\">"), "canonical URLs stay absolute")
+        #expect(!page.contains("href=\"/help/"))
+        let home = try #require(sink.text("index.html"))
+        #expect(home.contains("class=\"site-title\" href=\"index.html\""))
+        let redirect = try #require(sink.text("old/intro/index.html"))
+        #expect(redirect.contains("url=../../guide/intro/index.html"))
+    }
+
     @Test func failedBuildLeavesPreviousOutputUntouched() async throws {
         let folder = try Fixture.copy()
         let content = folder.appendingPathComponent("Content")
