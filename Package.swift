@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Layering (lower rows never import higher rows; see ARCHITECTURE.md):
-//   CCmarkGFM, CLibXML2            C libraries, each behind exactly one Swift module
+//   CCmarkGFM, CLibXML2, CZlib     C libraries, each behind exactly one Swift module
 //   TomeCore                       shared vocabulary: diagnostics, locations, slugs
 //   TomeSearch                     the search engine; knows nothing about sites
 //   TomeMarkdown, TomeHTML         C at the edge, Swift values inside
@@ -43,8 +43,9 @@ let package = Package(
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]
         ),
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "TomeCore", swiftSettings: swiftSettings),
-        .target(name: "TomeSearch", exclude: ["Browser/tome-search.js"], swiftSettings: swiftSettings),
+        .target(name: "TomeSearch", dependencies: ["CZlib"], exclude: ["Browser/tome-search.js"], swiftSettings: swiftSettings),
         .target(name: "TomeMarkdown", dependencies: ["TomeCore", "CCmarkGFM"], swiftSettings: swiftSettings),
         .target(name: "TomeHTML", dependencies: ["TomeCore", "CLibXML2"], swiftSettings: swiftSettings),
         .target(

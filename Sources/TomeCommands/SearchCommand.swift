@@ -2,14 +2,15 @@ import ArgumentParser
 import Foundation
 import TomeSearch
 
-/// `tome search QUERY [--site Public] [--limit N] [--json] [--explain]`.
+/// `tome search QUERY [--site Public] [--limit N] [--json] [--explain]`, or
+/// `tome search --bench FILE [--site Public] [--runs N]` for in-process latency.
 public struct SearchCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "search",
         abstract: "Search the built site's index (Public/search/).")
 
     @Argument(help: "The query: words, \"phrases\", -excluded, book:x tag:y type:faq.")
-    var query: String
+    var query: String?
 
     @Option(help: "The built site folder.")
     var site: String = "Public"
@@ -23,14 +24,31 @@ public struct SearchCommand: AsyncParsableCommand {
     @Flag(help: "Show each term's contribution to the score.")
     var explain = false
 
+    @Option(help: ArgumentHelp("Measure query latency in-process over FILE (one query a line, or category<TAB>query).",
+                               valueName: "FILE"))
+    var bench: String?
+
+    @Option(help: "Timed runs of each query with --bench (after one warm-up run).")
+    var runs: Int = 20
+
     public init() {}
 
     public func validate() throws {
         guard limit > 0 && limit <= 1000 else { throw ValidationError("--limit must be between 1 and 1000") }
+        guard (query == nil) != (bench == nil) else { throw ValidationError("give a query or --bench FILE (not both)") }
+        guard runs > 0 && runs <= 10_000 else { throw ValidationError("--runs must be between 1 and 10000") }
     }
 
     public func run() async throws {
         let dir = (site as NSString).appendingPathComponent("search")
+        if let bench {
+            do { try SearchBench.run(file: bench, directory: dir, limit: limit, runs: runs, json: json) } catch let e as IndexFormatError {
+                FileHandle.standardError.write(Data("error: \(e.description)\n".utf8))
+                throw ExitCode(1)
+            }
+            return
+        }
+        let query = self.query ?? ""
         let results: SearchResults
         do {
             let index = try SearchIndex.open(directory: dir)
@@ -49,6 +67,85 @@ public struct SearchCommand: AsyncParsableCommand {
             print(SearchOutput.text(results, explain: explain, ansi: isatty(STDOUT_FILENO) != 0), terminator: "")
         }
     }
+}
+
+/// In-process query latency: opens the index once, runs every query once to load the
+/// files it needs (warm-up, timed separately as "cold"), then `runs` timed runs of each
+/// query in list order; percentiles are over all timed runs (nearest rank).
+enum SearchBench {
+    static func now() -> UInt64 {
+        var t = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &t)
+        return UInt64(t.tv_sec) * 1_000_000_000 + UInt64(t.tv_nsec)
+    }
+
+    static func run(file: String, directory: String, limit: Int, runs: Int, json: Bool) throws {
+        guard let data = FileManager.default.contents(atPath: file) else {
+            FileHandle.standardError.write(Data("error: \(file): cannot read the query list\n".utf8))
+            throw ExitCode(1)
+        }
+        var queries: [(category: String, text: String)] = []
+        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
+            let parts = line.split(separator: "\t", maxSplits: 1, omittingEmptySubsequences: false)
+            let q = parts.count == 2 ? (String(parts[0]), String(parts[1])) : ("all", String(line))
+            if !q.1.trimmingCharacters(in: .whitespaces).isEmpty { queries.append(q) }
+        }
+        guard !queries.isEmpty else { throw ValidationError("\(file) has no queries") }
+        let options = SearchOptions(limit: limit)
+        let t0 = now()
+        let index = try SearchIndex.open(directory: directory)
+        let openNS = now() - t0
+        var cold: [UInt64] = []
+        var hits = 0
+        for q in queries {
+            let s = now()
+            let r = try index.search(q.text, options: options)
+            cold.append(now() - s)
+            if !r.pages.isEmpty { hits += 1 }
+        }
+        var all: [UInt64] = []
+        var byCategory: [String: [UInt64]] = [:]
+        for _ in 0..<runs {
+            for q in queries {
+                let s = now()
+                _ = try index.search(q.text, options: options)
+                let d = now() - s
+                all.append(d)
+                byCategory[q.category, default: []].append(d)
+            }
+        }
+        func ms(_ ns: UInt64) -> String { String(format: "%.3f", Double(ns) / 1e6) }
+        func stats(_ xs: [UInt64]) -> (p50: UInt64, p95: UInt64, p99: UInt64, max: UInt64, mean: UInt64) {
+            let s = xs.sorted()
+            func p(_ q: Double) -> UInt64 { s[min(s.count - 1, max(0, Int((q * Double(s.count)).rounded(.up)) - 1))] }
+            return (p(0.5), p(0.95), p(0.99), s.last ?? 0, s.reduce(0, +) / UInt64(max(1, s.count)))
+        }
+        let categories = byCategory.keys.sorted()
+        if json {
+            func obj(_ x: (p50: UInt64, p95: UInt64, p99: UInt64, max: UInt64, mean: UInt64)) -> String {
+                "{\"p50\":\(ms(x.p50)),\"p95\":\(ms(x.p95)),\"p99\":\(ms(x.p99)),\"max\":\(ms(x.max)),\"mean\":\(ms(x.mean))}"
+            }
+            var o = "{\"queries\":\(queries.count),\"runs\":\(runs),\"withResults\":\(hits),\"openMs\":\(ms(openNS)),"
+            o += "\"cold\":\(obj(stats(cold))),\"warm\":\(obj(stats(all))),\"categories\":{"
+            o += categories.map { "\"\($0)\":\(obj(stats(byCategory[$0] ?? [])))" }.joined(separator: ",") + "}}"
+            print(o)
+            return
+        }
+        print("\(queries.count) queries (\(hits) with results) x \(runs) runs, limit \(limit); index opened in \(ms(openNS)) ms")
+        print("                 p50      p95      p99      max     mean   (ms)")
+        func row(_ name: String, _ xs: [UInt64]) {
+            let s = stats(xs)
+            print(name.padding(toLength: 12, withPad: " ", startingAt: 0)
+                  + [s.p50, s.p95, s.p99, s.max, s.mean].map { ms($0).leftPadded(9) }.joined())
+        }
+        row("cold (1st)", cold)
+        row("warm", all)
+        for c in categories where categories.count > 1 { row("  " + c, byCategory[c] ?? []) }
+    }
+}
+
+extension String {
+    fileprivate func leftPadded(_ n: Int) -> String { count >= n ? self : String(repeating: " ", count: n - count) + self }
 }
 
 /// Rendering of results for the terminal and as stable JSON (keys in fixed order).

@@ -77,7 +77,7 @@ for (const [what, change, message] of [
   ['missing manifest', (c) => { delete c['manifest.json']; }, /manifest\.json: search index file is missing/],
   ['not JSON', setManifest('<html>404</html>'), /manifest\.json: search index file is corrupt \(invalid JSON/],
   ['foreign JSON', setManifest('{"name":"pagefind"}'), /manifest\.json: not a Tome search index manifest/],
-  ['newer version', setManifest(manifestText.replace('"version":1', '"version":2')), /manifest\.json: search index format version 2, this engine reads version 1/],
+  ['newer version', setManifest(manifestText.replace('"version":2', '"version":3')), /manifest\.json: search index format version 3, this engine reads version 2/],
   ['other analyzer', setManifest(manifestText.replace('tome-en-1+porter2', 'tome-en-2')), /analyzer 'tome-en-2'/],
   ['bad file name', setManifest(manifestText.replace(/"name":"m-/, '"name":"../m-')), /missing or invalid 'docMeta'/],
   ['flipped byte', (c) => { c[shardName][20] ^= 0xff; }, new RegExp(shardName + ': search index file does not match its checksum')],
@@ -102,6 +102,23 @@ test('bad bytes under a matching checksum are reported as corrupt, never a crash
     bad.fill(0xff, 5);
     const m = JSON.parse(manifestText);
     for (const s of m.shards) if (s.terms.name === shardName) s.terms.crc32 = crc32(bad);
+    c['manifest.json'] = new TextEncoder().encode(JSON.stringify(m));
+  });
+  await assert.rejects(async () => {
+    for (const q of ['a', 'e', 'l', 'p', 'r', 's', 'w', 'z']) await engine.search(q);
+  }, (e) => { assert.match(e.message, new RegExp(shardName + ': search index file is corrupt')); return true; });
+});
+
+test('garbage inside valid gzip under a matching checksum is reported as corrupt', async () => {
+  const { crc32, gzipSync, gunzipSync } = require('node:zlib');
+  if (!crc32) return; // node < 20.15
+  const engine = engineWith((c) => {
+    const inner = gunzipSync(c[shardName]);
+    inner.fill(0xff, 5);
+    const bad = new Uint8Array(gzipSync(inner));
+    c[shardName] = bad;
+    const m = JSON.parse(manifestText);
+    for (const s of m.shards) if (s.terms.name === shardName) { s.terms.crc32 = crc32(bad); s.terms.bytes = bad.length; }
     c['manifest.json'] = new TextEncoder().encode(JSON.stringify(m));
   });
   await assert.rejects(async () => {

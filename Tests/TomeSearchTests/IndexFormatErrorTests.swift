@@ -40,8 +40,10 @@ struct IndexFormatErrorTests {
     }
 
     @Test func wrongVersion() {
-        let files = withManifest(manifestText().replacingFirst("\"version\":1", with: "\"version\":2"))
-        #expect(throws: IndexFormatError.versionMismatch(file: "manifest.json", found: "2", expected: "1")) { try open(files) }
+        let files = withManifest(manifestText().replacingFirst("\"version\":\(IndexFormat.version)", with: "\"version\":1"))
+        #expect(throws: IndexFormatError.versionMismatch(file: "manifest.json", found: "1", expected: "\(IndexFormat.version)")) {
+            try open(files)
+        }
     }
 
     @Test func wrongAnalyzer() {
@@ -64,14 +66,21 @@ struct IndexFormatErrorTests {
         #expect(throws: IndexFormatError.missing(file: name)) { try open(files) }
     }
 
-    /// Garbage with a matching checksum must still fail cleanly in the decoder.
+    /// Garbage with a matching checksum must still fail cleanly in the decoder: garbage
+    /// gzip bytes (`inside` false) and valid gzip of garbage (`inside` true).
     @Test(arguments: ["t-", "p-", "d-", "m-", "f-"], [UInt8(0x00), 0xFF, 0x7F])
     func garbageWithValidChecksum(_ prefix: String, _ fill: UInt8) {
+        garbage(prefix, fill, inside: false)
+        garbage(prefix, fill, inside: true)
+    }
+
+    func garbage(_ prefix: String, _ fill: UInt8, inside: Bool) {
         var files = Sample.files().files
         let i = files.firstIndex { $0.name.hasPrefix(prefix) }!
         let old = files[i].bytes
-        var new = old
+        var new = inside ? Gzip.decompress(old)! : old
         for k in 5..<new.count where k % 3 != 0 { new[k] = fill }
+        if inside { new = Gzip.compress(new) }
         files[i].bytes = new
         var manifest = String(decoding: files.first { $0.name == "manifest.json" }!.bytes, as: UTF8.self)
         manifest = manifest.replacingFirst("\"crc32\":\(Checksum.crc32(old))", with: "\"crc32\":\(Checksum.crc32(new))")

@@ -41,6 +41,12 @@ public struct Analyzer: Sendable {
 
     /// Tokens of `text`, including stop words (flagged) so callers can keep positions.
     public func tokens(_ text: String, keepStopWords: Bool = false) -> [Token] {
+        tokens(text, keepStopWords: keepStopWords, stems: true)
+    }
+
+    /// With `stems` false every token's `stem` is its term (the index builder stems each
+    /// distinct term once instead of every occurrence).
+    func tokens(_ text: String, keepStopWords: Bool, stems: Bool) -> [Token] {
         var out: [Token] = []
         var bytes = Array(text.utf8)
         if bytes.isEmpty { return out }
@@ -90,10 +96,10 @@ public struct Analyzer: Sendable {
             if term.isEmpty || term.count > Analyzer.maxTokenBytes { return }
             let stop = StopWords.set.contains(term)
             if stop && !keepStopWords { return }
-            out.append(Token(term: term, stem: stop ? term : stem(term), position: pos, start: start, end: end,
+            out.append(Token(term: term, stem: stop || !stems ? term : stem(term), position: pos, start: start, end: end,
                              kind: kind, isStopWord: stop))
         }
-        func wordByte(_ folded: [UInt8], _ start: Int, _ end: Int) {
+        func beginPart(_ start: Int) {
             if currentStart < 0 {
                 if let c = pendingConnector, !parts.isEmpty {
                     connectorsBefore.append(c)
@@ -103,6 +109,9 @@ public struct Analyzer: Sendable {
                 }
                 currentStart = start
             }
+        }
+        func wordByte(_ folded: [UInt8], _ start: Int, _ end: Int) {
+            beginPart(start)
             current.append(contentsOf: folded)
             currentEnd = end
         }
@@ -113,9 +122,13 @@ public struct Analyzer: Sendable {
             let b = bytes[i]
             if b < 0x80 {
                 if (b >= 97 && b <= 122) || (b >= 48 && b <= 57) {
-                    wordByte([b], i, i + 1)
+                    beginPart(i)
+                    current.append(b)
+                    currentEnd = i + 1
                 } else if b >= 65 && b <= 90 {
-                    wordByte([b + 32], i, i + 1)
+                    beginPart(i)
+                    current.append(b + 32)
+                    currentEnd = i + 1
                 } else if Analyzer.connectors.contains(b) && currentStart >= 0 && pendingConnector == nil {
                     endPart()
                     pendingConnector = b

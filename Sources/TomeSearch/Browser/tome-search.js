@@ -5,7 +5,7 @@
  * per UTF-8 byte) so that comparisons and sorting match the Swift side byte for byte. */
 (function (root) {
   'use strict';
-  var VERSION = 1, ANALYZER = 'tome-en-1+porter2', F = 5, MANIFEST = 'manifest.json';
+  var VERSION = 2, ANALYZER = 'tome-en-1+porter2', F = 5, MANIFEST = 'manifest.json';
   var HINT = '; rebuild the index with `tome build`';
   var te = new TextEncoder(), td = new TextDecoder();
 
@@ -55,6 +55,12 @@
     var c = 0xFFFFFFFF;
     for (var i = 0; i < u8.length; i++) c = CRC[(c ^ u8[i]) & 255] ^ (c >>> 8);
     return (c ^ 0xFFFFFFFF) >>> 0;
+  }
+
+  // Index .bin files are gzip; the browser's own DecompressionStream inflates them.
+  function inflate(u8, name) {
+    return new Response(new Blob([u8]).stream().pipeThrough(new DecompressionStream('gzip'))).arrayBuffer()
+      .then(function (b) { return new Uint8Array(b); }, function () { throw err.corrupt(name, 'not valid gzip data'); });
   }
 
   function Reader(u8, file, from, to) {
@@ -416,6 +422,8 @@
               var ref = self.refs[name];
               if (!ref || u8.length !== ref.bytes || crc32(u8) !== ref.crc32) throw err.checksum(name);
             }
+            return /\.bin$/.test(name) ? inflate(u8, name) : u8;
+          }).then(function (u8) {
             self.files.set(name, u8);
           }).catch(function (e) { self.pending.delete(name); throw e; }));
         }
@@ -510,7 +518,8 @@
           if (!(doc < docs) || !isFinite(b)) throw r.fail('bad boost entry');
           boosts.set(doc, b);
         }
-        return { pageOf: pageOf, pageFirst: first, boosts: boosts };
+        if (r.end - r.o !== docs * F) throw r.fail('norms do not match the document count');
+        return { pageOf: pageOf, pageFirst: first, boosts: boosts, norms: r.b.subarray(r.o, r.end) };
       });
     },
     facets: function () {
@@ -571,7 +580,7 @@
     },
     postings: function (si, t) {
       return this.memo('l' + si + ':' + t, function () {
-        var sh = this.shard(si), r = new Reader(sh.u8, sh.name, sh.ps[t], sh.pe[t]), n = sh.df[t];
+        var sh = this.shard(si), r = new Reader(sh.u8, sh.name, sh.ps[t], sh.pe[t]), n = sh.df[t], nm = this.docMeta().norms;
         var L = { docs: [], tfs: [], norms: [] }, doc = 0;
         for (var k = 0; k < n; k++) {
           doc += r.varint();
@@ -579,7 +588,7 @@
           var mask = r.u8();
           L.docs.push(doc);
           for (var f = 0; f < F; f++) {
-            if (mask & (1 << f)) { L.tfs.push(r.varint()); L.norms.push(r.u8()); } else { L.tfs.push(0); L.norms.push(0); }
+            if (mask & (1 << f)) { L.tfs.push(r.varint()); L.norms.push(nm[doc * F + f]); } else { L.tfs.push(0); L.norms.push(0); }
           }
         }
         return L;

@@ -55,13 +55,14 @@ public struct IndexBuilder: Sendable {
     public var synonyms: [[String]]
     public var ranking: RankingParameters
     /// Body text kept in the doc store for snippets (bytes, cut at a word boundary).
-    public var maxStoredTextBytes: Int = 480
+    public var maxStoredTextBytes: Int = 320
     /// Target sizes; a shard never splits a two-byte term key.
     public var termShardTargetBytes: Int = 24 * 1024
     public var docChunkTargetBytes: Int = 16 * 1024
-    /// Upper bound on term shards (+ as many positions files) and doc chunks.
-    public var maxTermShards: Int = 110
-    public var maxDocChunks: Int = 70
+    /// Upper bound on term shards (+ as many positions files) and doc chunks: with the
+    /// script twins the whole index stays within 300 files.
+    public var maxTermShards: Int = 50
+    public var maxDocChunks: Int = 40
 
     public init(synonyms: [[String]] = [], ranking: RankingParameters = RankingParameters()) {
         self.synonyms = synonyms
@@ -85,7 +86,7 @@ public struct IndexBuilder: Sendable {
             d.text,
         ]
         return texts.map { text in
-            var toks = analyzer.tokens(text)
+            var toks = analyzer.tokens(text, keepStopWords: false, stems: !synonymTable.byFirstStem.isEmpty)
             let length = toks.reduce(0) { $0 + ($1.kind == .whole ? 0 : 1) }
             for m in synonymTable.matches(in: toks) {
                 let first = toks[m.index]
@@ -113,56 +114,66 @@ public struct IndexBuilder: Sendable {
         var termBytes: [[UInt8]] = []
         var terms: [TermData] = []
         var totalLengths = [Int](repeating: 0, count: IndexFormat.fieldCount)
+        var docNorms: [UInt8] = []
+        docNorms.reserveCapacity(docs.count * IndexFormat.fieldCount)
+        // Per document: every occurrence packed as term id (high 32 bits), field (8 bits)
+        // and position (24 bits), sorted, so each term's fields and positions come out
+        // in order without per-term arrays.
+        var occurrences: [UInt64] = []
         for (docID, d) in docs.enumerated() {
             let fields = analyzeFields(d, synonymTable: synonymTable)
-            var local: [[UInt8]: Int] = [:]
-            var localTerms: [[UInt8]] = []
-            var localPositions: [[[Int]]] = []
+            occurrences.removeAll(keepingCapacity: true)
             var norms = [UInt8](repeating: 0, count: IndexFormat.fieldCount)
             for (f, (toks, length)) in fields.enumerated() {
                 totalLengths[f] += length
                 norms[f] = FieldNorm.encode(length)
                 for t in toks {
-                    let li: Int
-                    if let x = local[t.term] { li = x } else {
-                        li = localTerms.count
-                        local[t.term] = li
-                        localTerms.append(t.term)
-                        localPositions.append([[Int]](repeating: [], count: IndexFormat.fieldCount))
+                    let tid: Int
+                    if let x = termIDs[t.term] { tid = x } else {
+                        tid = terms.count
+                        termIDs[t.term] = tid
+                        termBytes.append(t.term)
+                        terms.append(TermData())
                     }
-                    localPositions[li][f].append(t.position)
+                    occurrences.append(UInt64(tid) << 32 | UInt64(f) << 24 | UInt64(min(t.position, 0xFF_FFFF)))
                 }
             }
-            for (li, term) in localTerms.enumerated() {
-                let tid: Int
-                if let x = termIDs[term] { tid = x } else {
-                    tid = terms.count
-                    termIDs[term] = tid
-                    termBytes.append(term)
-                    terms.append(TermData())
-                }
-                let perField = localPositions[li]
+            occurrences.sort()
+            var k = 0
+            while k < occurrences.count {
+                let tid = Int(occurrences[k] >> 32)
+                var j = k
                 var mask: UInt8 = 0
-                for f in 0..<IndexFormat.fieldCount where !perField[f].isEmpty { mask |= 1 << UInt8(f) }
+                while j < occurrences.count && Int(occurrences[j] >> 32) == tid {
+                    mask |= 1 << UInt8((occurrences[j] >> 24) & 0xFF)
+                    j += 1
+                }
                 terms[tid].postings.varint(docID - terms[tid].lastDoc)
                 terms[tid].postings.u8(mask)
-                for f in 0..<IndexFormat.fieldCount where !perField[f].isEmpty {
-                    let ps = perField[f].sorted()
-                    terms[tid].postings.varint(ps.count)
-                    terms[tid].postings.u8(norms[f])
+                var a = k
+                while a < j {
+                    let f = (occurrences[a] >> 24) & 0xFF
+                    var b = a
                     var prev = 0
-                    for p in ps {
+                    while b < j && (occurrences[b] >> 24) & 0xFF == f {
+                        let p = Int(occurrences[b] & 0xFF_FFFF)
                         terms[tid].positions.varint(p - prev)
                         prev = p
+                        b += 1
                     }
+                    terms[tid].postings.varint(b - a)
+                    a = b
                 }
                 terms[tid].lastDoc = docID
                 terms[tid].df += 1
+                k = j
             }
+            docNorms.append(contentsOf: norms)
         }
 
         var files: [(String, [UInt8])] = []
-        func add(_ prefix: String, _ ext: String, _ bytes: [UInt8]) -> String {
+        func add(_ prefix: String, _ ext: String, _ raw: [UInt8]) -> String {
+            let bytes = ext == "bin" ? Gzip.compress(raw) : raw
             let name = "\(prefix)-\(Checksum.hex(Checksum.fnv64(bytes))).\(ext)"
             if !files.contains(where: { $0.0 == name }) { files.append((name, bytes)) }
             return name
@@ -275,6 +286,7 @@ public struct IndexBuilder: Sendable {
         if chunkPages > 0 { closeChunk() }
         docMeta.varint(boosts.count)
         for (d, b) in boosts { docMeta.varint(d); docMeta.f64(b) }
+        docMeta.raw(docNorms)
         let docMetaName = add("m", "bin", docMeta.bytes)
 
         var facets = ByteWriter()

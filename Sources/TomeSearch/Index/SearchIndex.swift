@@ -156,6 +156,8 @@ struct DocMeta {
     var pageOfDoc: [Int32] = []
     var pageFirstDoc: [Int] = []
     var boosts: [Int: Double] = [:]
+    /// `fieldCount` quantised field lengths per document.
+    var norms: [UInt8] = []
 }
 
 /// A section as stored in the doc store.
@@ -212,7 +214,9 @@ public final class SearchIndex {
         let b = try read(ref.name)
         loadedFiles.append(ref.name)
         guard b.count == ref.bytes, Checksum.crc32(b) == ref.crc32 else { throw IndexFormatError.checksumMismatch(file: ref.name) }
-        return b
+        guard ref.name.hasSuffix(".bin") else { return b }
+        guard let inflated = Gzip.decompress(b) else { throw IndexFormatError.corrupt(file: ref.name, detail: "not valid gzip data") }
+        return inflated
     }
 
     /// Loads and checks every file (for servers, and for `tome search` self-checks).
@@ -278,6 +282,7 @@ public final class SearchIndex {
     }
 
     func postings(_ shard: TermShard, _ t: Int) throws -> PostingList {
+        let docNorms = try docMeta().norms
         var r = ByteReader(shard.bytes, file: shard.name, offset: shard.postingsStart[t], end: shard.postingsEnd[t])
         var list = PostingList()
         var doc = 0
@@ -292,7 +297,7 @@ public final class SearchIndex {
             for f in 0..<IndexFormat.fieldCount {
                 if mask & (1 << UInt8(f)) != 0 {
                     list.tfs.append(Int32(truncatingIfNeeded: try r.varint()))
-                    list.norms.append(try r.u8())
+                    list.norms.append(docNorms[doc * IndexFormat.fieldCount + f])
                 } else {
                     list.tfs.append(0)
                     list.norms.append(0)
@@ -344,6 +349,8 @@ public final class SearchIndex {
             guard d < docs, b.isFinite else { throw r.fail("bad boost entry") }
             meta.boosts[d] = b
         }
+        meta.norms = Array(try r.take(docs * IndexFormat.fieldCount))
+        guard r.atEnd else { throw r.fail("unexpected trailing bytes") }
         docMetaCache = meta
         return meta
     }
