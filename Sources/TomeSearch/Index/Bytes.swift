@@ -70,6 +70,17 @@ struct ByteReader {
         }
         return Int(result)
     }
+    mutating func skipVarint() throws {
+        var n = 0
+        while true {
+            guard offset < end else { throw fail("unexpected end of data") }
+            let b = bytes[offset]
+            offset += 1
+            n += 1
+            if b & 0x80 == 0 { return }
+            if n > 8 { throw fail("varint too long") }
+        }
+    }
     mutating func take(_ count: Int) throws -> ArraySlice<UInt8> {
         guard count >= 0, count <= end - offset else { throw fail("length \(count) past end of data") }
         let s = bytes[offset..<(offset + count)]

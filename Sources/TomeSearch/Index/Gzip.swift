@@ -42,7 +42,11 @@ enum Gzip {
         var stream = z_stream()
         guard inflateInit2_(&stream, 15 + 16, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else { return nil }
         defer { inflateEnd(&stream) }
-        var out = [UInt8](repeating: 0, count: max(isize, 64))
+        // ISIZE is only a claim: a corrupt or hostile file can say 1 GB in 20 bytes
+        // (found by fuzzing: a 5 KB file made every read zero a gigabyte). Deflate
+        // cannot expand more than 1032:1, so never reserve more than that up front;
+        // the loop below still grows the buffer if the data really is larger.
+        var out = [UInt8](repeating: 0, count: max(min(isize, input.count * 1032), 64))
         var input = input
         var total = 0
         let ok: Bool = input.withUnsafeMutableBufferPointer { inp in

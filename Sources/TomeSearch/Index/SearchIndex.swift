@@ -146,9 +146,8 @@ struct TermShard {
 struct PostingList {
     var docs: [Int] = []
     var masks: [UInt8] = []
-    /// `fieldCount` entries per doc.
+    /// `fieldCount` entries per doc (field lengths are per doc, in `DocMeta.norms`).
     var tfs: [Int32] = []
-    var norms: [UInt8] = []
 }
 
 /// Page grouping and boosts for every document.
@@ -190,6 +189,7 @@ public final class SearchIndex {
     var docMetaCache: DocMeta?
     var facetsCache: Facets?
     var synonymsCache: SynonymTable?
+    let scratch = RankScratch()
     /// File names fetched so far (for byte accounting in benchmarks and tests).
     public private(set) var loadedFiles: [String] = []
 
@@ -282,12 +282,13 @@ public final class SearchIndex {
     }
 
     func postings(_ shard: TermShard, _ t: Int) throws -> PostingList {
-        let docNorms = try docMeta().norms
         var r = ByteReader(shard.bytes, file: shard.name, offset: shard.postingsStart[t], end: shard.postingsEnd[t])
         var list = PostingList()
         var doc = 0
         let n = shard.df[t]
         list.docs.reserveCapacity(n)
+        list.masks.reserveCapacity(n)
+        list.tfs.reserveCapacity(n * IndexFormat.fieldCount)
         for _ in 0..<n {
             doc += try r.varint()
             guard doc < manifest.docCount else { throw r.fail("document id \(doc) out of range") }
@@ -297,33 +298,36 @@ public final class SearchIndex {
             for f in 0..<IndexFormat.fieldCount {
                 if mask & (1 << UInt8(f)) != 0 {
                     list.tfs.append(Int32(truncatingIfNeeded: try r.varint()))
-                    list.norms.append(docNorms[doc * IndexFormat.fieldCount + f])
                 } else {
                     list.tfs.append(0)
-                    list.norms.append(0)
                 }
             }
         }
         return list
     }
 
-    /// Positions of term `t` of shard `s`: for each posting (in order) and field.
-    func positionLists(shard s: Int, term t: Int, postings: PostingList) throws -> [[[Int]]] {
+    /// Positions of term `t` of shard `s` for the postings whose doc is in `only`,
+    /// appended per field to `out[doc]` (other postings are skipped, not decoded).
+    func positionLists(shard s: Int, term t: Int, postings: PostingList, only: Set<Int>,
+                       into out: inout [Int: [[Int]]]) throws {
         let sh = try shard(s)
         let bytes = try positions(s)
         let ref = manifest.shards[s].positions
         var r = ByteReader(bytes, file: ref.name, offset: sh.positionsStart[t], end: sh.positionsEnd[t])
-        var out: [[[Int]]] = []
-        for k in postings.docs.indices {
-            var perField = [[Int]](repeating: [], count: IndexFormat.fieldCount)
-            for f in 0..<IndexFormat.fieldCount {
-                let tf = Int(postings.tfs[k * IndexFormat.fieldCount + f])
+        let F = IndexFormat.fieldCount
+        for (k, d) in postings.docs.enumerated() {
+            if !only.contains(d) {
+                for f in 0..<F { for _ in 0..<Int(postings.tfs[k * F + f]) { try r.skipVarint() } }
+                continue
+            }
+            var perField = out[d] ?? [[Int]](repeating: [], count: F)
+            for f in 0..<F {
+                let tf = Int(postings.tfs[k * F + f])
                 var p = 0
                 for _ in 0..<tf { p += try r.varint(); perField[f].append(p) }
             }
-            out.append(perField)
+            out[d] = perField
         }
-        return out
     }
 
     func docMeta() throws -> DocMeta {

@@ -45,19 +45,24 @@ extension SearchIndex {
     public func search(_ query: String, options: SearchOptions = SearchOptions()) throws -> SearchResults {
         let parsed = QueryParser.parse(query)
         var state = try prepare(parsed)
-        let ranked = try rank(&state)
+        var ranked = try rank(&state, want: max(0, options.limit) * max(1, options.sectionsPerPage))
         let meta = try docMeta()
-        // group by page
+        // group by page: pages in the order of their best section; each listed page shows
+        // its best `sectionsPerPage` sections (found in its own doc range, so the order
+        // beyond the sorted head is never needed unless the head runs out of pages)
         var pageOrder: [Int] = []
+        var seenPages = Set<Int>()
+        var i = 0
+        while pageOrder.count < options.limit {
+            if i == ranked.order.count, !ranked.sortRest(&state) { break }
+            let p = Int(meta.pageOfDoc[ranked.order[i]])
+            if seenPages.insert(p).inserted { pageOrder.append(p) }
+            i += 1
+        }
         var pageDocs: [Int: [Int]] = [:]
-        for r in ranked {
-            let p = Int(meta.pageOfDoc[r])
-            if pageDocs[p] == nil {
-                pageOrder.append(p)
-                pageDocs[p] = [r]
-            } else if pageDocs[p]!.count < options.sectionsPerPage {
-                pageDocs[p]!.append(r)
-            }
+        for p in pageOrder {
+            let end = p + 1 < meta.pageFirstDoc.count ? meta.pageFirstDoc[p + 1] : manifest.docCount
+            pageDocs[p] = ranked.best(in: meta.pageFirstDoc[p]..<end, count: options.sectionsPerPage, state: &state)
         }
         var pages: [PageHit] = []
         for p in pageOrder.prefix(max(0, options.limit)) {
@@ -69,20 +74,21 @@ extension SearchIndex {
                 }
                 let snippet = options.snippets ? makeSnippet(s, state: state, tokens: options.snippetTokens) : Snippet(text: "", highlights: [])
                 hits.append(SearchHit(docID: d, url: s.url, pageURL: s.pageURL, pageTitle: s.pageTitle, heading: s.heading,
-                                      headingPath: s.headingPath, book: s.book, type: s.type, score: state.final[d],
+                                      headingPath: s.headingPath, book: s.book, type: s.type, score: state.info[d]?.final ?? 0,
                                       snippet: snippet, explanation: options.explain ? explain(d, state: state) : nil))
             }
             if let first = hits.first { pages.append(PageHit(pageURL: first.pageURL, pageTitle: first.pageTitle, sections: hits)) }
         }
-        return SearchResults(query: query, pages: pages, totalSections: ranked.count, totalPages: pageOrder.count,
+        return SearchResults(query: query, pages: pages, totalSections: ranked.total, totalPages: ranked.totalPages,
                              corrections: state.corrections)
     }
 
     /// Ranked documents without grouping or snippets (for evaluation).
     public func rankDocuments(_ query: String, limit: Int) throws -> [RankedDocument] {
         var state = try prepare(QueryParser.parse(query))
-        let ranked = try rank(&state)
-        return ranked.prefix(limit).map { RankedDocument(docID: $0, score: state.final[$0]) }
+        var ranked = try rank(&state, want: limit)
+        while ranked.order.count < limit && ranked.sortRest(&state) {}
+        return ranked.order.prefix(limit).map { RankedDocument(docID: $0, score: state.info[$0]?.final ?? 0) }
     }
 
     struct QueryState {
@@ -90,12 +96,9 @@ extension SearchIndex {
         var excludedTerms: [QueryTerm] = []
         var allowedPages: Set<Int>? = nil
         var corrections: [SearchResults.Correction] = []
-        var score: [Double] = []
-        var matched: [UInt8] = []
-        var final: [Double] = []
+        /// Tier, score and match count of the documents in the sorted order so far.
+        var info: [Int: Candidate] = [:]
         var proximity: [Int: Double] = [:]
-        var allTerms: [Bool] = []
-        var titleTier: [Bool] = []
         var highlightTerms: Set<[UInt8]> = []
         var highlightStems: Set<[UInt8]> = []
     }
@@ -277,50 +280,67 @@ extension SearchIndex {
     // MARK: - ranking
 
     /// Merges the variants' postings into one weighted list (phrases: occurrences).
+    /// Per doc and field `tf = Σ weight × tf(variant)` in variant order, from 0.
     func merge(_ t: inout QueryTerm) throws {
         let F = IndexFormat.fieldCount
         if t.isPhrase {
             try mergePhrase(&t)
             return
         }
-        var entries: [(doc: Int, v: Int, k: Int)] = []
-        for (vi, v) in t.variants.enumerated() {
-            for (k, d) in v.postings.docs.enumerated() { entries.append((d, vi, k)) }
-        }
-        entries.sort { $0.doc != $1.doc ? $0.doc < $1.doc : $0.v < $1.v }
-        var i = 0
-        while i < entries.count {
-            let d = entries[i].doc
-            var tf = [Double](repeating: 0, count: F)
-            var norms = [UInt8](repeating: 0, count: F)
-            while i < entries.count && entries[i].doc == d {
-                let v = t.variants[entries[i].v]
-                let k = entries[i].k
-                for f in 0..<F {
-                    let x = v.postings.tfs[k * F + f]
-                    if x > 0 {
-                        tf[f] = tf[f] + v.weight * Double(x)
-                        norms[f] = v.postings.norms[k * F + f]
+        let N = manifest.docCount
+        let docNorms = try docMeta().norms
+        scratch.prepare(docCount: N)
+        var docs: [Int] = []
+        let variants = t.variants
+        var tfOut: [Double] = []
+        var normsOut: [UInt8] = []
+        scratch.tf.withUnsafeMutableBufferPointer { acc in
+            scratch.seen.withUnsafeMutableBufferPointer { seen in
+                for v in variants {
+                    let w = v.weight
+                    v.postings.tfs.withUnsafeBufferPointer { tfs in
+                        for (k, d) in v.postings.docs.enumerated() {
+                            if seen[d] == 0 { seen[d] = 1; docs.append(d) }
+                            for f in 0..<F {
+                                let x = tfs[k * F + f]
+                                if x > 0 { acc[d * F + f] = acc[d * F + f] + w * Double(x) }
+                            }
+                        }
                     }
                 }
-                i += 1
+                if variants.count > 1 {
+                    if docs.count > N / 16 {
+                        docs.removeAll(keepingCapacity: true)
+                        for d in 0..<N where seen[d] != 0 { docs.append(d) }
+                    } else {
+                        docs.sort()
+                    }
+                }
+                tfOut = [Double](repeating: 0, count: docs.count * F)
+                normsOut = [UInt8](repeating: 0, count: docs.count * F)
+                for (k, d) in docs.enumerated() {
+                    seen[d] = 0
+                    for f in 0..<F {
+                        let x = acc[d * F + f]
+                        if x != 0 {
+                            tfOut[k * F + f] = x
+                            normsOut[k * F + f] = docNorms[d * F + f]
+                            acc[d * F + f] = 0
+                        }
+                    }
+                }
             }
-            t.docs.append(d)
-            t.tf.append(contentsOf: tf)
-            t.norms.append(contentsOf: norms)
         }
+        t.docs = docs
+        t.tf = tfOut
+        t.norms = normsOut
     }
 
-    /// Positions of a variant set for every doc: doc -> per field sorted positions.
-    func positionsByDoc(_ variants: [Variant], only docs: Set<Int>?) throws -> [Int: [[Int]]] {
+    /// Positions of a variant set for the docs in `only`: doc -> per field sorted positions.
+    func positionsByDoc(_ variants: [Variant], only docs: Set<Int>) throws -> [Int: [[Int]]] {
         var out: [Int: [[Int]]] = [:]
         for v in variants {
-            let lists = try positionLists(shard: v.shard, term: v.term, postings: v.postings)
-            for (k, d) in v.postings.docs.enumerated() where docs == nil || docs!.contains(d) {
-                var cur = out[d] ?? [[Int]](repeating: [], count: IndexFormat.fieldCount)
-                for f in 0..<IndexFormat.fieldCount { cur[f].append(contentsOf: lists[k][f]) }
-                out[d] = cur
-            }
+            try positionLists(shard: v.shard, term: v.term, postings: v.postings, only: docs, into: &out)
         }
         for (d, var lists) in out {
             for f in lists.indices { lists[f].sort() }
@@ -331,26 +351,38 @@ extension SearchIndex {
 
     func mergePhrase(_ t: inout QueryTerm) throws {
         let F = IndexFormat.fieldCount
-        // candidate docs: intersection of every part's docs
-        var candidate: Set<Int>? = nil
-        for p in t.phraseParts {
-            var s = Set<Int>()
-            for v in p.variants { s.formUnion(v.postings.docs) }
-            candidate = candidate.map { $0.intersection(s) } ?? s
+        // candidate docs: in every part (a counter per doc: parts seen so far)
+        scratch.prepare(docCount: manifest.docCount)
+        let P = t.phraseParts.count
+        let parts = t.phraseParts
+        var candList: [Int] = []
+        scratch.seen.withUnsafeMutableBufferPointer { seen in
+            for (pi, p) in parts.enumerated() where pi < 255 {
+                for v in p.variants {
+                    for d in v.postings.docs where Int(seen[d]) == pi {
+                        seen[d] = UInt8(pi + 1)
+                        if pi + 1 == P { candList.append(d) }
+                    }
+                }
+            }
+            for v in parts[0].variants { for d in v.postings.docs { seen[d] = 0 } }
         }
-        guard let cands = candidate, !cands.isEmpty else { return }
+        guard !candList.isEmpty else { return }
+        candList.sort()
+        let cands = Set(candList)
         var perPart: [[Int: [[Int]]]] = []
         for p in t.phraseParts { perPart.append(try positionsByDoc(p.variants, only: cands)) }
-        // norms from any variant posting of the first part
+        // norms of the fields where the first part occurs
+        let docNorms = try docMeta().norms
         var normOf: [Int: [UInt8]] = [:]
         for v in t.phraseParts[0].variants {
             for (k, d) in v.postings.docs.enumerated() where cands.contains(d) {
                 var n = normOf[d] ?? [UInt8](repeating: 0, count: F)
-                for f in 0..<F where v.postings.tfs[k * F + f] > 0 { n[f] = v.postings.norms[k * F + f] }
+                for f in 0..<F where v.postings.tfs[k * F + f] > 0 { n[f] = docNorms[d * F + f] }
                 normOf[d] = n
             }
         }
-        for d in cands.sorted() {
+        for d in candList {
             var tf = [Double](repeating: 0, count: F)
             var norms = [UInt8](repeating: 0, count: F)
             var any = false
@@ -378,15 +410,15 @@ extension SearchIndex {
         }
     }
 
-    func rank(_ st: inout QueryState) throws -> [Int] {
+    func rank(_ st: inout QueryState, want: Int) throws -> RankedList {
         let N = manifest.docCount
         let F = IndexFormat.fieldCount
         let r = manifest.ranking
-        guard N > 0, !st.terms.isEmpty else { return [] }
+        let meta = try docMeta()
+        guard N > 0, !st.terms.isEmpty else { return RankedList(all: [], order: [], total: 0, totalPages: 0) }
         var avg = [Double](repeating: 1, count: F)
         for f in 0..<F where manifest.fieldTotalLengths[f] > 0 { avg[f] = Double(manifest.fieldTotalLengths[f]) / Double(N) }
-        st.score = [Double](repeating: 0, count: N)
-        st.matched = [UInt8](repeating: 0, count: N)
+        scratch.prepare(docCount: N)
         var touched: [Int] = []
         for ti in st.terms.indices {
             try merge(&st.terms[ti])
@@ -394,11 +426,22 @@ extension SearchIndex {
             if df == 0 { continue }
             let idf = log(1 + (Double(N) - Double(df) + 0.5) / (Double(df) + 0.5))
             st.terms[ti].idf = idf
-            for (k, d) in st.terms[ti].docs.enumerated() {
-                let s = termScore(st.terms[ti], k, avg: avg, r: r)
-                if st.matched[d] == 0 { touched.append(d) }
-                st.score[d] = st.score[d] + s
-                st.matched[d] = st.matched[d] &+ 1
+            let t = st.terms[ti]
+            scratch.score.withUnsafeMutableBufferPointer { score in
+                scratch.matched.withUnsafeMutableBufferPointer { matched in
+                    scratch.inTitle.withUnsafeMutableBufferPointer { inTitle in
+                        scratch.inHeading.withUnsafeMutableBufferPointer { inHeading in
+                            for (k, d) in t.docs.enumerated() {
+                                let s = termScore(t, k, avg: avg, r: r)
+                                if matched[d] == 0 { touched.append(d) }
+                                score[d] = score[d] + s
+                                matched[d] = matched[d] &+ 1
+                                if t.tf[k * F] > 0 { inTitle[d] = inTitle[d] &+ 1 }
+                                if t.tf[k * F + 1] > 0 { inHeading[d] = inHeading[d] &+ 1 }
+                            }
+                        }
+                    }
+                }
             }
         }
         // exclusions and filters
@@ -407,41 +450,59 @@ extension SearchIndex {
             try merge(&e)
             excluded.formUnion(e.docs)
         }
-        let meta = try docMeta()
-        touched.sort()
-        var candidates: [Int] = []
-        for d in touched where !excluded.contains(d) {
-            if let allowed = st.allowedPages, !allowed.contains(Int(meta.pageOfDoc[d])) { continue }
-            candidates.append(d)
+        if touched.count > N / 16 {
+            touched.removeAll(keepingCapacity: true)
+            for d in 0..<N where scratch.matched[d] != 0 { touched.append(d) }
+        } else {
+            touched.sort()
         }
         let n = st.terms.count
-        st.final = [Double](repeating: 0, count: N)
-        st.allTerms = [Bool](repeating: false, count: N)
-        st.titleTier = [Bool](repeating: false, count: N)
-        for d in candidates {
-            let m = Int(st.matched[d])
+        var all: [Candidate] = []
+        all.reserveCapacity(touched.count)
+        for d in touched {
+            let m = Int(scratch.matched[d])
+            let sc = scratch.score[d]
+            let inTitle = Int(scratch.inTitle[d]), inHeading = Int(scratch.inHeading[d])
+            scratch.score[d] = 0
+            scratch.matched[d] = 0
+            scratch.inTitle[d] = 0
+            scratch.inHeading[d] = 0
+            if excluded.contains(d) { continue }
+            if let allowed = st.allowedPages, !allowed.contains(Int(meta.pageOfDoc[d])) { continue }
             let coverage = 1 / (1 + r.coverage * Double(n - m))
             let boost = meta.boosts[d] ?? 1
-            st.final[d] = st.score[d] * coverage * boost
-            if r.tiers {
-                st.allTerms[d] = m == n
-                st.titleTier[d] = m == n && isTitleMatch(d, st)
+            var tier: UInt8 = 0
+            if r.tiers && m == n {
+                tier = 1
+                // title tier: every term in the heading and the heading (almost) only
+                // the query; or, with no term in the heading, the same for the page
+                // title of a lead section
+                let hl = FieldNorm.decodeTable[Int(meta.norms[d * F + 1])]
+                let tl = FieldNorm.decodeTable[Int(meta.norms[d * F])]
+                if inHeading == n && hl <= n + 1 {
+                    tier = 3
+                } else if inTitle == n && tl <= n + 1 && inHeading == 0 && meta.pageFirstDoc[Int(meta.pageOfDoc[d])] == d {
+                    tier = 3
+                }
             }
+            all.append(Candidate(doc: d, tier: tier, matched: UInt8(truncatingIfNeeded: m), final: sc * coverage * boost))
         }
-        func before(_ a: Int, _ b: Int) -> Bool {
-            if st.titleTier[a] != st.titleTier[b] { return st.titleTier[a] }
-            if st.allTerms[a] != st.allTerms[b] { return st.allTerms[a] }
-            if st.final[a] != st.final[b] { return st.final[a] > st.final[b] }
-            return a < b
+        var pageSeen = [Bool](repeating: false, count: manifest.pageCount)
+        var totalPages = 0
+        for c in all {
+            let p = Int(meta.pageOfDoc[c.doc])
+            if !pageSeen[p] { pageSeen[p] = true; totalPages += 1 }
         }
-        candidates.sort(by: before)
+        var ranked = RankedList(all: all, order: [], total: all.count, totalPages: totalPages)
+        ranked.sortHead(max(want, QueryLimits.proximityCandidates), state: &st)
         // proximity bonus on the top candidates
         let words = st.terms.indices.filter { !st.terms[$0].isPhrase }
         if r.tiers && r.proximity > 0 && words.count >= 2 {
-            let top = Array(candidates.prefix(QueryLimits.proximityCandidates))
+            let top = Array(ranked.order.prefix(QueryLimits.proximityCandidates))
             let topSet = Set(top)
             var pos: [[Int: [[Int]]]] = []
             for w in words { pos.append(try positionsByDoc(st.terms[w].variants, only: topSet)) }
+            var head: [Candidate] = []
             for d in top {
                 var pairs = 0
                 for k in 0..<(words.count - 1) {
@@ -455,13 +516,15 @@ extension SearchIndex {
                 }
                 let factor = 1 + r.proximity * Double(pairs) / Double(words.count - 1)
                 st.proximity[d] = factor
-                st.final[d] = st.final[d] * factor
+                var c = st.info[d]!
+                c.final = c.final * factor
+                ranked.update(c, state: &st)
+                head.append(c)
             }
-            var head = top
-            head.sort(by: before)
-            candidates.replaceSubrange(0..<top.count, with: head)
+            head.sort(by: Candidate.before)
+            ranked.order.replaceSubrange(0..<top.count, with: head.map(\.doc))
         }
-        return candidates
+        return ranked
     }
 
     func termScore(_ t: QueryTerm, _ k: Int, avg: [Double], r: RankingParameters) -> Double {
@@ -533,11 +596,12 @@ extension SearchIndex {
             }
             terms.append(.init(query: t.display, df: t.docs.count, idf: t.idf, weightedTF: wtf, score: score, variants: variants))
         }
-        let m = Int(st.matched[d])
+        let c = st.info[d] ?? Candidate(doc: d, tier: 0, matched: 0, final: 0)
+        let m = Int(c.matched)
         return Explanation(terms: terms, matched: m, termCount: st.terms.count,
                            coverageFactor: 1 / (1 + r.coverage * Double(st.terms.count - m)),
                            boost: (try? docMeta().boosts[d]) ?? 1, proximityFactor: st.proximity[d] ?? 1,
-                           allTermsTier: st.allTerms[d], titleTier: st.titleTier[d], score: st.final[d])
+                           allTermsTier: c.tier & 1 != 0, titleTier: c.tier == 3, score: c.final)
     }
 }
 
@@ -575,4 +639,140 @@ func editDistance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar], limit: Int) -> I
         (prev2, prev, cur) = (prev, cur, prev2)
     }
     return prev[b.count]
+}
+
+/// A candidate document with what orders it: tier (3 title match, 1 all terms, 0
+/// partial), final score, doc id.
+struct Candidate {
+    var doc: Int
+    var tier: UInt8
+    var matched: UInt8
+    var final: Double
+
+    /// titleMatch first, then allTerms, then score descending, then doc id.
+    static func before(_ a: Candidate, _ b: Candidate) -> Bool {
+        if a.tier != b.tier { return a.tier > b.tier }
+        if a.final != b.final { return a.final > b.final }
+        return a.doc < b.doc
+    }
+}
+
+/// The candidates of a query: all of them in doc order, and the ranked order as far as
+/// it has been sorted (a head picked with a bounded heap; the rest sorted on demand).
+struct RankedList {
+    var all: [Candidate]
+    var order: [Int]
+    var total: Int
+    var totalPages: Int
+    var rest: [Candidate]? = nil
+
+    /// Sorts the best `k` candidates into `order` (and records them in `state.info`).
+    mutating func sortHead(_ k: Int, state: inout SearchIndex.QueryState) {
+        if all.count <= k * 2 {
+            var sorted = all
+            sorted.sort(by: Candidate.before)
+            setOrder(sorted, rest: [], state: &state)
+            return
+        }
+        // max-heap on "worse": the root is the worst of the best k so far
+        var heap: [Candidate] = []
+        heap.reserveCapacity(k)
+        var rest: [Candidate] = []
+        rest.reserveCapacity(all.count - k)
+        func worse(_ a: Candidate, _ b: Candidate) -> Bool { Candidate.before(b, a) }
+        func siftDown(_ h: inout [Candidate], _ i0: Int) {
+            var i = i0
+            while true {
+                let l = 2 * i + 1, r = l + 1
+                var m = i
+                if l < h.count && worse(h[l], h[m]) { m = l }
+                if r < h.count && worse(h[r], h[m]) { m = r }
+                if m == i { return }
+                h.swapAt(i, m)
+                i = m
+            }
+        }
+        for c in all {
+            if heap.count < k {
+                heap.append(c)
+                var i = heap.count - 1
+                while i > 0 {
+                    let p = (i - 1) / 2
+                    if worse(heap[i], heap[p]) { heap.swapAt(i, p); i = p } else { break }
+                }
+            } else if Candidate.before(c, heap[0]) {
+                rest.append(heap[0])
+                heap[0] = c
+                siftDown(&heap, 0)
+            } else {
+                rest.append(c)
+            }
+        }
+        heap.sort(by: Candidate.before)
+        setOrder(heap, rest: rest, state: &state)
+    }
+
+    private mutating func setOrder(_ head: [Candidate], rest: [Candidate], state: inout SearchIndex.QueryState) {
+        order = head.map(\.doc)
+        for c in head { state.info[c.doc] = c }
+        self.rest = rest
+    }
+
+    /// Appends the remaining candidates in order; false when there were none left.
+    mutating func sortRest(_ state: inout SearchIndex.QueryState) -> Bool {
+        guard var r = rest, !r.isEmpty else { return false }
+        r.sort(by: Candidate.before)
+        for c in r { state.info[c.doc] = c }
+        order.append(contentsOf: r.map(\.doc))
+        rest = []
+        return true
+    }
+
+    /// A changed candidate (proximity bonus) everywhere it is kept.
+    mutating func update(_ c: Candidate, state: inout SearchIndex.QueryState) {
+        state.info[c.doc] = c
+        var lo = 0, hi = all.count - 1
+        while lo <= hi {
+            let mid = (lo + hi) / 2
+            if all[mid].doc == c.doc { all[mid] = c; return }
+            if all[mid].doc < c.doc { lo = mid + 1 } else { hi = mid - 1 }
+        }
+    }
+
+    /// The best `count` candidates among the docs in `range` (one page), in order.
+    func best(in range: Range<Int>, count: Int, state: inout SearchIndex.QueryState) -> [Int] {
+        var lo = 0, hi = all.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if all[mid].doc < range.lowerBound { lo = mid + 1 } else { hi = mid }
+        }
+        var found: [Candidate] = []
+        var i = lo
+        while i < all.count && all[i].doc < range.upperBound { found.append(all[i]); i += 1 }
+        found.sort(by: Candidate.before)
+        let picked = found.prefix(count)
+        for c in picked { state.info[c.doc] = c }
+        return picked.map(\.doc)
+    }
+}
+
+/// Reusable per-index buffers for ranking (one query at a time, like the caches).
+final class RankScratch {
+    var score: [Double] = []
+    var matched: [UInt8] = []
+    var tf: [Double] = []
+    var seen: [UInt8] = []
+    var inTitle: [UInt8] = []
+    var inHeading: [UInt8] = []
+
+    func prepare(docCount n: Int) {
+        if score.count != n {
+            score = [Double](repeating: 0, count: n)
+            matched = [UInt8](repeating: 0, count: n)
+            tf = [Double](repeating: 0, count: n * IndexFormat.fieldCount)
+            seen = [UInt8](repeating: 0, count: n)
+            inTitle = [UInt8](repeating: 0, count: n)
+            inHeading = [UInt8](repeating: 0, count: n)
+        }
+    }
 }
