@@ -185,7 +185,7 @@ public final class SearchIndex {
     let read: (String) throws -> [UInt8]
     var shardCache: [Int: TermShard] = [:]
     var positionsCache: [Int: [UInt8]] = [:]
-    var chunkCache: [Int: [StoredSection]] = [:]
+    var chunkCache: [Int: DocChunk] = [:]
     var docMetaCache: DocMeta?
     var facetsCache: Facets?
     var synonymsCache: SynonymTable?
@@ -397,43 +397,71 @@ public final class SearchIndex {
         return found
     }
 
-    func chunk(_ i: Int) throws -> [StoredSection] {
+    /// A doc store chunk, checked and indexed (offsets of every section and of its
+    /// page's header); sections are decoded only when asked for.
+    func chunk(_ i: Int) throws -> DocChunk {
         if let c = chunkCache[i] { return c }
         let ref = manifest.docChunks[i].file
-        var r = ByteReader(try file(ref), file: ref.name)
+        let bytes = try file(ref)
+        var r = ByteReader(bytes, file: ref.name)
         try r.expectMagic("TOMD")
-        var doc = try r.varint()
-        guard doc == manifest.docChunks[i].firstDoc else { throw r.fail("first document disagrees with the manifest") }
+        let first = try r.varint()
+        guard first == manifest.docChunks[i].firstDoc else { throw r.fail("first document disagrees with the manifest") }
         let pages = try r.varint()
-        var out: [StoredSection] = []
+        var c = DocChunk(bytes: bytes, name: ref.name, firstDoc: first)
+        func skipString() throws { _ = try r.take(try r.varint()) }
         for _ in 0..<pages {
-            let pageURL = try r.string(), pageTitle = try r.string(), book = try r.string()
-            let bookTitle = try r.string(), type = try r.string()
+            let header = r.offset
+            for _ in 0..<5 { try skipString() }
             let nt = try r.varint()
-            var tags: [String] = []
-            for _ in 0..<nt { tags.append(try r.string()) }
+            for _ in 0..<nt { try skipString() }
             let ns = try r.varint()
             for _ in 0..<ns {
-                let url = try r.string(), heading = try r.string()
+                c.pageStart.append(header)
+                c.sectionStart.append(r.offset)
+                try skipString(); try skipString()
                 let np = try r.varint()
-                var path: [String] = []
-                for _ in 0..<np { path.append(try r.string()) }
-                let text = try r.string()
-                out.append(StoredSection(docID: doc, url: url, pageURL: pageURL, pageTitle: pageTitle, heading: heading,
-                                         headingPath: path, text: text, tags: tags, book: book, bookTitle: bookTitle, type: type))
-                doc += 1
+                for _ in 0..<np { try skipString() }
+                try skipString()
             }
         }
-        chunkCache[i] = out
-        return out
+        chunkCache[i] = c
+        return c
     }
 
     /// The stored section for a document id.
     public func section(_ doc: Int) throws -> StoredSection? {
         guard let c = chunkIndex(for: doc) else { return nil }
-        let sections = try chunk(c)
-        let k = doc - manifest.docChunks[c].firstDoc
-        guard k >= 0, k < sections.count else { return nil }
-        return sections[k]
+        let chunk = try chunk(c)
+        let k = doc - chunk.firstDoc
+        guard k >= 0, k < chunk.sectionStart.count else { return nil }
+        return try chunk.section(k)
+    }
+}
+
+/// One doc store chunk: its inflated bytes and where each section's record and its
+/// page's header start (both already bounds-checked when the chunk was loaded).
+struct DocChunk {
+    var bytes: [UInt8]
+    var name: String
+    var firstDoc: Int
+    var pageStart: [Int] = []
+    var sectionStart: [Int] = []
+
+    func section(_ k: Int) throws -> StoredSection {
+        var r = ByteReader(bytes, file: name, offset: pageStart[k])
+        let pageURL = try r.string(), pageTitle = try r.string(), book = try r.string()
+        let bookTitle = try r.string(), type = try r.string()
+        let nt = try r.varint()
+        var tags: [String] = []
+        for _ in 0..<nt { tags.append(try r.string()) }
+        r = ByteReader(bytes, file: name, offset: sectionStart[k])
+        let url = try r.string(), heading = try r.string()
+        let np = try r.varint()
+        var path: [String] = []
+        for _ in 0..<np { path.append(try r.string()) }
+        let text = try r.string()
+        return StoredSection(docID: firstDoc + k, url: url, pageURL: pageURL, pageTitle: pageTitle, heading: heading,
+                             headingPath: path, text: text, tags: tags, book: book, bookTitle: bookTitle, type: type)
     }
 }

@@ -294,8 +294,8 @@ extension SearchIndex {
         let variants = t.variants
         var tfOut: [Double] = []
         var normsOut: [UInt8] = []
-        scratch.tf.withUnsafeMutableBufferPointer { acc in
-            scratch.seen.withUnsafeMutableBufferPointer { seen in
+        do { let acc = scratch.tf
+            do { let seen = scratch.seen
                 for v in variants {
                     let w = v.weight
                     v.postings.tfs.withUnsafeBufferPointer { tfs in
@@ -356,7 +356,7 @@ extension SearchIndex {
         let P = t.phraseParts.count
         let parts = t.phraseParts
         var candList: [Int] = []
-        scratch.seen.withUnsafeMutableBufferPointer { seen in
+        do { let seen = scratch.seen
             for (pi, p) in parts.enumerated() where pi < 255 {
                 for v in p.variants {
                     for d in v.postings.docs where Int(seen[d]) == pi {
@@ -418,7 +418,7 @@ extension SearchIndex {
         guard N > 0, !st.terms.isEmpty else { return RankedList(all: [], order: [], total: 0, totalPages: 0) }
         var avg = [Double](repeating: 1, count: F)
         for f in 0..<F where manifest.fieldTotalLengths[f] > 0 { avg[f] = Double(manifest.fieldTotalLengths[f]) / Double(N) }
-        scratch.prepare(docCount: N)
+        scratch.begin(docCount: N)  // `end()` only on success: see RankScratch.inUse
         var touched: [Int] = []
         for ti in st.terms.indices {
             try merge(&st.terms[ti])
@@ -427,10 +427,10 @@ extension SearchIndex {
             let idf = log(1 + (Double(N) - Double(df) + 0.5) / (Double(df) + 0.5))
             st.terms[ti].idf = idf
             let t = st.terms[ti]
-            scratch.score.withUnsafeMutableBufferPointer { score in
-                scratch.matched.withUnsafeMutableBufferPointer { matched in
-                    scratch.inTitle.withUnsafeMutableBufferPointer { inTitle in
-                        scratch.inHeading.withUnsafeMutableBufferPointer { inHeading in
+            do { let score = scratch.score
+                do { let matched = scratch.matched
+                    do { let inTitle = scratch.inTitle
+                        do { let inHeading = scratch.inHeading
                             for (k, d) in t.docs.enumerated() {
                                 let s = termScore(t, k, avg: avg, r: r)
                                 if matched[d] == 0 { touched.append(d) }
@@ -524,6 +524,7 @@ extension SearchIndex {
             head.sort(by: Candidate.before)
             ranked.order.replaceSubrange(0..<top.count, with: head.map(\.doc))
         }
+        scratch.end()
         return ranked
     }
 
@@ -756,23 +757,56 @@ struct RankedList {
     }
 }
 
-/// Reusable per-index buffers for ranking (one query at a time, like the caches).
+/// Reusable per-index buffers for ranking (one query at a time, like the caches),
+/// zero between queries: users reset exactly the entries they touched. `calloc`, so a
+/// one-shot process pays only for the pages a query touches.
 final class RankScratch {
-    var score: [Double] = []
-    var matched: [UInt8] = []
-    var tf: [Double] = []
-    var seen: [UInt8] = []
-    var inTitle: [UInt8] = []
-    var inHeading: [UInt8] = []
+    private(set) var score = UnsafeMutableBufferPointer<Double>(start: nil, count: 0)
+    private(set) var matched = UnsafeMutableBufferPointer<UInt8>(start: nil, count: 0)
+    private(set) var tf = UnsafeMutableBufferPointer<Double>(start: nil, count: 0)
+    private(set) var seen = UnsafeMutableBufferPointer<UInt8>(start: nil, count: 0)
+    private(set) var inTitle = UnsafeMutableBufferPointer<UInt8>(start: nil, count: 0)
+    private(set) var inHeading = UnsafeMutableBufferPointer<UInt8>(start: nil, count: 0)
+
+    private static func zeroed<T>(_ n: Int, _: T.Type) -> UnsafeMutableBufferPointer<T> {
+        guard let p = calloc(max(1, n), MemoryLayout<T>.stride) else { fatalError("out of memory") }
+        return UnsafeMutableBufferPointer(start: p.bindMemory(to: T.self, capacity: n), count: n)
+    }
+
+    /// True from the start of a ranking until it returned: a query that threw may have
+    /// left entries set, so the next one starts by clearing everything.
+    private var inUse = false
+
+    func begin(docCount n: Int) {
+        prepare(docCount: n)
+        if inUse {
+            for b in [score] { b.update(repeating: 0) }
+            for b in [matched, seen, inTitle, inHeading] { b.update(repeating: 0) }
+            tf.update(repeating: 0)
+        }
+        inUse = true
+    }
+
+    func end() { inUse = false }
 
     func prepare(docCount n: Int) {
-        if score.count != n {
-            score = [Double](repeating: 0, count: n)
-            matched = [UInt8](repeating: 0, count: n)
-            tf = [Double](repeating: 0, count: n * IndexFormat.fieldCount)
-            seen = [UInt8](repeating: 0, count: n)
-            inTitle = [UInt8](repeating: 0, count: n)
-            inHeading = [UInt8](repeating: 0, count: n)
+        if score.count == n { return }
+        release()
+        score = Self.zeroed(n, Double.self)
+        matched = Self.zeroed(n, UInt8.self)
+        tf = Self.zeroed(n * IndexFormat.fieldCount, Double.self)
+        seen = Self.zeroed(n, UInt8.self)
+        inTitle = Self.zeroed(n, UInt8.self)
+        inHeading = Self.zeroed(n, UInt8.self)
+    }
+
+    private func release() {
+        for p in [UnsafeMutableRawPointer(score.baseAddress), UnsafeMutableRawPointer(matched.baseAddress),
+                  UnsafeMutableRawPointer(tf.baseAddress), UnsafeMutableRawPointer(seen.baseAddress),
+                  UnsafeMutableRawPointer(inTitle.baseAddress), UnsafeMutableRawPointer(inHeading.baseAddress)] {
+            free(p)
         }
     }
+
+    deinit { release() }
 }
