@@ -588,7 +588,7 @@
           var mask = r.u8();
           L.docs.push(doc);
           for (var f = 0; f < F; f++) {
-            if (mask & (1 << f)) { L.tfs.push(r.varint()); L.norms.push(nm[doc * F + f]); } else { L.tfs.push(0); L.norms.push(0); }
+            if (mask & (1 << f)) { L.tfs.push(r.varint()); L.norms.push(nm[f * this.m.docCount + doc]); } else { L.tfs.push(0); L.norms.push(0); }
           }
         }
         return L;

@@ -286,7 +286,11 @@ public struct IndexBuilder: Sendable {
         if chunkPages > 0 { closeChunk() }
         docMeta.varint(boosts.count)
         for (d, b) in boosts { docMeta.varint(d); docMeta.f64(b) }
-        docMeta.raw(docNorms)
+        // field-major (every doc's title length, then every heading length, ...):
+        // compresses a quarter smaller than doc-major
+        for f in 0..<IndexFormat.fieldCount {
+            for d in 0..<docs.count { docMeta.u8(docNorms[d * IndexFormat.fieldCount + f]) }
+        }
         let docMetaName = add("m", "bin", docMeta.bytes)
 
         var facets = ByteWriter()

@@ -155,7 +155,7 @@ struct DocMeta {
     var pageOfDoc: [Int32] = []
     var pageFirstDoc: [Int] = []
     var boosts: [Int: Double] = [:]
-    /// `fieldCount` quantised field lengths per document.
+    /// Quantised field lengths, field-major: doc d's field f at `f * docCount + d`.
     var norms: [UInt8] = []
 }
 

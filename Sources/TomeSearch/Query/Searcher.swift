@@ -324,7 +324,7 @@ extension SearchIndex {
                         let x = acc[d * F + f]
                         if x != 0 {
                             tfOut[k * F + f] = x
-                            normsOut[k * F + f] = docNorms[d * F + f]
+                            normsOut[k * F + f] = docNorms[f * N + d]
                             acc[d * F + f] = 0
                         }
                     }
@@ -378,7 +378,7 @@ extension SearchIndex {
         for v in t.phraseParts[0].variants {
             for (k, d) in v.postings.docs.enumerated() where cands.contains(d) {
                 var n = normOf[d] ?? [UInt8](repeating: 0, count: F)
-                for f in 0..<F where v.postings.tfs[k * F + f] > 0 { n[f] = docNorms[d * F + f] }
+                for f in 0..<F where v.postings.tfs[k * F + f] > 0 { n[f] = docNorms[f * manifest.docCount + d] }
                 normOf[d] = n
             }
         }
@@ -477,8 +477,8 @@ extension SearchIndex {
                 // title tier: every term in the heading and the heading (almost) only
                 // the query; or, with no term in the heading, the same for the page
                 // title of a lead section
-                let hl = FieldNorm.decodeTable[Int(meta.norms[d * F + 1])]
-                let tl = FieldNorm.decodeTable[Int(meta.norms[d * F])]
+                let hl = FieldNorm.decodeTable[Int(meta.norms[N + d])]
+                let tl = FieldNorm.decodeTable[Int(meta.norms[d])]
                 if inHeading == n && hl <= n + 1 {
                     tier = 3
                 } else if inTitle == n && tl <= n + 1 && inHeading == 0 && meta.pageFirstDoc[Int(meta.pageOfDoc[d])] == d {
