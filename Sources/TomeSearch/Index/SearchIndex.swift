@@ -308,7 +308,7 @@ public final class SearchIndex {
 
     /// Positions of term `t` of shard `s` for the postings whose doc is in `only`,
     /// appended per field to `out[doc]` (other postings are skipped, not decoded).
-    func positionLists(shard s: Int, term t: Int, postings: PostingList, only: Set<Int>,
+    func positionLists(shard s: Int, term t: Int, postings: PostingList, only: DocMarks,
                        into out: inout [Int: [[Int]]]) throws {
         let sh = try shard(s)
         let bytes = try positions(s)

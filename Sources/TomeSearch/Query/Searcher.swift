@@ -337,7 +337,7 @@ extension SearchIndex {
     }
 
     /// Positions of a variant set for the docs in `only`: doc -> per field sorted positions.
-    func positionsByDoc(_ variants: [Variant], only docs: Set<Int>) throws -> [Int: [[Int]]] {
+    func positionsByDoc(_ variants: [Variant], only docs: DocMarks) throws -> [Int: [[Int]]] {
         var out: [Int: [[Int]]] = [:]
         for v in variants {
             try positionLists(shard: v.shard, term: v.term, postings: v.postings, only: docs, into: &out)
@@ -369,7 +369,9 @@ extension SearchIndex {
         }
         guard !candList.isEmpty else { return }
         candList.sort()
-        let cands = Set(candList)
+        for d in candList { scratch.seen[d] = 1 }
+        defer { for d in candList { scratch.seen[d] = 0 } }
+        let cands = DocMarks(marks: scratch.seen)
         var perPart: [[Int: [[Int]]]] = []
         for p in t.phraseParts { perPart.append(try positionsByDoc(p.variants, only: cands)) }
         // norms of the fields where the first part occurs
@@ -499,7 +501,9 @@ extension SearchIndex {
         let words = st.terms.indices.filter { !st.terms[$0].isPhrase }
         if r.tiers && r.proximity > 0 && words.count >= 2 {
             let top = Array(ranked.order.prefix(QueryLimits.proximityCandidates))
-            let topSet = Set(top)
+            for d in top { scratch.seen[d] = 1 }
+            defer { for d in top { scratch.seen[d] = 0 } }
+            let topSet = DocMarks(marks: scratch.seen)
             var pos: [[Int: [[Int]]]] = []
             for w in words { pos.append(try positionsByDoc(st.terms[w].variants, only: topSet)) }
             var head: [Candidate] = []
@@ -640,6 +644,12 @@ func editDistance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar], limit: Int) -> I
         (prev2, prev, cur) = (prev, cur, prev2)
     }
     return prev[b.count]
+}
+
+/// A set of doc ids as marks in a scratch buffer (set by the caller, cleared after).
+struct DocMarks {
+    let marks: UnsafeMutableBufferPointer<UInt8>
+    @inline(__always) func contains(_ d: Int) -> Bool { marks[d] != 0 }
 }
 
 /// A candidate document with what orders it: tier (3 title match, 1 all terms, 0
