@@ -1,5 +1,6 @@
 import Foundation
 import TomeCore
+import TomeHTML
 import TomeMarkdown
 import TomeSite
 
@@ -55,6 +56,11 @@ struct LinkResolver: Sendable {
     func resolve(_ destination: String, from fromID: String, kind: LinkTarget.Kind) -> Outcome {
         let trimmed = destination.trimmingCharacters
         if trimmed.isEmpty { return .external(trimmed) }
+        // Markdown links skip the HTML sanitiser: refuse `javascript:` and friends here.
+        if !MarkdownURLPolicy.isSafe(trimmed, image: kind == .image) {
+            return .missing(url: "#", message: "link target '\(destination)' could run script in the reader's browser; it was removed",
+                            hint: "link to an http(s), mailto or tel URL, or to a page or file of this site")
+        }
         if LinkResolver.isExternal(trimmed) { return .external(trimmed) }
         if trimmed.hasPrefix("#") { return .fragmentOnly(String(trimmed.dropFirst())) }
         var path = Substring(trimmed)

@@ -66,9 +66,17 @@ public final class DiskSink: OutputSink, @unchecked Sendable {
         let fm = FileManager.default
         do {
             try fm.createDirectory(at: parent, withIntermediateDirectories: true)
-            // Left over by a build that was killed: it was never swapped in, so it is garbage.
-            for leftover in (try? fm.contentsOfDirectory(atPath: parent.path)) ?? []
-            where leftover.hasPrefix(".\(name).tome-new-") || leftover.hasPrefix(".\(name).tome-old-") {
+            // Left over by a build that was killed: a staging folder was never swapped in,
+            // so it is garbage. An old site is garbage too, unless the build was killed in
+            // the middle of the fallback swap (old moved aside, new not yet in): then it is
+            // the last complete site and goes back into place.
+            let leftovers = ((try? fm.contentsOfDirectory(atPath: parent.path)) ?? []).sorted()
+            for leftover in leftovers where leftover.hasPrefix(".\(name).tome-old-") {
+                let path = parent.appendingPathComponent(leftover)
+                if !fm.fileExists(atPath: url.path), (try? fm.moveItem(at: path, to: url)) != nil { continue }
+                try? fm.removeItem(at: path)
+            }
+            for leftover in leftovers where leftover.hasPrefix(".\(name).tome-new-") {
                 try? fm.removeItem(at: parent.appendingPathComponent(leftover))
             }
             try fm.createDirectory(at: staging, withIntermediateDirectories: true)
@@ -118,6 +126,13 @@ public final class DiskSink: OutputSink, @unchecked Sendable {
     public func commit() throws {
         let fm = FileManager.default
         let old = output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent).tome-old-\(ProcessInfo.processInfo.processIdentifier)")
+        // One atomic step where the kernel offers it: swap the two folders, then delete
+        // the old site (now at the staging path). A build killed at any moment leaves
+        // the old site or the new one in place, never neither (Benchmarks/crash-test.sh).
+        if fm.fileExists(atPath: output.path), DiskSink.exchange(staging.path, output.path) {
+            try? fm.removeItem(at: staging)
+            return
+        }
         do {
             if fm.fileExists(atPath: output.path) {
                 try fm.moveItem(at: output, to: old)
@@ -131,6 +146,22 @@ public final class DiskSink: OutputSink, @unchecked Sendable {
             }
             throw BuildError.io(path: output.path, reason: "cannot move the new site into place: \(error.localizedDescription)")
         }
+    }
+
+    /// Atomically exchanges two paths (Linux `renameat2(RENAME_EXCHANGE)`, looked up at
+    /// run time because Glibc's Swift module does not export it). False when the call is
+    /// missing or fails (old kernel, a file system without support): the caller falls
+    /// back to two renames, and `init` repairs a swap that was killed half way.
+    static func exchange(_ a: String, _ b: String) -> Bool {
+        #if os(Linux)
+        typealias RenameAt2 = @convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "renameat2") else { return false }
+        let renameat2 = unsafeBitCast(symbol, to: RenameAt2.self)
+        let atFDCWD: Int32 = -100, renameExchange: UInt32 = 2
+        return renameat2(atFDCWD, a, atFDCWD, b, renameExchange) == 0
+        #else
+        return false
+        #endif
     }
 
     /// Throws the staging folder away; the previous site stays as it was.

@@ -7,7 +7,7 @@ public struct TomeCommand: AsyncParsableCommand {
         commandName: "tome",
         abstract: "Build a searchable static knowledge base from Markdown.",
         version: TomeVersion.string,
-        subcommands: [BuildCommand.self, SearchCommand.self, EvalCommand.self, InitCommand.self, NewCommand.self, ServeCommand.self, McpCommand.self]
+        subcommands: [BuildCommand.self, CheckCommand.self, SearchCommand.self, EvalCommand.self, InitCommand.self, NewCommand.self, ServeCommand.self, McpCommand.self]
     )
 
     public init() {}

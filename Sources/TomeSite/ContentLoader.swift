@@ -9,8 +9,10 @@ public struct ContentLoader: Sendable {
         public var includeDrafts = false
         /// Read revision numbers and dates from git (one `git log` for the whole tree).
         public var useGit = true
-        /// Largest Markdown file read, in bytes.
-        public var maximumFileSize = 64 * 1024 * 1024
+        /// Largest Markdown file read, in bytes, and largest front matter block; `load`
+        /// takes both from site.yml's `limits:` (`SiteConfiguration.Limits`).
+        public var maximumFileSize = SiteConfiguration.Limits().pageBytes
+        public var maximumFrontMatterSize = SiteConfiguration.Limits().frontMatterBytes
 
         /// Outside git, take the updated date from the file's modification time.
         public var useFileDates = true
@@ -46,7 +48,10 @@ public struct ContentLoader: Sendable {
         diagnostics.append(contentsOf: configProblems)
 
         let history = options.useGit ? RevisionHistory.read(directory: root) : nil
-        let options = self.options
+        var limited = self.options
+        limited.maximumFileSize = configuration.limits.pageBytes
+        limited.maximumFrontMatterSize = configuration.limits.frontMatterBytes
+        let options = limited
         let loaded = await concurrentMap(markdownFiles) { relative in
             Self.loadPage(root: root, relative: relative, displayPath: displayPath, options: options)
         }
@@ -54,6 +59,14 @@ public struct ContentLoader: Sendable {
         for (page, problems) in loaded {
             diagnostics.append(contentsOf: problems)
             guard var page else { continue }
+            // Swift compares strings by canonical equivalence, so `café.md` written
+            // precomposed and decomposed are one key: two files, one page, one URL.
+            // Report it instead of silently keeping only one of them.
+            if let other = pages[page.id] {
+                diagnostics.append(.error("url.duplicate", "file names \(other.file) and \(page.file) differ only in Unicode normalisation (composed or decomposed accents) and publish to the same URL",
+                                          at: SourceLocation(file: page.file), hint: "rename or remove one of the two files"))
+                continue
+            }
             page.revision = Self.revision(for: page, history: history, root: root, useFileDates: options.useFileDates)
             pages[page.id] = page
         }
@@ -130,8 +143,10 @@ public struct ContentLoader: Sendable {
             return (nil, [.error("content.read", "cannot read file", at: SourceLocation(file: file))])
         }
         if size > options.maximumFileSize {
-            return (nil, [.error("limit.file-size", "file is \(size / 1_048_576) MB, larger than the \(options.maximumFileSize / 1_048_576) MB limit",
-                                 at: SourceLocation(file: file), hint: "split the page into smaller pages")])
+            let mb = Double(size) / 1_048_576
+            return (nil, [.error("limit.file-size", "file is \(mb < 10 ? String(format: "%.1f", mb) : String(Int(mb))) MB, larger than the \(options.maximumFileSize / 1_048_576) MB page size limit",
+                                 at: SourceLocation(file: file, line: 1),
+                                 hint: "split the page into smaller pages, or raise the limit in site.yml: 'limits: {page_size_mb: N}'")])
         }
         guard let data = FileManager.default.contents(atPath: path) else {
             return (nil, [.error("content.read", "cannot read file", at: SourceLocation(file: file))])
@@ -152,6 +167,13 @@ public struct ContentLoader: Sendable {
         case .failure(.unclosed):
             return (nil, [.error("frontmatter.unclosed", "front matter opened with '---' is never closed",
                                  at: SourceLocation(file: file, line: 1, column: 1), hint: "add a line with '---' after the front matter")])
+        }
+        // Checked before the YAML parser sees it: a huge block is slow to parse even when
+        // every value limit holds.
+        if let yaml = split.yaml, yaml.utf8.count > options.maximumFrontMatterSize {
+            return (nil, [.error("limit.front-matter", "front matter is \(yaml.utf8.count / 1024) KB, larger than the \(options.maximumFrontMatterSize / 1024) KB limit",
+                                 at: SourceLocation(file: file, line: 1, column: 1),
+                                 hint: "keep front matter to short metadata, or raise the limit in site.yml: 'limits: {front_matter_kb: N}'")])
         }
         let metadata = split.yaml.map { PageMetadata.parse(yaml: $0, file: file, diagnostics: &problems) } ?? PageMetadata()
         if metadata.draft, !options.includeDrafts { return (nil, problems) }

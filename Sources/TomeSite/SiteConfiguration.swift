@@ -16,6 +16,23 @@ public struct SiteConfiguration: Sendable, Hashable {
     public var synonyms: [[String]] = []
     /// Every key as written, for templates.
     public var extra: [String: Value] = [:]
+    /// Bounds on abusive input (`limits:` in site.yml).
+    public var limits = Limits()
+
+    /// `limits:` in site.yml. Each diagnostic that hits a limit names its key here, so an
+    /// author with a genuinely large page knows what to raise.
+    public struct Limits: Sendable, Hashable {
+        /// `page_size_mb`: largest Markdown file read. Real documentation pages stay far
+        /// below a megabyte; a bigger file is almost always generated or pasted by mistake.
+        public var pageSizeMB = 8
+        /// `front_matter_kb`: largest YAML block at the top of a page.
+        public var frontMatterKB = 256
+
+        public init() {}
+
+        public var pageBytes: Int { pageSizeMB * 1_048_576 }
+        public var frontMatterBytes: Int { frontMatterKB * 1024 }
+    }
 
     public init() {}
 
@@ -77,6 +94,21 @@ public struct SiteConfiguration: Sendable, Hashable {
             case "synonyms":
                 guard let groups = SiteConfiguration.synonymGroups(located.value) else { wrongType("a list of lists of terms"); continue }
                 config.synonyms += groups
+            case "limits":
+                guard case .map(let map) = located.value else { wrongType("a mapping such as {page_size_mb: 16}"); continue }
+                for (name, value) in map.sorted(by: { $0.key < $1.key }) {
+                    guard case .int(let n) = value, n > 0, n <= 1 << 20 else {
+                        diagnostics.append(.error("config.type", "site configuration: 'limits.\(name)' must be a positive integer, found \(value.kindDescription)", at: location))
+                        continue
+                    }
+                    switch name {
+                    case "page_size_mb": config.limits.pageSizeMB = n
+                    case "front_matter_kb": config.limits.frontMatterKB = n
+                    default:
+                        diagnostics.append(.warning("config.unknown", "site configuration: unknown limit 'limits.\(name)'", at: location,
+                                                    hint: "known limits: page_size_mb, front_matter_kb"))
+                    }
+                }
             default:
                 break
             }
