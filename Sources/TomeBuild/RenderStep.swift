@@ -37,7 +37,7 @@ struct RenderStep {
                     return .broken(url, RenderProblem(.warning, id: id, message: message, hint: hint, line: target.line, column: target.column))
                 }
             },
-            filterHTML: { html, line in rawHTML.filter(html, line: line) },
+            filterHTML: { html, line, inline in rawHTML.filter(html, line: line, inline: inline) },
             titleFromLeadingHeading: true
         )
         var renderOptions = options

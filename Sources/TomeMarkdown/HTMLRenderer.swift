@@ -60,6 +60,8 @@ public struct HTMLRenderer {
     private var summary = ""
     private var hasVideo = false
     private var links: [LinkTarget] = []
+    /// The line of the block being rendered, for problems in inline HTML.
+    private var currentLine = 0
 
     public init(options: RenderOptions = RenderOptions()) {
         self.options = options
@@ -124,6 +126,7 @@ public struct HTMLRenderer {
     // MARK: Blocks
 
     private mutating func render(_ block: Block, topLevel: Bool = false) {
+        if block.line > 0 { currentLine = block.line }
         switch block {
         case .paragraph(let inlines, _):
             if topLevel, renderVideo(inlines) { return }
@@ -157,7 +160,7 @@ public struct HTMLRenderer {
             addText(code)
             markBody()
         case .htmlBlock(let html, let line):
-            let result = options.filterHTML(html, line)
+            let result = options.filterHTML(html, line, false)
             out += result.html
             rawAnchors += result.anchors
             problems += result.problems
@@ -334,7 +337,7 @@ public struct HTMLRenderer {
             HTMLEscaping.append(code, to: &out)
             out += "</code>"
         case .html(let html):
-            let result = options.filterHTML(html, 0)
+            let result = options.filterHTML(html, currentLine, true)
             out += result.html
             rawAnchors += result.anchors
             problems += result.problems

@@ -3,8 +3,9 @@
 public struct RenderOptions: Sendable {
     /// Maps a link or image destination as written to the URL to emit.
     public var resolveLink: @Sendable (LinkTarget) -> LinkResolution
-    /// Filters raw HTML (blocks and inline tags). The default drops it.
-    public var filterHTML: @Sendable (_ html: String, _ line: Int) -> HTMLFilterResult
+    /// Filters raw HTML: blocks, and inline tags (which arrive one tag at a time, with
+    /// the line of the block they stand in). The default drops it.
+    public var filterHTML: @Sendable (_ html: String, _ line: Int, _ inline: Bool) -> HTMLFilterResult
     /// Treat a first `# Heading` as the page title: take its text and leave it out of
     /// the body (the theme renders the title), so a page has one `<h1>`.
     public var titleFromLeadingHeading: Bool
@@ -13,7 +14,7 @@ public struct RenderOptions: Sendable {
 
     public init(
         resolveLink: @escaping @Sendable (LinkTarget) -> LinkResolution = { .keep($0.destination) },
-        filterHTML: @escaping @Sendable (String, Int) -> HTMLFilterResult = { _, _ in HTMLFilterResult(html: "") },
+        filterHTML: @escaping @Sendable (String, Int, Bool) -> HTMLFilterResult = { _, _, _ in HTMLFilterResult(html: "") },
         titleFromLeadingHeading: Bool = true
     ) {
         self.resolveLink = resolveLink

@@ -28,7 +28,7 @@ public enum Scaffold {
         case .lesson:
             text += "type: lesson\nduration: 30m\nday: 1\nmodule: \"\"\nobjectives:\n  - \"\"\nprerequisites: []\n---\nWhat the learner does in this lesson, step by step.\n"
         case .release:
-            text += "type: release\nversion: \"\(title)\"\ndate: \(today.iso8601Date)\nstatus: upcoming\n---\n## Features\n\n- \n\n## Improvements\n\n- \n\n## Fixes\n\n- \n"
+            text += "type: release\nversion: \(quotedTitle)\ndate: \(today.iso8601Date)\nstatus: upcoming\n---\n## Features\n\n- \n\n## Improvements\n\n- \n\n## Fixes\n\n- \n"
         }
         return (slug + ".md", text)
     }

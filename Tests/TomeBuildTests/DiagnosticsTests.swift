@@ -102,6 +102,13 @@ import TomeCore
                         expect: .init(severity: .warning, id: "image.missing", file: "Content/guide/intro.md", line: 5, column: 1))
     }
 
+    @Test func removedRawHTMLIsAWarningAtItsLine() async throws {
+        try await check(["Content/guide/intro.md": "---\ntitle: Intro\n---\nText\n\n<div onclick=\"x()\">Hi</div>\n\nInline <img src=x onerror=alert(1)> here.\n"],
+                        expect: .init(severity: .warning, id: "html.removed", file: "Content/guide/intro.md", line: 6, column: nil))
+        let found = try await diagnostics(after: ["Content/guide/intro.md": "---\ntitle: Intro\n---\nText\n\nInline <img src=x onerror=alert(1)> here.\n"])
+        #expect(found.first { $0.id == "html.removed" }?.location?.line == 6)
+    }
+
     @Test func invalidUTF8NamesItsLine() async throws {
         let folder = try Fixture.copy()
         var bytes = Array("---\ntitle: Bad\n---\nline four\nline \u{E9}five\n".utf8)

@@ -115,6 +115,23 @@ import TomeCore
         #expect(leftovers.isEmpty)
     }
 
+    @Test(arguments: [
+        ("<br/>", "<br />", [String]()), ("<BR>", "<br />", []),
+        ("<a name=\"create\">", "<a name=\"create\">", ["create"]), ("<a id='x_1'>", "<a id=\"x_1\">", ["x_1"]),
+    ])
+    func commonRawHTMLTakesTheFastPath(html: String, expected: String, anchors: [String]) {
+        let result = RawHTMLPolicy.simpleTag(html)
+        #expect(result?.html == expected)
+        #expect(result?.anchors == anchors)
+    }
+
+    @Test(arguments: ["<a name=\"x\" onclick=\"alert(1)\">", "<a href=\"javascript:alert(1)\">", "<a name=\"x y\">", "<a name=\"&#106;\">"])
+    func anythingElseGoesThroughTheSanitizer(html: String) {
+        #expect(RawHTMLPolicy.simpleTag(html) == nil)
+        let filtered = RawHTMLPolicy(unsafe: false).filter(html, line: 1, inline: true)
+        #expect(!filtered.html.contains("onclick") && !filtered.html.contains("javascript"))
+    }
+
     @Test func nothingIsWrittenOutsideTheOutputFolder() {
         #expect(!DiskSink.isSafeRelativePath("../x"))
         #expect(!DiskSink.isSafeRelativePath("/etc/passwd"))

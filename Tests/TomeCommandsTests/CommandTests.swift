@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import Testing
 import TomeCore
@@ -32,5 +33,24 @@ import TomeCore
         #expect(lines.count == 22)
         #expect(lines.last == "… and 5 more [link.unresolved] (use --all-diagnostics to see every one)")
         #expect(lines.contains("Content/b.md:2:3: error: front matter: bad [frontmatter.yaml]"))
+    }
+}
+
+@Suite struct NewCommandTests {
+    @Test func createsThePageAndRefusesToOverwriteIt() throws {
+        let content = FileManager.default.temporaryDirectory.appendingPathComponent("tome-new-\(UUID().uuidString)").path
+        var command = try NewCommand.parse(["faq", "Billing questions", "--book", "support", "--content", content])
+        try command.run()
+        let path = content + "/support/billing-questions.md"
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(text.contains("type: faq"))
+        command = try NewCommand.parse(["faq", "Billing questions", "--book", "support", "--content", content])
+        #expect(throws: ExitCode.self) { try command.run() }
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == text)
+    }
+
+    @Test func articleNeedsABook() {
+        #expect(throws: (any Error).self) { try NewCommand.parse(["article", "Title"]) }
+        #expect(throws: (any Error).self) { try NewCommand.parse(["poem", "Title", "--book", "x"]) }
     }
 }
