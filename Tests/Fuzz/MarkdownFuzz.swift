@@ -16,7 +16,7 @@ public func fuzzMarkdown(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
             target.destination.hasPrefix("x") ? .broken(target.destination, RenderProblem(id: "link.unresolved", message: "missing", line: target.line, column: target.column))
                 : .keep(target.destination)
         },
-        filterHTML: { html, _ in
+        filterHTML: { html, _, _ in
             let clean = sanitizer.sanitize(html)
             return HTMLFilterResult(html: clean.html, anchors: HTMLInspector.inspect(clean.html).anchorNames)
         },
