@@ -76,7 +76,11 @@ public final class IncrementalDiskSink: OutputSink, @unchecked Sendable {
         try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let temporary = folder + "/.tome-tmp-" + UUID().uuidString
         do {
-            try Data(bytes).write(to: URL(fileURLWithPath: temporary))
+            do {
+                try FileWriter.write(bytes, to: temporary)
+            } catch {
+                throw BuildError.io(path: target, reason: FileWriter.describe(error))
+            }
             guard rename(temporary, target) == 0 else { throw BuildError.io(path: target, reason: "cannot move the new file into place") }
         } catch {
             try? FileManager.default.removeItem(atPath: temporary)

@@ -106,9 +106,9 @@ public final class DiskSink: OutputSink, @unchecked Sendable {
     public func write(_ path: String, _ bytes: [UInt8]) throws {
         let target = try prepare(path)
         do {
-            try Data(bytes).write(to: target)
+            try FileWriter.write(bytes, to: target.path)
         } catch {
-            throw BuildError.io(path: target.path, reason: error.localizedDescription)
+            throw BuildError.io(path: target.path, reason: FileWriter.describe(error))
         }
     }
 
