@@ -3,15 +3,13 @@
 #   make test    install what is missing and run every test
 #   make serve   build the site and serve it on http://127.0.0.1:8080 (coming with `tome serve`)
 #   make bench   benchmarks against the peers (see Benchmarks/)
-#   make fuzz    libFuzzer targets, FUZZ_SECONDS each (see Tests/Fuzz/)
-#   make crash-test  kill tome build at random moments; the output is always a complete site
 
 SWIFT      ?= swift
 TOME       := .build/release/tome
 APT_DEPS   := libcmark-gfm-dev libcmark-gfm-extensions-dev libxml2-dev zlib1g-dev pkg-config
 THEME_SWIFT := Sources/TomeBuild/Theme/DefaultTheme+Files.swift
 
-.PHONY: site test deps theme release serve bench eval clean fuzz crash-test
+.PHONY: site test deps theme release serve bench eval clean
 
 site: deps theme release
 	$(TOME) build --content Content --templates Templates --output Public --links file
@@ -25,6 +23,8 @@ test: deps theme
 	$(SWIFT) test --skip-build
 	@command -v node >/dev/null 2>&1 || { [ "$$(id -u)" = "0" ] && apt-get install -y -qq nodejs >/dev/null; } || { echo "Node.js is needed for the browser engine tests: sudo apt-get install -y nodejs"; exit 1; }
 	node --test Tests/JS/
+	@$(MAKE) --no-print-directory browser-deps
+	TOME=.build/debug/tome python3 -m pytest Tests/Browser -q
 
 release: deps theme
 	$(SWIFT) build -c release --product tome
@@ -42,6 +42,22 @@ deps:
 	  fi; \
 	fi
 
+# Real-browser tests (Tests/Browser): Debian's chromium + chromium-driver (apt-get when
+# root, otherwise the exact command is printed) and PyPI selenium/pytest when missing.
+.PHONY: browser-deps
+browser-deps:
+	@missing=""; for p in chromium chromium-driver; do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    echo "Installing:$$missing"; \
+	    (apt-get install -y -qq $$missing >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq $$missing)) || exit 1; \
+	  else \
+	    echo "Missing system packages for the browser tests. Run:  sudo apt-get install -y$$missing"; exit 1; \
+	  fi; \
+	fi
+	@python3 -c 'import selenium' 2>/dev/null || { echo "Installing PyPI selenium"; python3 -m pip install -q selenium; }
+	@python3 -c 'import pytest' 2>/dev/null || { echo "Installing PyPI pytest"; python3 -m pip install -q pytest; }
+
 # The default theme ships inside the binary: regenerate its embedded copy from Templates/.
 theme:
 	@python3 Sources/TomeBuild/Theme/embed-templates.py
@@ -51,14 +67,6 @@ bench: release
 
 eval: release
 	Benchmarks/eval-peers.sh
-
-# Fuzzing: each target for FUZZ_SECONDS (default 120) with -sanitize=fuzzer,address.
-fuzz: deps
-	FUZZ_SECONDS=$${FUZZ_SECONDS:-120} Tests/Fuzz/run.sh
-
-# SIGKILL `tome build` at random moments, 50 trials on the sample and on a corpus slice.
-crash-test: release
-	Benchmarks/crash-test.sh $${TRIALS:-50}
 
 clean:
 	rm -rf .build Public
