@@ -3,13 +3,15 @@
 #   make test    install what is missing and run every test
 #   make serve   build the site and serve it on http://127.0.0.1:8080 (coming with `tome serve`)
 #   make bench   benchmarks against the peers (see Benchmarks/)
+#   make fuzz    libFuzzer targets, FUZZ_SECONDS each (see Tests/Fuzz/)
+#   make crash-test  kill tome build at random moments; the output is always a complete site
 
 SWIFT      ?= swift
 TOME       := .build/release/tome
 APT_DEPS   := libcmark-gfm-dev libcmark-gfm-extensions-dev libxml2-dev zlib1g-dev pkg-config
 THEME_SWIFT := Sources/TomeBuild/Theme/DefaultTheme+Files.swift
 
-.PHONY: site test deps theme release serve bench eval clean
+.PHONY: site test deps theme release serve bench eval clean fuzz crash-test
 
 site: deps theme release
 	$(TOME) build --content Content --templates Templates --output Public --links file
@@ -67,6 +69,14 @@ bench: release
 
 eval: release
 	Benchmarks/eval-peers.sh
+
+# Fuzzing: each target for FUZZ_SECONDS (default 120) with -sanitize=fuzzer,address.
+fuzz: deps
+	FUZZ_SECONDS=$${FUZZ_SECONDS:-120} Tests/Fuzz/run.sh
+
+# SIGKILL `tome build` at random moments, 50 trials on the sample and on a corpus slice.
+crash-test: release
+	Benchmarks/crash-test.sh $${TRIALS:-50}
 
 clean:
 	rm -rf .build Public
