@@ -57,8 +57,8 @@ browser-deps:
 	    echo "Missing system packages for the browser tests. Run:  sudo apt-get install -y$$missing"; exit 1; \
 	  fi; \
 	fi
-	@python3 -c 'import selenium' 2>/dev/null || { echo "Installing PyPI selenium"; python3 -m pip install -q selenium; }
-	@python3 -c 'import pytest' 2>/dev/null || { echo "Installing PyPI pytest"; python3 -m pip install -q pytest; }
+	@python3 -c 'import selenium' 2>/dev/null || { echo "Installing PyPI selenium"; python3 -m pip install -q selenium || python3 -m pip install -q --break-system-packages selenium; }
+	@python3 -c 'import pytest' 2>/dev/null || { echo "Installing PyPI pytest"; python3 -m pip install -q pytest || python3 -m pip install -q --break-system-packages pytest; }
 
 # The default theme ships inside the binary: regenerate its embedded copy from Templates/.
 theme:
