@@ -806,6 +806,7 @@ blockquote { margin: 1rem 0; padding: .2rem 1rem; border-left: 4px solid var(--l
 <meta property="og:url" content="{{canonicalURL}}">
 <meta property="og:site_name" content="{{site.title}}">
 <meta name="color-scheme" content="light dark">
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="{{site.assetsURL}}tome.css">
 <link rel="stylesheet" href="{{site.assetsURL}}search.css">
 <script src="{{site.assetsURL}}tome.js" defer></script>
