@@ -26,17 +26,19 @@ public final class IncrementalDiskSink: OutputSink, @unchecked Sendable {
     /// - Parameter fingerprint: the inputs' fingerprint, stored for the next no-op check.
     public init(output: String, fingerprint: String) throws {
         disk = try DiskSink(output: output)
-        previous = BuildCache.load(beside: disk.output) ?? BuildCache(fingerprint: "", entries: [:])
+        previous = BuildCache.load(beside: disk.output) ?? BuildCache(fingerprint: "", warnings: 0, entries: [:])
         self.fingerprint = fingerprint
         linkPreviousSite()
     }
 
     private var fingerprint: String
 
-    /// Stores no fingerprint, so the next build runs (and reports its diagnostics again).
-    public func forgetFingerprint() {
-        lock.lock(); fingerprint = ""; lock.unlock()
+    /// Warnings of this build, kept in the cache so a later no-op build can say so.
+    public func recordWarnings(_ count: Int) {
+        lock.lock(); warnings = count; lock.unlock()
     }
+
+    private var warnings = 0
 
     /// Files written (not unchanged) so far.
     public var rewrittenCount: Int {
@@ -127,9 +129,9 @@ public final class IncrementalDiskSink: OutputSink, @unchecked Sendable {
         // The cache first: if the swap never happens, its entries do not match the old
         // site's files on disk (size and time), so nothing is wrongly trusted.
         lock.lock()
-        let fingerprint = self.fingerprint
+        let fingerprint = self.fingerprint, warnings = self.warnings
         lock.unlock()
-        try BuildCache(fingerprint: fingerprint, entries: produced).save(beside: disk.output)
+        try BuildCache(fingerprint: fingerprint, warnings: warnings, entries: produced).save(beside: disk.output)
         try disk.commit()
     }
 
@@ -146,9 +148,11 @@ public struct BuildCache: Sendable {
     }
 
     var fingerprint: String
+    /// Warnings the build that wrote the cache reported.
+    var warnings: Int
     var entries: [String: Entry]
 
-    static let version = "tome-cache 1"
+    static let version = "tome-cache 2"
 
     static func url(beside output: URL) -> URL {
         output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent).tome-cache")
@@ -158,18 +162,19 @@ public struct BuildCache: Sendable {
     static func load(beside output: URL) -> BuildCache? {
         guard let data = FileManager.default.contents(atPath: url(beside: output).path) else { return nil }
         let lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
-        guard lines.count >= 3, lines[0] == version, lines.last == "end" else { return nil }
+        guard lines.count >= 4, lines[0] == version, lines.last == "end",
+              lines[2].hasPrefix("warnings "), let warnings = Int(lines[2].dropFirst("warnings ".count)) else { return nil }
         var entries: [String: Entry] = [:]
-        for line in lines[2..<(lines.count - 1)] {
+        for line in lines[3..<(lines.count - 1)] {
             let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
             guard fields.count == 4, let size = Int(fields[1]), let modified = Int64(fields[2]), let hash = UInt64(fields[3], radix: 16) else { return nil }
             entries[String(fields[0])] = Entry(size: size, modified: modified, hash: hash)
         }
-        return BuildCache(fingerprint: String(lines[1]), entries: entries)
+        return BuildCache(fingerprint: String(lines[1]), warnings: warnings, entries: entries)
     }
 
     func save(beside output: URL) throws {
-        var text = BuildCache.version + "\n" + fingerprint + "\n"
+        var text = BuildCache.version + "\n" + fingerprint + "\nwarnings \(warnings)\n"
         for path in entries.keys.sorted() {
             let e = entries[path]!
             text += "\(path)\t\(e.size)\t\(e.modified)\t\(String(e.hash, radix: 16))\n"

@@ -49,6 +49,8 @@ public struct BuildReport: Sendable {
     public var diagnostics: Diagnostics
     /// True when nothing changed since the last build and nothing was built.
     public var upToDate = false
+    /// For an up-to-date report: how many warnings the build that is still current had.
+    public var previousWarningCount = 0
     /// Files actually written by an incremental build (the rest kept their bytes).
     public var rewrittenFileCount: Int?
     /// Wall time of each step, in order (`tome build --timings`).
@@ -94,6 +96,7 @@ public struct SiteBuilder: Sendable {
         if let cache = BuildCache.load(beside: outputURL), cache.fingerprint == fingerprint, cache.outputIsIntact(outputURL) {
             var report = BuildReport(pageCount: 0, fileCount: cache.entries.count, sectionCount: 0, diagnostics: Diagnostics())
             report.upToDate = true
+            report.previousWarningCount = cache.warnings
             return report
         }
         let sink = try IncrementalDiskSink(output: output, fingerprint: fingerprint)
@@ -104,12 +107,11 @@ public struct SiteBuilder: Sendable {
             sink.discard()
             throw error
         }
-        // A build with diagnostics is never skipped next time: its warnings are shown again.
         guard report.succeeded else {
             sink.discard()
             return report
         }
-        if !report.diagnostics.all.isEmpty { sink.forgetFingerprint() }
+        sink.recordWarnings(report.diagnostics.warningCount)
         try sink.commit()
         report.rewrittenFileCount = sink.rewrittenCount
         return report

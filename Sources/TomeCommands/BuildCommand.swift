@@ -69,7 +69,9 @@ struct BuildCommand: AsyncParsableCommand {
             for (step, seconds) in report.timings { Terminal.error(String(format: "  %-8@ %7.3f s", step as NSString, seconds)) }
         }
         if report.upToDate {
-            print("\(output)/ is up to date (\(report.fileCount) files); nothing changed since the last build.")
+            let warned = report.previousWarningCount
+            let note = warned > 0 ? " That build had \(warned) warning\(warned == 1 ? "" : "s"); run with --clean to see them again." : ""
+            print("\(output)/ is up to date (\(report.fileCount) files); nothing changed since the last build.\(note)")
             return
         }
         let elapsed = start.duration(to: .now)

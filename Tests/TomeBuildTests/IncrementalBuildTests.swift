@@ -65,6 +65,24 @@ import TomeCore
         #expect(try modified(untouched) == untouchedTime, "an unchanged output keeps its modification time")
     }
 
+    @Test func noOpBuildRemembersThePreviousWarnings() async throws {
+        let folder = try Fixture.copy()
+        let content = folder.appendingPathComponent("Content")
+        let output = folder.appendingPathComponent("Public")
+        try Fixture.write("---\ntitle: Intro\n---\nSee [nothing](missing.md).\n", to: "guide/intro.md", in: content)
+        let builder = SiteBuilder(options: Fixture.options(content: content))
+        let first = try await builder.publish(to: output.path)
+        #expect(first.succeeded && first.diagnostics.warningCount == 1)
+        let second = try await builder.publish(to: output.path)
+        #expect(second.upToDate)
+        #expect(second.previousWarningCount == 1)
+        // Touching the output by hand makes the next build run again.
+        try Data("changed".utf8).write(to: output.appendingPathComponent("robots.txt"))
+        let third = try await builder.publish(to: output.path)
+        #expect(!third.upToDate)
+        #expect(try String(contentsOf: output.appendingPathComponent("robots.txt"), encoding: .utf8) != "changed")
+    }
+
     @Test func tornCacheIsIgnored() async throws {
         let folder = try Fixture.copy()
         let content = folder.appendingPathComponent("Content")
