@@ -94,7 +94,7 @@ run_corpus() { # name content-folder
       failures=$((failures + 1))
     fi
     # No staging or old folders left beside the output.
-    if ls -a "$WORK" | grep -q "^\.$name-out\.tome-\(new\|old\)-"; then
+    if [ -n "$(find "$WORK" -maxdepth 1 \( -name ".$name-out.tome-new-*" -o -name ".$name-out.tome-old-*" \) -print -quit)" ]; then
       echo "  trial $trial: leftover staging folders after a successful build"; failures=$((failures + 1))
     fi
     cur=$next; prev_h=$next_h

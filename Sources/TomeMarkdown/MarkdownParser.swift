@@ -1,4 +1,9 @@
 import CCmarkGFM
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Parses Markdown with cmark-gfm into `MarkdownDocument` values.
 ///
@@ -22,20 +27,30 @@ public enum MarkdownParser {
     public static func parse(_ markdown: String) -> MarkdownDocument {
         _ = extensionsRegistered
         let options = CMARK_OPT_SOURCEPOS | CMARK_OPT_FOOTNOTES | CMARK_OPT_UNSAFE | CMARK_OPT_VALIDATE_UTF8
-        guard let parser = cmark_parser_new(options) else { return MarkdownDocument(blocks: []) }
-        defer { cmark_parser_free(parser) }
-        for name in extensionNames {
-            if let ext = cmark_find_syntax_extension(name) {
-                cmark_parser_attach_syntax_extension(parser, ext)
-            }
-        }
         var text = markdown
-        text.withUTF8 { bytes in
-            bytes.withMemoryRebound(to: CChar.self) { chars in
-                if let base = chars.baseAddress { cmark_parser_feed(parser, base, chars.count) }
+        // cmark-gfm is not thread-safe while it parses: `cmark_parser_finish` adds the
+        // extensions' special characters (`~` for strikethrough, autolink triggers) to a
+        // process-wide table and removes them again when it is done. Two pages parsed at
+        // once race on that table, and one of them may lose `~~strike~~` (found by
+        // Benchmarks/crash-test.sh: two builds of the same input differed). So the C
+        // parser (set-up, feeding, finishing) runs one page at a time; converting to Swift
+        // values and rendering stay parallel.
+        let parsed: OpaquePointer? = cmarkLock.withLock {
+            guard let parser = cmark_parser_new(options) else { return nil }
+            defer { cmark_parser_free(parser) }
+            for name in extensionNames {
+                if let ext = cmark_find_syntax_extension(name) {
+                    cmark_parser_attach_syntax_extension(parser, ext)
+                }
             }
+            text.withUTF8 { bytes in
+                bytes.withMemoryRebound(to: CChar.self) { chars in
+                    if let base = chars.baseAddress { cmark_parser_feed(parser, base, chars.count) }
+                }
+            }
+            return cmark_parser_finish(parser)
         }
-        guard let root = cmark_parser_finish(parser) else { return MarkdownDocument(blocks: []) }
+        guard let root = parsed else { return MarkdownDocument(blocks: []) }
         defer { cmark_node_free(root) }
         var converter = Converter()
         return MarkdownDocument(blocks: converter.blocks(of: root, depth: 0))
@@ -197,5 +212,24 @@ private struct Converter {
             }
         }
         return out
+    }
+}
+
+/// The one lock around cmark-gfm's parser (see `MarkdownParser.parse`).
+private let cmarkLock = CMarkLock()
+
+private final class CMarkLock: Sendable {
+    // A pthread mutex on the heap (never moved); `Synchronization.Mutex` would need macOS 15.
+    nonisolated(unsafe) private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+
+    init() {
+        mutex = .allocate(capacity: 1)
+        pthread_mutex_init(mutex, nil)
+    }
+
+    func withLock<T>(_ body: () -> T) -> T {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        return body()
     }
 }
