@@ -226,7 +226,8 @@ def build(out_path):
         "steps": steps, "ratios": ratios, "targets_met": targets, "sizes": sizes,
         "hugo_check": hugo_check, "pagefind_check": pagefind_check,
         "tome_check": {"timings_s": timings, "summary": built.group(0) if built else None,
-                       "warnings": sum(1 for l in tlog.splitlines() if ": warning:" in l)},
+                       "warnings": int(re.search(r"(\d+) warnings", built.group(0)).group(1))
+                       if built and re.search(r"(\d+) warnings", built.group(0)) else None},
         "search_latency": search_lat,
     }
     os.makedirs(os.path.dirname(out_path), exist_ok=True)
