@@ -1,4 +1,5 @@
 import ArgumentParser
+import TomeBuild
 
 /// The `tome` command tree. This module is the only place that knows argv, stderr and
 /// exit codes: 0 success, 1 content errors (or a corrupt index), 64 bad usage.
@@ -14,5 +15,7 @@ public struct TomeCommand: AsyncParsableCommand {
 }
 
 public enum TomeVersion {
-    public static let string = "0.1.0"
+    /// One version for the whole tool; the build keeps it (it is part of the build cache's
+    /// fingerprint), the commands print it.
+    public static var string: String { TomeBuildInfo.version }
 }
