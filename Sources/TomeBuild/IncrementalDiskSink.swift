@@ -126,13 +126,16 @@ public final class IncrementalDiskSink: OutputSink, @unchecked Sendable {
                 if (try? fm.contentsOfDirectory(atPath: folder))?.isEmpty == true { try? fm.removeItem(atPath: folder) }
             }
         }
-        // The cache first: if the swap never happens, its entries do not match the old
-        // site's files on disk (size and time), so nothing is wrongly trusted.
+        // Old cache out, site in, new cache in. A build killed in between leaves no cache,
+        // so the next build trusts nothing and rewrites every file. (Saving the new cache
+        // before the swap could describe a site that never arrived: unchanged files share
+        // their inode, so an old site missing only deleted pages would look intact.)
         lock.lock()
         let fingerprint = self.fingerprint, warnings = self.warnings
         lock.unlock()
-        try BuildCache(fingerprint: fingerprint, warnings: warnings, entries: produced).save(beside: disk.output)
+        try? FileManager.default.removeItem(at: BuildCache.url(beside: disk.output))
         try disk.commit()
+        try BuildCache(fingerprint: fingerprint, warnings: warnings, entries: produced).save(beside: disk.output)
     }
 
     public func discard() { disk.discard() }

@@ -87,6 +87,10 @@ struct YAMLReader {
         switch node {
         case .scalar(let scalar):
             if scalar.style != .plain { return .string(scalar.string) }
+            // YAML 1.1 base-60 numbers (`1:30`) overflow inside Yams's integer parser on
+            // long input (found by fuzzing: `3777777777777777777:7` trapped). Tome has no
+            // use for them: a plain scalar with a colon is text.
+            if scalar.string.contains(":") { return .string(scalar.string) }
             if node.null != nil { return .null }
             if let b = node.bool { return .bool(b) }
             if let i = node.int { return .int(i) }

@@ -48,6 +48,18 @@ import TomeCore
         #expect(problems.first?.location == SourceLocation(file: "x.md", line: line, column: column))
     }
 
+    @Test(arguments: ["3777777777777777777:7", "1:30", "12:00:00"])
+    func colonNumbersAreText(value: String) {
+        // Found by fuzzing the front matter parser: base-60 integers trapped inside Yams.
+        var problems: [Diagnostic] = []
+        let meta = PageMetadata.parse(yaml: "key: \(value)\n", file: "x.md", diagnostics: &problems)
+        #expect(meta.extra["key"] == .string(value))
+        #expect(problems.isEmpty)
+        // The fuzzer's input was the whole front matter: a scalar, not a mapping.
+        _ = PageMetadata.parse(yaml: value, file: "x.md", diagnostics: &problems)
+        #expect(problems.first?.id == "frontmatter.yaml")
+    }
+
     @Test func aliasBombIsStoppedByTheLimit() {
         var yaml = "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
         var previous = "a"
