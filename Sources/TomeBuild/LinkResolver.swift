@@ -95,9 +95,8 @@ struct LinkResolver: Sendable {
                             hint: "link only to files inside the content folder")
         }
         if target.hasSuffix(".md") || target.hasSuffix(".markdown") {
-            let id = target.hasSuffix("/_index.md") || target == "_index.md" ? target : target
-            if let url = urlByID[id] {
-                return .page(url: basePath + url + query, id: id, fragment: fragment)
+            if let url = urlByID[target] {
+                return .page(url: basePath + url + query, id: target, fragment: fragment)
             }
             let kindWord = kind == .image ? "image" : "link target"
             return .missing(url: trimmed, message: "\(kindWord) '\(destination)' does not exist",

@@ -70,8 +70,7 @@ struct ViewBuilder: Sendable {
             homeURL: context.href("/"), assetsURL: context.href("/assets/"),
             books: site.books.map { LinkView(title: $0.title, url: context.href($0.url), description: $0.metadata.description ?? "") },
             searchIndexURL: context.href("/search/"),
-            feedURL: site.pages.values.contains { $0.type == "release" } ? context.href("/" + ExtrasStep.feedPath) : "",
-            year: ""
+            feedURL: site.pages.values.contains { $0.type == "release" } ? context.href("/" + ExtrasStep.feedPath) : ""
         )
         var neighbours: [String: (String?, String?)] = [:]
         var byBook: [String: [String]] = [:]
@@ -162,16 +161,16 @@ struct ViewBuilder: Sendable {
         }
     }
 
-    /// The book's tree, opened along the path to the current page only, so a page in
-    /// a book of 2,000 pages carries its neighbours, not the whole book.
-    func navigation(in book: Page, current: Page, markCurrent: Bool = true) -> [LinkView] {
+    /// The book's tree, opened along the path to `current` only, so a page in a book of
+    /// 2,000 pages carries its neighbours, not the whole book. No link is marked current:
+    /// the tree is shared by a whole folder (see `SidebarCache`).
+    func navigation(in book: Page, current: Page) -> [LinkView] {
         let site = context.site
         var path = Set(site.ancestors(of: current).map(\.id))
         path.insert(current.id)
         func items(of parent: Page) -> [LinkView] {
             parent.children.compactMap { site.pages[$0] }.map { child in
                 var view = LinkView(title: child.title, url: context.href(child.url))
-                view.current = markCurrent && child.id == current.id
                 view.open = path.contains(child.id)
                 if view.open, !child.children.isEmpty { view.children = items(of: child) }
                 return view
@@ -234,7 +233,7 @@ struct SidebarCache: Sendable {
             let anchor = anchors[key]!
             guard let bookPage = anchor.book.flatMap({ site.pages[$0 + "/_index.md"] }) else { return "" }
             let view = SidebarView(site: views.siteView, book: views.link(bookPage),
-                                   nav: views.navigation(in: bookPage, current: anchor, markCurrent: false))
+                                   nav: views.navigation(in: bookPage, current: anchor))
             return theme.render(view, template: "partials/sidebar")
         }
         return SidebarCache(byKey: Dictionary(uniqueKeysWithValues: zip(keys, rendered)))

@@ -10,8 +10,6 @@ public struct Theme: Sendable {
     private(set) var templateNames: Set<String>
     /// Theme files other than templates (CSS, JavaScript, icons), by relative path.
     private(set) var assets: [String: [UInt8]]
-    /// Where each template came from, for messages.
-    private(set) var sources: [String: String]
 
     /// - Parameters:
     ///   - directory: the site's templates folder; nil or missing means the default theme alone.
@@ -68,7 +66,7 @@ public struct Theme: Sendable {
             }
         }
         diagnostics += checkPartials(scanned, sources: sources)
-        return (Theme(library: library, templateNames: names, assets: assets, sources: sources), diagnostics)
+        return (Theme(library: library, templateNames: names, assets: assets), diagnostics)
     }
 
     /// Missing partials, and partials that include themselves with no section in
@@ -152,6 +150,4 @@ public struct Theme: Sendable {
     func render(_ model: Any, template name: String) -> String {
         library.render(model, withTemplate: name) ?? ""
     }
-
-    func source(of name: String) -> String { sources[name] ?? name }
 }

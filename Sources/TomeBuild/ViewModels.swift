@@ -17,7 +17,6 @@ struct SiteView: MustacheParent, Sendable {
     var books: [LinkView]
     var searchIndexURL: String
     var feedURL: String
-    var year: String
 
     /// Mustache treats an empty string as true: templates test these flags instead.
     var hasFeed: Bool { !feedURL.isEmpty }
@@ -34,7 +33,6 @@ struct SiteView: MustacheParent, Sendable {
         case "books": books
         case "searchIndexURL": searchIndexURL
         case "feedURL": feedURL
-        case "year": year
         default: nil
         }
     }

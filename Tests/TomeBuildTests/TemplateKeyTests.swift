@@ -11,7 +11,7 @@ import Testing
     static let link = LinkView(title: "t", url: "/u/", description: "d", current: true, open: true,
                                children: [LinkView(title: "c", url: "/c/")], revision: "r", kind: "page", count: 1)
     static let site = SiteView(title: "s", description: "d", language: "en", footer: "f", homeURL: "/", assetsURL: "/assets/",
-                               books: [link], searchIndexURL: "/search/", feedURL: "/feed.xml", year: "2026")
+                               books: [link], searchIndexURL: "/search/", feedURL: "/feed.xml")
     static let toc = TOCEntry(text: "t", id: "i", level: 2, children: [TOCEntry(text: "c", id: "c", level: 3, children: [])])
     static let page = PageView(site: site, title: "t", documentTitle: "t", description: "d", url: "/u/", canonicalURL: "https://x/u/",
                                kind: "page", type: "page", content: "<p>x</p>", revision: "r", tags: [link], breadcrumbs: [link],
