@@ -1,4 +1,5 @@
 import Foundation
+import TomeCore
 
 /// A fingerprint of everything a build reads: every file under the content and
 /// templates folders (path, size, modification time), the build options, the tome
@@ -14,7 +15,7 @@ enum InputFingerprint {
             lines.append("templates " + templates)
             lines += stamps(under: templates)
         }
-        if let executable = Bundle.main.executablePath, let stamp = BuildCache.stamp(of: executable) {
+        if let executable = Bundle.main.executablePath, let stamp = FileTree.stamp(of: executable) {
             lines.append("binary \(stamp.size) \(stamp.modified)")
         }
         if options.useGit, let head = gitHead(options.contentDirectory) { lines.append("git " + head) }
@@ -23,11 +24,9 @@ enum InputFingerprint {
     }
 
     private static func stamps(under root: String) -> [String] {
-        guard let enumerator = FileManager.default.enumerator(atPath: root) else { return [] }
         var out: [String] = []
-        while let relative = enumerator.nextObject() as? String {
-            guard let stamp = BuildCache.stamp(of: root + "/" + relative) else { continue }
-            out.append("\(relative)\t\(stamp.size)\t\(stamp.modified)")
+        FileTree.walk(root) { entry in
+            out.append("\(entry.path)\t\(entry.stamp.size)\t\(entry.stamp.modified)")
         }
         return out.sorted()
     }

@@ -91,10 +91,15 @@ public struct SiteBuilder: Sendable {
     /// is intact, nothing is built. `incremental: false` writes every file anew.
     public func publish(to output: String, incremental: Bool = true) async throws -> BuildReport {
         guard incremental else { return try await publishClean(to: output) }
-        let fingerprint = InputFingerprint.compute(options, baseURLOverride: options.baseURL)
+        // The inputs' fingerprint and the previous build's outputs are checked at once:
+        // both are mostly `stat` calls, and together they are the whole of a no-op build.
         let outputURL = URL(fileURLWithPath: output).standardizedFileURL
-        if let cache = BuildCache.load(beside: outputURL), cache.fingerprint == fingerprint, cache.outputIsIntact(outputURL) {
-            var report = BuildReport(pageCount: 0, fileCount: cache.entries.count, sectionCount: 0, diagnostics: Diagnostics())
+        let options = self.options
+        async let computed = InputFingerprint.compute(options, baseURLOverride: options.baseURL)
+        let previous = BuildCache.intactSummary(beside: outputURL)
+        let fingerprint = await computed
+        if let cache = previous, cache.fingerprint == fingerprint {
+            var report = BuildReport(pageCount: 0, fileCount: cache.fileCount, sectionCount: 0, diagnostics: Diagnostics())
             report.upToDate = true
             report.previousWarningCount = cache.warnings
             return report

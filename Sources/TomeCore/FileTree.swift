@@ -1,0 +1,78 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Directory walks and file stamps with plain POSIX calls: one `opendir`/`readdir` per
+/// folder and one `fstatat` per entry. Foundation's enumerator costs several times
+/// more per file, which a no-op build over 20,000 outputs pays in full.
+public enum FileTree {
+    /// What a build trusts to say "this file did not change": its size and its
+    /// modification time in nanoseconds since 1970.
+    public struct Stamp: Sendable, Hashable {
+        public var size: Int
+        public var modified: Int64
+
+        public init(size: Int, modified: Int64) {
+            self.size = size
+            self.modified = modified
+        }
+
+        init(_ info: stat) {
+            self.init(size: Int(info.st_size), modified: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec))
+        }
+    }
+
+    public struct Entry: Sendable {
+        /// Relative to the walk's root, `/`-separated.
+        public var path: String
+        public var isDirectory: Bool
+        public var stamp: Stamp
+    }
+
+    /// The stamp of the file at `path` (symbolic links followed); nil if there is none.
+    public static func stamp(of path: String) -> Stamp? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return Stamp(info)
+    }
+
+    /// Every file and folder below `root` (not `root` itself), in no particular order.
+    /// Symbolic links are followed (a link's entry carries its target's stamp and a
+    /// linked folder is walked), each real folder at most once, so a link loop ends.
+    /// Entries that vanish during the walk are skipped.
+    public static func walk(_ root: String, _ visit: (Entry) -> Void) {
+        var rootInfo = stat()
+        guard stat(root, &rootInfo) == 0 else { return }
+        var seen: Set<FolderID> = [FolderID(rootInfo)]
+        var pending = [""]
+        while let relative = pending.popLast() {
+            let folder = relative.isEmpty ? root : root + "/" + relative
+            guard let handle = opendir(folder) else { continue }
+            defer { closedir(handle) }
+            let fd = dirfd(handle)
+            while let item = readdir(handle) {
+                let name = withUnsafeBytes(of: item.pointee.d_name) { raw in
+                    String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+                }
+                if name == "." || name == ".." { continue }
+                var info = stat()
+                guard fstatat(fd, name, &info, 0) == 0 else { continue }
+                let path = relative.isEmpty ? name : relative + "/" + name
+                let isDirectory = (info.st_mode & S_IFMT) == S_IFDIR
+                visit(Entry(path: path, isDirectory: isDirectory, stamp: Stamp(info)))
+                if isDirectory, seen.insert(FolderID(info)).inserted { pending.append(path) }
+            }
+        }
+    }
+
+    private struct FolderID: Hashable {
+        var device: UInt64
+        var inode: UInt64
+        init(_ info: stat) {
+            device = UInt64(info.st_dev)
+            inode = UInt64(info.st_ino)
+        }
+    }
+}
