@@ -2,7 +2,8 @@
 import PackageDescription
 
 // Layering (lower rows never import higher rows; see ARCHITECTURE.md):
-//   CCmarkGFM, CLibXML2, CZlib     C libraries, each behind exactly one Swift module
+//   CCmarkGFM, CLibXML2, CZlib     C libraries, each behind one file of a Swift module (CZlib: TomeSearch's
+//                                  index gzip and TomeServer's HTTP gzip, one file each)
 //   TomeCore                       shared vocabulary: diagnostics, locations, slugs
 //   TomeSearch                     the search engine; knows nothing about sites
 //   TomeMarkdown, TomeHTML         C at the edge, Swift values inside
@@ -65,7 +66,7 @@ let package = Package(
         .target(
             name: "TomeServer",
             dependencies: [
-                "TomeCore", "TomeSearch",
+                "TomeCore", "TomeSearch", "CZlib",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Logging", package: "swift-log"),

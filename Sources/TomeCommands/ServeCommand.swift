@@ -47,8 +47,13 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel = "info"
 
+    @Option(name: .customLong("search-cache"),
+            help: "Distinct /api/search requests whose answers are kept in memory (0 turns the cache off). Emptied on every rebuild.")
+    var searchCache = PublishedSite.defaultSearchCacheEntries
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
+        guard searchCache >= 0 else { throw ValidationError("--search-cache must be 0 or more") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical") }
     }
 
@@ -62,7 +67,7 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = Logger(label: "tome.serve")
         let cors = corsOrigins + ServeCommand.siteCORS(contentDirectory: content)
 
-        let site = PublishedSite(directory: output)
+        let site = PublishedSite(directory: output, searchCacheEntries: searchCache)
         var services: [any Service] = []
         var liveReload: LiveReload?
         if !noWatch {

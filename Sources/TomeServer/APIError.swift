@@ -24,11 +24,38 @@ struct APIError: Error, Sendable {
 }
 
 extension Response {
+    /// A JSON body, never cached by the client. `nosniff` keeps a browser from reading
+    /// it as anything else (an HTML page, a script) whatever text it carries.
     static func json(_ bytes: [UInt8], status: HTTPResponse.Status = .ok) -> Response {
-        Response(status: status,
-                 headers: [.contentType: "application/json; charset=utf-8", .contentLength: String(bytes.count), .cacheControl: "no-store"],
-                 body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        json(ByteBuffer(bytes: bytes), status: status)
     }
+
+    /// A JSON body in the encoding the client accepts: `gzip` when given (made by the
+    /// caller, possibly cached); `negotiable` adds `Vary: Accept-Encoding`.
+    static func json(_ body: ByteBuffer, gzip: ByteBuffer? = nil, negotiable: Bool = false, status: HTTPResponse.Status = .ok) -> Response {
+        let served = gzip ?? body
+        var headers: HTTPFields = [
+            .contentType: "application/json; charset=utf-8", .contentLength: String(served.readableBytes),
+            .cacheControl: "no-store", .xContentTypeOptions: "nosniff",
+        ]
+        if negotiable { headers[.vary] = "Accept-Encoding" }
+        if gzip != nil { headers[.contentEncoding] = "gzip" }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: served))
+    }
+
+    /// A JSON body compressed now when the request accepts gzip and it is worth it.
+    static func json(_ bytes: [UInt8], for request: Request) -> Response {
+        let negotiable = bytes.count >= HTTPCompression.minimumBytes
+        guard negotiable, HTTPCompression.acceptsGzip(request.headers[.acceptEncoding]),
+              let gzip = bytes.withUnsafeBytes({ HTTPCompression.gzip($0) }) else {
+            return json(ByteBuffer(bytes: bytes), negotiable: negotiable)
+        }
+        return json(ByteBuffer(bytes: bytes), gzip: ByteBuffer(bytes: gzip), negotiable: true)
+    }
+}
+
+extension HTTPFields.Element.Name {
+    static let xRequestID = Self("X-Request-Id")!
 }
 
 /// Query string parsing with `+` as space and strict percent-decoding.

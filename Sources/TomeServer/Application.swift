@@ -34,14 +34,14 @@ public func buildRouter(configuration: ServerConfiguration, site: PublishedSite,
     router.add(middleware: APIGuardMiddleware(corsOrigins: configuration.corsOrigins))
 
     let search = SearchAPI(site: site)
-    router.get("/api/search") { request, _ in search.respond(rawQuery: request.uri.query) }
-    router.get("/api/pages") { _, _ in pageResponse("/", site: site) }
+    router.get("/api/search") { request, _ in search.respond(to: request) }
+    router.get("/api/pages") { request, _ in pageResponse("/", site: site, request: request) }
     router.get("/api/pages/**") { request, _ in
-        pageResponse(String(request.uri.path.dropFirst("/api/pages".count)), site: site)
+        pageResponse(String(request.uri.path.dropFirst("/api/pages".count)), site: site, request: request)
     }
     router.get("/api/health") { _, _ in health(site: site, version: configuration.version) }
     let openAPI = Array(OpenAPIDocument.json(version: configuration.version).utf8)
-    router.get("/api/openapi.json") { _, _ in Response.json(openAPI) }
+    router.get("/api/openapi.json") { request, _ in Response.json(openAPI, for: request) }
     if let liveReload, configuration.liveReload {
         router.get("/api/events") { _, _ in events(liveReload, site: site) }
         let script = Array(LiveReload.script.utf8)
@@ -60,10 +60,10 @@ public func buildRouter(configuration: ServerConfiguration, site: PublishedSite,
     return router
 }
 
-private func pageResponse(_ path: String, site: PublishedSite) -> Response {
+private func pageResponse(_ path: String, site: PublishedSite, request: Request) -> Response {
     do throws(APIError) {
         let article = try ArticleLookup.find(path.isEmpty ? "/" : path, in: site)
-        return Response.json(ArticleLookup.encode(article))
+        return Response.json(ArticleLookup.encode(article), for: request)
     } catch {
         return error.response
     }
@@ -117,7 +117,7 @@ struct RequestIDMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as any HTTPResponseError {
             response = try error.response(from: request, context: context)
         }
-        response.headers[.init("X-Request-Id")!] = context.id
+        response.headers[.xRequestID] = context.id
         return response
     }
 }

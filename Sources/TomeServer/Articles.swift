@@ -1,4 +1,5 @@
 import Foundation
+import Hummingbird
 
 /// A page as Markdown, read from its twin (`index.md` next to `index.html`, written by
 /// `tome build`), with what the search index knows about it (book, tags, sections).
@@ -48,10 +49,10 @@ enum ArticleLookup {
         guard let root = site.realRoot() else { throw APIError(.serviceUnavailable, "the site folder \(site.root) does not exist; run `tome build`") }
         let file = root + parsed.segments.map { "/" + $0 }.joined() + "/index.md"
         guard case .file(let real, let info) = StaticFiles.contained(file, in: root),
-              let bytes = site.files.bytes(of: real, info: info) else {
+              let file = site.files.representation(of: real, info: info) else {
             throw APIError(.notFound, "no page at '\(path)'")
         }
-        let twin = String(decoding: bytes, as: UTF8.self)
+        let twin = String(buffer: file.body)
         let (meta, body) = frontMatter(twin)
         let url = "/" + parsed.segments.map { $0 + "/" }.joined()
         let record = (try? site.searchPool())?.pages[url]

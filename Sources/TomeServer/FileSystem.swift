@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -53,38 +52,4 @@ enum FileSystem {
         return "\(days[Int(tm.tm_wday)]), \(two(tm.tm_mday)) \(months[Int(tm.tm_mon)]) \(tm.tm_year + 1900) "
             + "\(two(tm.tm_hour)):\(two(tm.tm_min)):\(two(tm.tm_sec)) GMT"
     }
-}
-
-/// Bytes of recently served files, keyed by real path and checked against the file's
-/// size, modification time and inode on every request (so a rebuild is seen at once).
-/// Bounded: past `limit` bytes it starts over, so memory stays flat.
-final class FileCache: Sendable {
-    struct Entry: Sendable {
-        var info: FileSystem.Info
-        var bytes: [UInt8]
-    }
-
-    private let entries = Mutex<(map: [String: Entry], bytes: Int)>(([:], 0))
-    let limit: Int
-    let largestFile: Int
-
-    init(limit: Int = 64 << 20, largestFile: Int = 4 << 20) {
-        self.limit = limit
-        self.largestFile = largestFile
-    }
-
-    func bytes(of path: String, info: FileSystem.Info) -> [UInt8]? {
-        if let hit = entries.withLock({ $0.map[path] }), hit.info == info { return hit.bytes }
-        guard let bytes = FileSystem.read(path) else { return nil }
-        guard bytes.count <= largestFile, FileSystem.info(path) == info else { return bytes }
-        entries.withLock { e in
-            if e.bytes + bytes.count > limit { e = ([:], 0) }
-            if let old = e.map[path] { e.bytes -= old.bytes.count }
-            e.map[path] = Entry(info: info, bytes: bytes)
-            e.bytes += bytes.count
-        }
-        return bytes
-    }
-
-    func removeAll() { entries.withLock { $0 = ([:], 0) } }
 }

@@ -9,6 +9,8 @@ public final class PublishedSite: Sendable {
     /// Absolute path of the site folder as given (may itself be a symlink).
     public let root: String
     let searchInstances: Int
+    /// Cached `/api/search` answers per loaded index (0 turns the cache off).
+    let searchCacheEntries: Int
     private let state = Mutex<State>(State())
     let files = FileCache()
 
@@ -17,10 +19,11 @@ public final class PublishedSite: Sendable {
         var pool: SearchPool?
     }
 
-    public init(directory: String, searchInstances: Int? = nil) {
+    public init(directory: String, searchInstances: Int? = nil, searchCacheEntries: Int = PublishedSite.defaultSearchCacheEntries) {
         let absolute = directory.hasPrefix("/") ? directory : FileManager.default.currentDirectoryPath + "/" + directory
         self.root = URL(fileURLWithPath: absolute).standardizedFileURL.path
         self.searchInstances = max(1, searchInstances ?? SearchPool.defaultInstances)
+        self.searchCacheEntries = max(0, searchCacheEntries)
     }
 
     /// Increments on every `reload()`; live-reload clients compare it.
@@ -41,7 +44,8 @@ public final class PublishedSite: Sendable {
     func searchPool() throws -> SearchPool {
         if let pool = state.withLock({ $0.pool }) { return pool }
         let generation = self.generation
-        let pool = try SearchPool(directory: searchDirectory, instances: searchInstances)
+        let pool = try SearchPool(directory: searchDirectory, instances: searchInstances,
+                                  responses: ResponseCache(capacity: searchCacheEntries))
         return state.withLock { s in
             if s.generation == generation, s.pool == nil { s.pool = pool }
             return s.pool ?? pool
@@ -55,4 +59,6 @@ public final class PublishedSite: Sendable {
 extension PublishedSite {
     /// One loaded index per core, at most 4.
     public static var defaultSearchInstances: Int { SearchPool.defaultInstances }
+    /// Distinct `/api/search` requests whose answers are kept (CLOCK eviction, 16 MB at most).
+    public static let defaultSearchCacheEntries = 1024
 }

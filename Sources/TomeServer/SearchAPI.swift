@@ -12,9 +12,14 @@ struct SearchAPI: Sendable {
         var query: String
         var limit = 10
         var sectionsPerPage = 3
+
+        /// What the answer depends on, and nothing else (the cache key).
+        var key: String { "\(limit) \(sectionsPerPage) \(query)" }
     }
 
     /// Validates the parameters and folds the filters into the query (`book:"x"`).
+    /// Normalized: parameter order does not matter, filters are sorted, and runs of white
+    /// space in `q` become one space (the query parser reads them alike).
     static func parse(_ rawQuery: String?) throws(APIError) -> Request {
         guard let params = QueryString.parse(rawQuery) else { throw APIError(.badRequest, "the query string is not valid percent-encoded UTF-8") }
         var q: String?
@@ -47,20 +52,60 @@ struct SearchAPI: Sendable {
         guard query.utf8.count <= QueryParser.maxQueryBytes else {
             throw APIError(.badRequest, "'q' is longer than \(QueryParser.maxQueryBytes) bytes")
         }
-        request.query = filters.isEmpty ? query : query + " " + filters.joined(separator: " ")
+        let words = collapsingSpaces(query)
+        request.query = filters.isEmpty ? words : words + " " + filters.sorted().joined(separator: " ")
         return request
     }
 
-    func respond(rawQuery: String?) -> Response {
-        do throws(APIError) {
-            let request = try Self.parse(rawQuery)
-            let results: SearchResults
-            do {
-                results = try site.searchPool().search(request.query, options: SearchOptions(limit: request.limit, sectionsPerPage: request.sectionsPerPage))
-            } catch {
-                throw APIError(.serviceUnavailable, "\(error)")
+    /// Trims `q` and makes every run of white space outside double quotes one space
+    /// (inside quotes it is kept: `book:"a  b"` names a value exactly).
+    static func collapsingSpaces(_ query: String) -> String {
+        var out = ""
+        out.reserveCapacity(query.utf8.count)
+        var quoted = false
+        var pendingSpace = false
+        for c in query {
+            if c.isWhitespace && !quoted {
+                pendingSpace = !out.isEmpty
+                continue
             }
-            return Response.json(Self.encode(results))
+            if pendingSpace { out.append(" "); pendingSpace = false }
+            if c == "\"" { quoted.toggle() }
+            out.append(c)
+        }
+        return out
+    }
+
+    /// The answer from the cache when the same request was answered before (with this
+    /// index), else searched, encoded and cached; gzip when the client accepts it.
+    func respond(to request: Hummingbird.Request) -> Response {
+        do throws(APIError) {
+            let parsed = try Self.parse(request.uri.query)
+            let pool: SearchPool
+            do { pool = try site.searchPool() } catch { throw APIError(.serviceUnavailable, "\(error)") }
+            let key = parsed.key
+            var answer: ResponseCache.Answer
+            var changed = false
+            if let hit = pool.responses.answer(for: key) {
+                answer = hit
+            } else {
+                let results: SearchResults
+                do {
+                    results = try pool.search(parsed.query, options: SearchOptions(limit: parsed.limit, sectionsPerPage: parsed.sectionsPerPage))
+                } catch {
+                    throw APIError(.serviceUnavailable, "\(error)")
+                }
+                answer = ResponseCache.Answer(json: ByteBuffer(bytes: Self.encode(results)), gzip: nil)
+                changed = true
+            }
+            let negotiable = answer.json.readableBytes >= HTTPCompression.minimumBytes
+            let wantsGzip = negotiable && HTTPCompression.acceptsGzip(request.headers[.acceptEncoding])
+            if wantsGzip, answer.gzip == nil {
+                answer.gzip = .some(answer.json.withUnsafeReadableBytes { HTTPCompression.gzip($0) }.map { ByteBuffer(bytes: $0) })
+                changed = true
+            }
+            if changed { pool.responses.store(answer, for: key) }
+            return Response.json(answer.json, gzip: wantsGzip ? answer.gzip ?? nil : nil, negotiable: negotiable)
         } catch {
             return error.response
         }

@@ -22,8 +22,11 @@ final class SearchPool: Sendable {
     /// Page URLs in index order (books and pages as the site lists them).
     let pageOrder: [String]
     let manifest: Manifest
+    /// Encoded answers to repeated requests; goes with this index when a rebuild replaces it.
+    let responses: ResponseCache
 
-    init(directory: String, instances: Int) throws {
+    init(directory: String, instances: Int, responses: ResponseCache = ResponseCache(capacity: 0)) throws {
+        self.responses = responses
         var slots: [Slot] = []
         var pages: [String: PageRecord] = [:]
         var order: [String] = []

@@ -84,17 +84,27 @@ struct StaticFiles: Sendable {
 
     func serve(path: String, info: FileSystem.Info, status: HTTPResponse.Status, request: Request, conditional: Bool = true) -> Response {
         let type = ContentTypes.type(forPath: path)
-        let isHTML = type.hasPrefix("text/html")
-        let inject = liveReload && isHTML
-        let etag = "\"\(String(info.size, radix: 16))-\(String(info.modifiedNanoseconds, radix: 16))\(inject ? "-lr" : "")\""
+        let inject = liveReload && type.hasPrefix("text/html")
+        // The same URL may answer in two encodings: caches must key on Accept-Encoding.
+        let negotiable = HTTPCompression.isCompressible(contentType: type) && info.size >= HTTPCompression.minimumBytes
+        let wantsGzip = negotiable && HTTPCompression.acceptsGzip(request.headers[.acceptEncoding])
+        guard let file = site.files.representation(of: path, info: info, reloadScript: inject, gzip: wantsGzip) else {
+            return Response(status: .notFound, headers: [.contentType: "text/plain; charset=utf-8"],
+                            body: .init(byteBuffer: ByteBuffer(string: "Not found\n")))
+        }
+        let body = file.gzip ?? file.body
+        // A validator per representation (RFC 9110 8.8.3): the gzip form has its own ETag.
+        let etag = "\"\(String(info.size, radix: 16))-\(String(info.modifiedNanoseconds, radix: 16))\(inject ? "-lr" : "")\(file.gzip != nil ? "-gz" : "")\""
         let lastModified = FileSystem.httpDate(info.modifiedSeconds)
         var headers: HTTPFields = [
             .contentType: type,
             .eTag: etag,
             .lastModified: lastModified,
             .cacheControl: !liveReload && ContentTypes.isImmutable(path) ? "public, max-age=31536000, immutable" : "no-cache",
-            .init("X-Content-Type-Options")!: "nosniff",
+            .xContentTypeOptions: "nosniff",
         ]
+        if negotiable { headers[.vary] = "Accept-Encoding" }
+        if file.gzip != nil { headers[.contentEncoding] = "gzip" }
         if conditional && status == .ok {
             if let match = request.headers[.ifNoneMatch] {
                 if match.split(separator: ",").contains(where: { let t = $0.trimmingSpaces; return t == etag || t == "W/" + etag || t == "*" }) {
@@ -104,16 +114,11 @@ struct StaticFiles: Sendable {
                 return Response(status: .notModified, headers: headers)
             }
         }
-        guard var bytes = site.files.bytes(of: path, info: info) else {
-            return Response(status: .notFound, headers: [.contentType: "text/plain; charset=utf-8"],
-                            body: .init(byteBuffer: ByteBuffer(string: "Not found\n")))
-        }
-        if inject { bytes = LiveReload.inject(into: bytes) }
-        headers[.contentLength] = String(bytes.count)
+        headers[.contentLength] = String(body.readableBytes)
         if request.method == .head {
             return Response(status: status, headers: headers, body: .init())
         }
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        return Response(status: status, headers: headers, body: .init(byteBuffer: body))
     }
 }
 
