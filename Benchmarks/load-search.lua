@@ -1,5 +1,6 @@
 -- wrk script: GET /api/search with a rotating list of queries (one per line in the
--- file passed after `--`), limit 10, as a help-centre search box would ask.
+-- file passed after `--`; a line `kind<TAB>query`, as in queries-cpp.txt, counts as its
+-- query), limit 10, as a help-centre search box would ask.
 local queries = {}
 local next_query = 0
 
@@ -9,7 +10,8 @@ end
 
 function init(args)
   for line in io.lines(args[1]) do
-    if #line > 0 then queries[#queries + 1] = "/api/search?limit=10&q=" .. urlencode(line) end
+    local query = line:match("\t([^\t]*)$") or line
+    if #query > 0 then queries[#queries + 1] = "/api/search?limit=10&q=" .. urlencode(query) end
   end
   -- each wrk thread starts at a different place in the list
   next_query = math.random(#queries) - 1

@@ -1,71 +1,152 @@
 #!/usr/bin/env bash
-# Load benchmark for `tome serve --no-watch` (a benchmark, not a test).
+# Load benchmark for `tome serve --no-watch` (issue 6; a benchmark, not a test).
 #
-#   Benchmarks/load.sh                 both sites, 30 s per run
-#   DURATION=10s Benchmarks/load.sh    shorter runs
+#   Benchmarks/load.sh                        both sites, 30 s per run, table + JSON
+#   DURATION=10s Benchmarks/load.sh           shorter runs
+#   SITES=sample Benchmarks/load.sh           one site
+#   TOME=/path/to/tome Benchmarks/load.sh     an already built binary (else: swift build -c release)
+#   SCRATCH=.build-server Benchmarks/load.sh  the scratch path for that build
 #
 # Builds tome in release mode, builds (a) the sample site in Content/ and (b) the C++
 # documentation corpus in ../shared/data/corpus-cpp-docs/docs, serves each on 127.0.0.1
-# only, and runs wrk against /api/search (rotating queries from load-queries.txt) and
-# against static pages (rotating over every page of the site). Reports requests/s,
-# p99 latency, errors, and the server's RSS before and after the runs.
+# only, and runs wrk against
+#   search        /api/search, rotating queries (load-queries.txt for the sample,
+#                 queries-cpp.txt for the corpus), the answer cache on (the default);
+#   static        every page of the site in turn (the first 2,000 for the corpus);
+#   static-gzip   the same with Accept-Encoding: gzip;
+#   search-nocache  the search run again on a server started with --search-cache 0: the
+#                 engine's cost on every request.
+# Each run is preceded by a 3 s warm-up of the same kind. Memory: the server's RSS before
+# and after each run and its peak (VmHWM). Machine load: the 1-minute load average before
+# each run, and the CPU that other processes used during it (cores, from /proc/stat minus
+# the server's and wrk's own CPU) -- a figure taken while others compile is not a result.
+#
+# Output: a Markdown table on stdout, every wrk report and server log in the work folder,
+# and Benchmarks/results/<date>-load.json.
 # Targets on a 2-core machine: search >= 5,000 req/s, p99 <= 10 ms, 0 errors, flat memory.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 DURATION=${DURATION:-30s}
-CONNECTIONS=${CONNECTIONS:-16}
-THREADS=${THREADS:-2}
+WARMUP=${WARMUP:-3s}
+CONNECTIONS=${CONNECTIONS:-32}
+THREADS=${THREADS:-1}
 PORT=${PORT:-18090}
 SCRATCH=${SCRATCH:-.build}
 CORPUS=${CORPUS:-../shared/data/corpus-cpp-docs/docs}
+SITES=${SITES:-sample cpp}
+RESULTS=${RESULTS:-Benchmarks/results/$(date -u +%Y-%m-%d)-load.json}
 
 if ! command -v wrk >/dev/null; then
   if [ "$(id -u)" = 0 ]; then apt-get install -y wrk >/dev/null || { apt-get update >/dev/null && apt-get install -y wrk >/dev/null; }
   else echo "wrk is missing: sudo apt-get install wrk" >&2; exit 1; fi
 fi
 
-echo "building tome (release)…" >&2
-swift build -c release --product tome --scratch-path "$SCRATCH" >&2
-TOME="$(swift build -c release --scratch-path "$SCRATCH" --show-bin-path)/tome"
-WORK=$(mktemp -d /tmp/tome-load.XXXXXX)
+if [ -z "${TOME:-}" ]; then
+  echo "building tome (release)…" >&2
+  swift build -c release --product tome --scratch-path "$SCRATCH" >&2
+  TOME="$(swift build -c release --scratch-path "$SCRATCH" --show-bin-path)/tome"
+fi
+WORK=${WORK:-$(mktemp -d /tmp/tome-load.XXXXXX)}
+mkdir -p "$WORK"
 SERVER=""
-cleanup() { [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null; rm -rf "$WORK"; }
+cleanup() { if [ -n "$SERVER" ]; then kill "$SERVER" 2>/dev/null || true; fi; }
 trap cleanup EXIT
 
-"$TOME" build --content Content --output "$WORK/sample" >&2
-sites="sample"
-if [ -d "$CORPUS" ]; then
-  "$TOME" build --content "$CORPUS" --output "$WORK/cpp" >&2 && sites="sample cpp" || echo "the C++ corpus did not build; skipping it" >&2
-fi
-
-rss() { awk '/VmRSS/ {print int($2/1024)}' "/proc/$1/status"; }
-
-printf '| site | run | requests/s | p50 | p99 | errors | RSS before → after (MB) |\n|---|---|---|---|---|---|---|\n'
-for site in $sites; do
-  dir="$WORK/$site"
-  (cd "$dir" && find . -name index.html | sed -e 's|^\.||' -e 's|index\.html$||' | sort | head -2000) > "$WORK/$site-paths.txt"
-  "$TOME" serve --no-watch --output "$dir" --host 127.0.0.1 --port "$PORT" --log-level warning 2>"$WORK/$site-server.log" &
-  SERVER=$!
-  for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$PORT/api/health" >/dev/null && break; sleep 0.2; done
-  curl -fs "http://127.0.0.1:$PORT/api/health" >/dev/null || { cat "$WORK/$site-server.log" >&2; exit 1; }
-  # warm-up, then measure
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d3s -s Benchmarks/load-search.lua "http://127.0.0.1:$PORT" -- "$ROOT/Benchmarks/load-queries.txt" >/dev/null
-  before=$(rss "$SERVER")
-  for run in search static; do
-    if [ $run = search ]; then script=Benchmarks/load-search.lua; list="$ROOT/Benchmarks/load-queries.txt"
-    else script=Benchmarks/load-paths.lua; list="$WORK/$site-paths.txt"; fi
-    out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s "$script" "http://127.0.0.1:$PORT" -- "$list")
-    echo "$out" > "$WORK/$site-$run.txt"
-    rps=$(echo "$out" | awk '/Requests\/sec/ {printf "%d", $2}')
-    p50=$(echo "$out" | awk '$1 == "50%" {print $2}')
-    p99=$(echo "$out" | awk '$1 == "99%" {print $2}')
-    non2xx=$(echo "$out" | awk '/Non-2xx/ {print $NF}')
-    sock=$(echo "$out" | awk '/Socket errors/ {gsub(",", ""); print $4 + $6 + $8 + $10}')
-    errors=$(( ${non2xx:-0} + ${sock:-0} ))
-    after=$(rss "$SERVER")
-    printf '| %s | %s | %s | %s | %s | %s | %s → %s |\n' "$site" "$run" "$rps" "$p50" "$p99" "$errors" "$before" "$after"
-  done
-  kill "$SERVER"; wait "$SERVER" 2>/dev/null || true; SERVER=""
+declare -A SOURCE=([sample]=Content [cpp]=$CORPUS)
+declare -A QUERIES=([sample]=$ROOT/Benchmarks/load-queries.txt [cpp]=$ROOT/Benchmarks/queries-cpp.txt)
+built=""
+for site in $SITES; do
+  if [ ! -d "${SOURCE[$site]}" ]; then echo "no ${SOURCE[$site]}; skipping $site" >&2; continue; fi
+  "$TOME" build --content "${SOURCE[$site]}" --output "$WORK/$site" > "$WORK/$site-build.log" 2>&1 \
+    || { echo "$site did not build (see $WORK/$site-build.log); skipping it" >&2; continue; }
+  tail -1 "$WORK/$site-build.log" >&2
+  built="$built $site"
 done
-echo "(wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency on 127.0.0.1; $(nproc) cores shared by wrk and the server)" >&2
+
+status() { awk -v k="$2:" '$1 == k {print int($2/1024)}' "/proc/$1/status"; }
+busy() { awk '/^cpu / {print $2+$3+$4+$7+$8+$9}' /proc/stat; }       # jiffies, every core
+own() { awk '{print $14+$15}' "/proc/$1/stat"; }                      # the server's jiffies
+load1() { cut -d' ' -f1 /proc/loadavg; }
+HZ=$(getconf CLK_TCK)
+
+start_server() {  # site, extra options
+  local site=$1; shift
+  "$TOME" serve --no-watch --output "$WORK/$site" --host 127.0.0.1 --port "$PORT" --log-level warning "$@" \
+    2>>"$WORK/$site-server.log" &
+  SERVER=$!
+  for _ in $(seq 1 150); do curl -fs "http://127.0.0.1:$PORT/api/health" >/dev/null && return; sleep 0.2; done
+  cat "$WORK/$site-server.log" >&2
+  exit 1
+}
+
+stop_server() { kill "$SERVER"; wait "$SERVER" 2>/dev/null || true; SERVER=""; }
+
+ROWS="$WORK/rows.tsv"
+: > "$ROWS"
+measure() {  # site, run, script, list, server options (for the record), wrk header (optional)
+  local site=$1 run=$2 script=$3 list=$4 options=$5 header=${6:-}
+  local hargs=()
+  [ -n "$header" ] && hargs=(-H "$header")
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "${hargs[@]}" -s "$script" "http://127.0.0.1:$PORT" -- "$list" >/dev/null
+  local before load b0 s0 t0 out
+  before=$(status "$SERVER" VmRSS); load=$(load1); b0=$(busy); s0=$(own "$SERVER"); t0=$(date +%s.%N)
+  out=$(/usr/bin/time -f "%U %S" -o "$WORK/wrk-cpu" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "${hargs[@]}" \
+        -s "$script" "http://127.0.0.1:$PORT" -- "$list")
+  local b1 s1 t1 after peak
+  b1=$(busy); s1=$(own "$SERVER"); t1=$(date +%s.%N)
+  after=$(status "$SERVER" VmRSS); peak=$(status "$SERVER" VmHWM)
+  echo "$out" > "$WORK/$site-$run.txt"
+  local rps p50 p99 non2xx sock others
+  rps=$(echo "$out" | awk '/Requests\/sec/ {printf "%d", $2}')
+  p50=$(echo "$out" | awk '$1 == "50%" {print $2}')
+  p99=$(echo "$out" | awk '$1 == "99%" {print $2}')
+  non2xx=$(echo "$out" | awk '/Non-2xx/ {print $NF}')
+  sock=$(echo "$out" | awk '/Socket errors/ {gsub(",", ""); print $4 + $6 + $8 + $10}')
+  others=$(awk -v b="$((b1 - b0))" -v s="$((s1 - s0))" -v hz="$HZ" -v t0="$t0" -v t1="$t1" -v w="$(cat "$WORK/wrk-cpu")" \
+    'BEGIN { split(w, c, " "); o = (b - s) / hz - c[1] - c[2]; if (o < 0) o = 0; printf "%.2f", o / (t1 - t0) }')
+  local cmd="wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency ${header:+-H '$header' }-s $script http://127.0.0.1:$PORT -- $(basename "$list")"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$site" "$run" "$rps" "$p50" "$p99" \
+    "$(( ${non2xx:-0} + ${sock:-0} ))" "$before" "$after" "$peak" "$load" "$others" "tome serve --no-watch $options" "$cmd" >> "$ROWS"
+  printf '| %s | %s | %s | %s | %s | %s | %s → %s (peak %s) | %s | %s |\n' "$site" "$run" "$rps" "$p50" "$p99" \
+    "$(( ${non2xx:-0} + ${sock:-0} ))" "$before" "$after" "$peak" "$load" "$others"
+}
+
+printf '| site | run | requests/s | p50 | p99 | errors | server RSS MB before → after (peak) | load avg before | other CPU during (cores) |\n'
+printf '|---|---|---|---|---|---|---|---|---|\n'
+for site in $built; do
+  (cd "$WORK/$site" && find . -name index.html | sed -e 's|^\.||' -e 's|index\.html$||' | sort | head -2000) > "$WORK/$site-paths.txt"
+  start_server "$site"
+  measure "$site" search Benchmarks/load-search.lua "${QUERIES[$site]}" ""
+  measure "$site" static Benchmarks/load-paths.lua "$WORK/$site-paths.txt" ""
+  measure "$site" static-gzip Benchmarks/load-paths.lua "$WORK/$site-paths.txt" "" "Accept-Encoding: gzip"
+  stop_server
+  start_server "$site" --search-cache 0
+  measure "$site" search-nocache Benchmarks/load-search.lua "${QUERIES[$site]}" "--search-cache 0"
+  stop_server
+done
+
+mkdir -p "$(dirname "$RESULTS")"
+python3 - "$ROWS" "$RESULTS" "$(git rev-parse --short HEAD)" "$(nproc)" "$DURATION" <<'PY'
+import json, sys, datetime
+rows_file, out, commit, cores, duration = sys.argv[1:]
+keys = ["site", "run", "requests_per_second", "p50", "p99", "errors", "rss_mb_before", "rss_mb_after", "rss_mb_peak",
+        "load_average_before", "other_cpu_cores_during", "server", "wrk"]
+rows = []
+for line in open(rows_file):
+    values = line.rstrip("\n").split("\t")
+    row = dict(zip(keys, values))
+    for k in ["requests_per_second", "errors", "rss_mb_before", "rss_mb_after", "rss_mb_peak"]:
+        row[k] = int(row[k])
+    for k in ["load_average_before", "other_cpu_cores_during"]:
+        row[k] = float(row[k])
+    rows.append(row)
+json.dump({"benchmark": "tome serve --no-watch under wrk (Benchmarks/load.sh)",
+           "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+           "commit": commit, "cores": int(cores), "duration": duration,
+           "note": "wrk and the server share the machine's cores; rows with other_cpu_cores_during >= 0.3 or "
+                   "load_average_before >= 1.5 were taken while other work ran",
+           "rows": rows}, open(out, "w"), indent=1)
+print(f"results: {out}", file=sys.stderr)
+PY
+echo "(wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency on 127.0.0.1; $(nproc) cores shared by wrk and the server; work folder $WORK)" >&2

@@ -74,14 +74,22 @@ enum QueryString {
     }
 
     static func decode(_ s: Substring) -> String? {
+        let utf8 = s.utf8
+        // Most parameters need no decoding: no copy through a byte array.
+        if !utf8.contains(where: { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "+") }) { return String(s) }
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(s.utf8.count)
-        var it = Array(s.utf8)[...]
-        while let b = it.popFirst() {
+        bytes.reserveCapacity(utf8.count)
+        var i = utf8.startIndex
+        while i != utf8.endIndex {
+            let b = utf8[i]
+            i = utf8.index(after: i)
             if b == UInt8(ascii: "+") {
                 bytes.append(UInt8(ascii: " "))
             } else if b == UInt8(ascii: "%") {
-                guard let h = it.popFirst(), let l = it.popFirst(), let hi = hex(h), let lo = hex(l) else { return nil }
+                guard i != utf8.endIndex, let hi = hex(utf8[i]) else { return nil }
+                i = utf8.index(after: i)
+                guard i != utf8.endIndex, let lo = hex(utf8[i]) else { return nil }
+                i = utf8.index(after: i)
                 bytes.append(hi << 4 | lo)
             } else {
                 bytes.append(b)

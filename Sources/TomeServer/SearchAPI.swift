@@ -48,7 +48,7 @@ struct SearchAPI: Sendable {
                 throw APIError(.badRequest, "unknown parameter '\(key)'; use q, limit, sections, book, tag, type")
             }
         }
-        guard let query = q, !query.allSatisfy(\.isWhitespace) else { throw APIError(.badRequest, "'q' is required and must not be empty") }
+        guard let query = q, !query.unicodeScalars.allSatisfy(\.properties.isWhitespace) else { throw APIError(.badRequest, "'q' is required and must not be empty") }
         guard query.utf8.count <= QueryParser.maxQueryBytes else {
             throw APIError(.badRequest, "'q' is longer than \(QueryParser.maxQueryBytes) bytes")
         }
@@ -60,20 +60,23 @@ struct SearchAPI: Sendable {
     /// Trims `q` and makes every run of white space outside double quotes one space
     /// (inside quotes it is kept: `book:"a  b"` names a value exactly).
     static func collapsingSpaces(_ query: String) -> String {
-        var out = ""
-        out.reserveCapacity(query.utf8.count)
+        let scalars = query.unicodeScalars
+        var out = String.UnicodeScalarView()
         var quoted = false
         var pendingSpace = false
-        for c in query {
-            if c.isWhitespace && !quoted {
+        var changed = false
+        for u in scalars {
+            if u.properties.isWhitespace && !quoted {
+                if u != " " || pendingSpace || out.isEmpty { changed = true }
                 pendingSpace = !out.isEmpty
                 continue
             }
             if pendingSpace { out.append(" "); pendingSpace = false }
-            if c == "\"" { quoted.toggle() }
-            out.append(c)
+            if u == "\"" { quoted.toggle() }
+            out.append(u)
         }
-        return out
+        if pendingSpace { changed = true }
+        return changed ? String(out) : query
     }
 
     /// The answer from the cache when the same request was answered before (with this

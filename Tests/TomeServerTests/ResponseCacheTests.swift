@@ -39,6 +39,14 @@ import Testing
         #expect(try SearchAPI.parse(a).key != SearchAPI.parse(b).key)
     }
 
+    @Test(arguments: [
+        ("after hours", "after hours"), ("  after \t  hours \n", "after hours"), ("after\u{3000}hours", "after hours"),
+        ("\"after  hours\"   support", "\"after  hours\" support"), ("-refund  book:\"a  b\"", "-refund book:\"a  b\""),
+    ])
+    func queriesAreNormalized(raw: String, normalized: String) {
+        #expect(SearchAPI.collapsingSpaces(raw) == normalized)
+    }
+
     @Test func repeatedSearchesAreAnsweredFromTheCache() async throws {
         try await withApp { client, _, site in
             let first = try await client.execute(uri: "/api/search?q=after+hours", method: .get) { r in String(buffer: r.body) }
