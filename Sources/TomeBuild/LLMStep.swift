@@ -1,3 +1,5 @@
+import Foundation
+import TomeHTML
 import TomeSite
 
 /// Step 6b: for AI assistants and crawlers (llmstxt.org): `llms.txt` (the site summary
@@ -19,10 +21,23 @@ import TomeSite
 ///     # Parking FAQ
 ///     ...
 ///
+/// Links in the body are rewritten so that a crawler reading the twin can follow them:
+/// a link to another page (`../billing/refunds.md#fees`, `/support/faq/`) becomes that
+/// page's twin (`https://kb.example.com/billing/refunds/index.md#fees`), a relative link
+/// to a file of the site becomes its URL from the site root (the twin sits one folder
+/// deeper than its source file, so relative paths would miss). See `TwinLinks`.
+///
 /// `tome serve`'s `/api/pages/{path}` and the MCP tool `read_article` serve these files.
 struct LLMStep {
     let context: SiteContext
     let sink: any OutputSink
+    let links: TwinLinks
+
+    init(context: SiteContext, sink: any OutputSink) {
+        self.context = context
+        self.sink = sink
+        self.links = TwinLinks(context: context)
+    }
 
     struct Result {
         var fileCount = 0
@@ -63,7 +78,7 @@ struct LLMStep {
         let body = page.body.trimmingTrailingNewlines.drop(while: { $0.isNewline })
         let startsWithTitle = body.split(separator: "\n", omittingEmptySubsequences: true).first.map { $0.hasPrefix("# ") } ?? false
         if !startsWithTitle { out += "# \(page.title)\n\n" }
-        out += String(body) + "\n"
+        out += links.rewrite(String(body), from: page.id) + "\n"
         return out
     }
 
@@ -122,6 +137,181 @@ struct LLMStep {
             }
         }
         return o + "\""
+    }
+}
+
+/// Rewrites the link destinations of a page's Markdown for its twin: inline links and
+/// images (`[t](dest "title")`, `![a](<dest>)`) and reference definitions (`[r]: dest`),
+/// outside fenced code blocks and code spans. Pages become their twin's absolute URL,
+/// files of the site their absolute URL; a URL that could run script (`javascript:`...)
+/// becomes `#`, as in the page; external links, `#fragment` links and targets that do
+/// not resolve (the build reports those) stay as written.
+struct TwinLinks: Sendable {
+    let resolver: LinkResolver
+    let context: SiteContext
+
+    init(context: SiteContext) {
+        self.context = context
+        self.resolver = LinkResolver(site: context.site)
+    }
+
+    /// The twin's URL for `destination` written in page `pageID`, or nil to keep it.
+    func target(_ destination: String, from pageID: String, image: Bool) -> String? {
+        if !MarkdownURLPolicy.isSafe(destination.trimmingCharacters(in: .whitespaces), image: image) { return "#" }
+        switch resolver.resolve(destination, from: pageID, kind: image ? .image : .link) {
+        case .page(_, let id, let fragment):
+            guard let page = context.site.pages[id] else { return nil }
+            return context.absoluteURL(page.url) + "index.md" + (fragment.map { "#" + $0 } ?? "")
+        case .asset(let url):
+            return context.site.configuration.origin + url
+        case .external, .fragmentOnly, .missing:
+            return nil
+        }
+    }
+
+    func rewrite(_ markdown: String, from pageID: String) -> String {
+        var out: [String] = []
+        var fence: (marker: Character, count: Int)?
+        // Indented code: 4 spaces after a blank line (or more code), unless the text is
+        // a list item's continuation (a heuristic: the last unindented line was an item).
+        var previousBlank = true
+        var inCode = false
+        var inList = false
+        for line in markdown.split(separator: "\n", omittingEmptySubsequences: false) {
+            let trimmed = line.drop { $0 == " " }
+            let indent = line.count - trimmed.count
+            let blank = trimmed.allSatisfy { $0 == " " || $0 == "\t" }
+            defer { previousBlank = blank }
+            if fence == nil && !blank {
+                if indent >= 4 && (previousBlank || inCode) && !inList {
+                    inCode = true
+                    out.append(String(line))
+                    continue
+                }
+                inCode = false
+                if indent < 4 { inList = Self.startsListItem(trimmed) || (inList && indent > 0) }
+            }
+            if let open = fence {
+                let run = trimmed.prefix { $0 == open.marker }.count
+                if indent < 4, run >= open.count, trimmed.dropFirst(run).allSatisfy({ $0 == " " || $0 == "\t" }) { fence = nil }
+                out.append(String(line))
+                continue
+            }
+            if indent < 4, let marker = trimmed.first, marker == "`" || marker == "~" {
+                let run = trimmed.prefix { $0 == marker }.count
+                if run >= 3 && !(marker == "`" && trimmed.dropFirst(run).contains("`")) {
+                    fence = (marker, run)
+                    out.append(String(line))
+                    continue
+                }
+            }
+            if indent < 4, let definition = referenceDefinition(line, from: pageID) {
+                out.append(definition)
+                continue
+            }
+            out.append(inlineLinks(line, from: pageID))
+        }
+        return out.joined(separator: "\n")
+    }
+
+    static func startsListItem(_ text: Substring) -> Bool {
+        if let first = text.first, "-*+".contains(first) { return text.dropFirst().first == " " }
+        let digits = text.prefix { $0.isASCII && $0.isNumber }
+        guard !digits.isEmpty, digits.count <= 9, let marker = text.dropFirst(digits.count).first else { return false }
+        return (marker == "." || marker == ")") && text.dropFirst(digits.count + 1).first == " "
+    }
+
+    /// `[label]: destination "title"` with the destination rewritten; nil for other lines.
+    private func referenceDefinition(_ line: Substring, from pageID: String) -> String? {
+        let rest = line.drop { $0 == " " }
+        guard rest.first == "[", rest.dropFirst().first != "^", let close = rest.firstIndex(of: "]"),
+              rest[rest.index(after: close)...].first == ":" else { return nil }
+        let afterColon = rest[rest.index(close, offsetBy: 2)...]
+        let start = afterColon.drop { $0 == " " || $0 == "\t" }
+        guard let (range, destination) = destinationToken(start), let url = target(destination, from: pageID, image: false) else { return nil }
+        return String(line[..<range.lowerBound]) + url + String(line[range.upperBound...])
+    }
+
+    /// Every `](destination` outside code spans, rewritten.
+    private func inlineLinks(_ line: Substring, from pageID: String) -> String {
+        var out = ""
+        var i = line.startIndex
+        var copied = line.startIndex
+        while i < line.endIndex {
+            let c = line[i]
+            if c == "\\" {
+                i = line.index(i, offsetBy: 2, limitedBy: line.endIndex) ?? line.endIndex
+                continue
+            }
+            if c == "`" {
+                // A code span: skip to the closing run of the same length (or treat as text).
+                let run = line[i...].prefix { $0 == "`" }
+                var j = run.endIndex
+                var closed = false
+                while let next = line[j...].firstIndex(of: "`") {
+                    let other = line[next...].prefix { $0 == "`" }
+                    j = other.endIndex
+                    if other.count == run.count { closed = true; break }
+                }
+                i = closed ? j : run.endIndex
+                continue
+            }
+            if c == "]", line[line.index(after: i)...].first == "(" {
+                let open = line.index(i, offsetBy: 2)
+                let start = line[open...].drop { $0 == " " || $0 == "\t" }
+                if let (range, destination) = destinationToken(start),
+                   let url = target(destination, from: pageID, image: isImage(line, closingBracket: i)) {
+                    out += line[copied..<range.lowerBound]
+                    out += url
+                    copied = range.upperBound
+                    i = range.upperBound
+                    continue
+                }
+            }
+            i = line.index(after: i)
+        }
+        out += line[copied...]
+        return out
+    }
+
+    /// Whether the `]` at `closingBracket` ends an image's alt text (`![`), nesting counted.
+    private func isImage(_ line: Substring, closingBracket: Substring.Index) -> Bool {
+        var depth = 0
+        var i = closingBracket
+        while i > line.startIndex {
+            i = line.index(before: i)
+            if line[i] == "]" { depth += 1 }
+            if line[i] == "[" {
+                if depth == 0 { return i > line.startIndex && line[line.index(before: i)] == "!" }
+                depth -= 1
+            }
+        }
+        return false
+    }
+
+    /// The link destination at the start of `text`: `<...>` (the range includes the
+    /// brackets) or a run without spaces and with balanced parentheses.
+    private func destinationToken(_ text: Substring) -> (Range<Substring.Index>, String)? {
+        if text.first == "<" {
+            guard let close = text.firstIndex(of: ">") else { return nil }
+            let inner = text[text.index(after: text.startIndex)..<close]
+            guard !inner.isEmpty, !inner.contains("<") else { return nil }
+            return (text.startIndex..<text.index(after: close), String(inner))
+        }
+        var depth = 0
+        var end = text.startIndex
+        while end < text.endIndex {
+            let c = text[end]
+            if c == " " || c == "\t" { break }
+            if c == "(" { depth += 1 }
+            if c == ")" {
+                if depth == 0 { break }
+                depth -= 1
+            }
+            end = text.index(after: end)
+        }
+        guard end > text.startIndex else { return nil }
+        return (text.startIndex..<end, String(text[..<end]))
     }
 }
 
