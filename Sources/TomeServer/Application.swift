@@ -108,7 +108,8 @@ private func events(_ liveReload: LiveReload, site: PublishedSite) -> Response {
     )
 }
 
-/// Adds `X-Request-Id` (the id in every log line of the request) to each response.
+/// Adds `X-Request-Id` (the id in every log line of the request) and
+/// `X-Content-Type-Options: nosniff` (a body is only ever what its type says) to each response.
 struct RequestIDMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response: Response
@@ -118,6 +119,7 @@ struct RequestIDMiddleware<Context: RequestContext>: RouterMiddleware {
             response = try error.response(from: request, context: context)
         }
         response.headers[.xRequestID] = context.id
+        response.headers[.xContentTypeOptions] = "nosniff"
         return response
     }
 }

@@ -1,4 +1,5 @@
 /// A small, fast JSON writer for the API's responses (fixed key order, no reflection).
+/// Strings never carry a raw `<`, `>` or `&` (they are written as `\u003c`...).
 struct JSONWriter {
     private(set) var bytes: [UInt8] = []
     private var needsComma: [Bool] = [false]
@@ -62,6 +63,11 @@ struct JSONWriter {
             case UInt8(ascii: "\n"): raw("\\n")
             case UInt8(ascii: "\r"): raw("\\r")
             case UInt8(ascii: "\t"): raw("\\t")
+            // Never a raw `<`, `>` or `&`: a response read as HTML (a sniffing browser,
+            // a proxy, JSON pasted into a page) cannot open a tag or an entity.
+            case UInt8(ascii: "<"): raw("\\u003c")
+            case UInt8(ascii: ">"): raw("\\u003e")
+            case UInt8(ascii: "&"): raw("\\u0026")
             case 0..<0x20:
                 raw("\\u00")
                 let hex: [UInt8] = Array("0123456789abcdef".utf8)

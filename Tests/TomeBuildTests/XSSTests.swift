@@ -17,27 +17,17 @@ import TomeSearch
 /// - the search index: titles and snippets come back as plain text (the browser UI
 ///   inserts them with `textContent`, checked below).
 ///
-/// The HTTP API and MCP outputs are covered by the server's own tests (later).
+/// The HTTP API and MCP outputs are covered by the server's own tests (TomeServerTests/XSSTests).
 @Suite struct XSSTests {
-    static let payloads = [
-        "<script>alert(1)</script>",
-        "<img src=x onerror=alert(1)>",
-        "<a href=\"javascript:alert(1)\">click</a>",
-        "<a href=\"JaVaScRiPt:alert(1)\">mixed case</a>",
-        "<a href=\"&#106;avascript:alert(1)\">entity</a>",
-        "</script><script>alert(1)</script>",
-        "\"><svg onload=alert(1)>",
-        "'><body onpageshow=alert(1)>",
-        "<iframe src=\"javascript:alert(1)\"></iframe>",
-        "<iframe srcdoc=\"<script>alert(1)</script>\"></iframe>",
-        "<object data=\"data:text/html,<script>alert(1)</script>\"></object>",
-        "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
-        "<!--<script>-->alert(1)",
-        "<style>*{background:url(javascript:alert(1))}</style>",
-        "<form action=\"javascript:alert(1)\"><button>go</button></form>",
-        "<details open ontoggle=alert(1)>",
-        "{{title}} {{{site.title}}}",
-    ]
+    /// The payload table, shared with the server's tests (`Tests/Shared/xss-payloads.json`).
+    static let payloads: [String] = {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../Shared/xss-payloads.json")
+        guard let data = FileManager.default.contents(atPath: url.standardizedFileURL.path),
+              let list = try? JSONDecoder().decode([String].self, from: data), !list.isEmpty else {
+            preconditionFailure("cannot read the XSS payload table at \(url.path)")
+        }
+        return list
+    }()
 
     /// YAML double-quoted scalar.
     static func yaml(_ s: String) -> String {

@@ -57,11 +57,12 @@ struct Fixture {
             """,
     ]
 
-    static func make() async throws -> Fixture {
+    /// The fixture site, plus `extra` content files (path relative to `Content/` → text).
+    static func make(extra: [String: String] = [:]) async throws -> Fixture {
         let fm = FileManager.default
         let root = fm.temporaryDirectory.appendingPathComponent("tome-server-\(UUID().uuidString)").path
         let fixture = Fixture(root: root)
-        for (path, text) in files {
+        for (path, text) in files.merging(extra, uniquingKeysWith: { $1 }) {
             let full = fixture.content + "/" + path
             try fm.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             try text.write(toFile: full, atomically: true, encoding: .utf8)

@@ -5,8 +5,9 @@ import Testing
 
 /// A real MCP session: the SDK's client talks to our server over an in-process transport.
 @Suite struct MCPTests {
-    func withSession(_ test: (Client) async throws -> Void) async throws {
-        let fixture = try await Fixture.make()
+    /// A session over the fixture site (plus `extra` content files).
+    func withSession(extra: [String: String] = [:], _ test: (Client) async throws -> Void) async throws {
+        let fixture = try await Fixture.make(extra: extra)
         defer { fixture.remove() }
         let server = await makeMCPServer(site: fixture.site(instances: 1))
         let (clientTransport, serverTransport) = await InMemoryTransport.createConnectedPair()
