@@ -7,6 +7,10 @@ import TomeSite
 struct SearchStep {
     let context: SiteContext
     let sink: any OutputSink
+    /// Also write the `NAME.js` twins that let the engine load the index from `file://`
+    /// (on with `--links file`, the build for opening the site from disk; a hosted site
+    /// never downloads them, so they would only double its file count).
+    var scriptTwins = false
 
     static let folder = "search/"
 
@@ -52,7 +56,7 @@ struct SearchStep {
         }
         // The browser engine that reads these files, versioned with the format.
         try sink.write(SearchStep.folder + BrowserEngine.fileName, BrowserEngine.source)
-        let twins = index.scriptTwins()
+        let twins = scriptTwins ? index.scriptTwins() : []
         for file in twins {
             try sink.write(SearchStep.folder + file.name, file.bytes)
         }

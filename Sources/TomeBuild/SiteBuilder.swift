@@ -195,7 +195,7 @@ public struct SiteBuilder: Sendable {
 
             // 7. search
             progress?("search", 0, 0)
-            search = try SearchStep(context: context, sink: sink).run()
+            search = try SearchStep(context: context, sink: sink, scriptTwins: options.links == .file).run()
             clock.lap("search")
         }
 

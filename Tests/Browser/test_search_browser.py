@@ -3,6 +3,7 @@ HTTP server and over file://. Run: python3 -m pytest Tests/Browser -q  (make tes
 
 Queries rely on the sample content in Content/ ("refund" finds the Refunds section of
 Renewals and Refunds, "permit" spans several books and page types)."""
+import shutil
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
@@ -11,7 +12,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import ARTIFACTS
+from conftest import ARTIFACTS, Site
 
 TIMEOUT = 15
 
@@ -208,6 +209,28 @@ def test_corrupt_index_from_disk_shows_a_message(browser, corrupt_file_site):
     s = dropdown_state(browser)
     assert s["error"] and "t-" in s["error"] and "corrupt" in s["error"], s
     assert any("Tome search:" in e["message"] for e in console_errors(browser))
+
+
+def test_http_build_has_no_script_twins(http_root):
+    """The NAME.js twins are written for `--links file` builds only."""
+    assert not list((http_root / "search").glob("*.bin.js"))
+    assert not (http_root / "search" / "manifest.json.js").exists()
+
+
+def test_from_disk_without_twins_says_how_to_search(browser, workdir, file_root):
+    """Opened from file:// without the NAME.js twins (a site built for a web server, or
+    twins deleted), search says what to do instead of failing silently."""
+    root = workdir / "file-no-twins"
+    if not root.exists():
+        shutil.copytree(file_root, root)
+        for f in (root / "search").glob("*.js"):
+            if f.name != "tome-search.js":
+                f.unlink()
+    site = Site("file", root, root.as_uri() + "/")
+    type_query(browser, site, "permit")
+    s = dropdown_state(browser)
+    assert s["error"] and "--links file" in s["error"] and "opened from disk" in s["error"], s
+    assert any("--links file" in e["message"] for e in console_errors(browser))
 
 
 # ---------------------------------------------------------------- XSS

@@ -77,7 +77,8 @@ for (const [what, change, message] of [
   ['missing manifest', (c) => { delete c['manifest.json']; }, /manifest\.json: search index file is missing/],
   ['not JSON', setManifest('<html>404</html>'), /manifest\.json: search index file is corrupt \(invalid JSON/],
   ['foreign JSON', setManifest('{"name":"pagefind"}'), /manifest\.json: not a Tome search index manifest/],
-  ['newer version', setManifest(manifestText.replace('"version":2', '"version":3')), /manifest\.json: search index format version 3, this engine reads version 2/],
+  ['newer version', setManifest(manifestText.replace('"version":3', '"version":4')), /manifest\.json: search index format version 4, this engine reads version 3/],
+  ['bad norms name', setManifest(manifestText.replace(/"name":"n-/, '"name":"../n-')), /missing or invalid 'norms'/],
   ['other analyzer', setManifest(manifestText.replace('tome-en-1+porter2', 'tome-en-2')), /analyzer 'tome-en-2'/],
   ['bad file name', setManifest(manifestText.replace(/"name":"m-/, '"name":"../m-')), /missing or invalid 'docMeta'/],
   ['flipped byte', (c) => { c[shardName][20] ^= 0xff; }, new RegExp(shardName + ': search index file does not match its checksum')],
@@ -130,10 +131,10 @@ test('fetches only what a query needs, once', async () => {
   const seen = [];
   const engine = TomeSearch.open('', { loader: async (n) => { seen.push(n); return files[n] || null; } });
   await engine.prefetch();
-  assert.strictEqual(seen.length, 3); // manifest, analyzer, doc meta
+  assert.strictEqual(seen.length, 4); // manifest, analyzer, doc meta, norms
   await engine.search('refund ');
   const after = seen.length;
-  assert.ok(after <= 6, `loaded ${seen}`);
+  assert.ok(after <= 8, `loaded ${seen}`);
   await engine.search('refund ');
   assert.strictEqual(seen.length, after);
   assert.strictEqual(new Set(seen).size, seen.length);
@@ -143,4 +144,18 @@ test('highlighter marks the words of a query (UTF-16 ranges)', async () => {
   const engine = TomeSearch.open('', { loader: async (n) => files[n] || null });
   const mark = await engine.highlighter('refunds café');
   assert.deepStrictEqual(mark('Café refund: Refunding'), [[0, 4], [5, 11], [13, 22]]); // stems match too
+});
+
+// The shipped copy is the stripped source, it parses, and it is no larger than the
+// budget (12 KB gzip is the issue's target; this guards against growth).
+test('the shipped engine is the stripped source and parses', () => {
+  const { SOURCE, shippedText } = require('./engines.js');
+  const { execFileSync } = require('node:child_process');
+  const zlib = require('node:zlib');
+  const script = path.join(__dirname, '../../Sources/TomeBuild/Theme/embed-templates.py');
+  const stripped = execFileSync('python3', [script, '--strip', SOURCE], { encoding: 'utf8' });
+  assert.strictEqual(shippedText(), stripped, 'BrowserEngine+Source.swift is stale: run `make theme`');
+  new Function(stripped); // a syntax error throws here
+  const gz = zlib.gzipSync(Buffer.from(stripped), { level: 9 }).length;
+  assert.ok(gz < zlib.gzipSync(fs.readFileSync(SOURCE), { level: 9 }).length, `stripped engine ${gz} bytes gzip`);
 });

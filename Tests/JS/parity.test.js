@@ -6,7 +6,7 @@ const test = require('node:test');
 const assert = require('node:assert');
 const fs = require('node:fs');
 const path = require('node:path');
-const TomeSearch = require('../../Sources/TomeSearch/Browser/tome-search.js');
+const { engines } = require('./engines.js');
 
 const DATA = path.join(__dirname, '../TomeSearchTests/Data/parity');
 const fileLoader = (dir) => async (name) => {
@@ -14,8 +14,8 @@ const fileLoader = (dir) => async (name) => {
 };
 const close = (a, b) => a === b || Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b));
 
-for (const set of ['support', 'cpp']) {
-  test(`parity: ${set}`, async (t) => {
+for (const [which, TomeSearch] of Object.entries(engines)) for (const set of ['support', 'cpp']) {
+  test(`parity: ${set} (${which} engine)`, async (t) => {
     const vectors = JSON.parse(fs.readFileSync(path.join(DATA, set, 'vectors.json'), 'utf8'));
     const engine = TomeSearch.open('', { loader: fileLoader(path.join(DATA, set, 'index')) });
     let failed = 0;

@@ -35,6 +35,7 @@ import TomeCore
         #expect(site == expected.union(site.filter { $0.hasPrefix("assets/") }))
         #expect(paths.contains("search/manifest.json"))
         #expect(paths.contains("search/tome-search.js"))
+        #expect(!paths.contains { $0.hasSuffix(".bin.js") || $0.hasSuffix(".json.js") }, "script twins only with --links file")
         #expect(!paths.contains { $0.contains("draft") || $0.contains("unfinished") })
         #expect(report.pageCount == 7)
     }
@@ -96,6 +97,11 @@ import TomeCore
         #expect(home.contains("class=\"site-title\" href=\"index.html\""))
         let redirect = try #require(sink.text("old/intro/index.html"))
         #expect(redirect.contains("url=../../guide/intro/index.html"))
+        // every index file has its script twin, for search from file://
+        let search = sink.files.keys.filter { $0.hasPrefix("search/") && $0 != "search/tome-search.js" && $0 != "search/index.html" }
+        let index = search.filter { !$0.hasSuffix(".js") }
+        #expect(index.contains("search/manifest.json"))
+        #expect(Set(search) == Set(index + index.map { $0 + ".js" }))
     }
 
     @Test func failedBuildLeavesPreviousOutputUntouched() async throws {

@@ -61,7 +61,19 @@ import Testing
             let text = try String(contentsOf: templates.appendingPathComponent(path), encoding: .utf8)
             #expect(DefaultTheme.files[path] == text, "\(path) differs from its embedded copy; run `make theme`")
         }
-        let engine = templates.deletingLastPathComponent().appendingPathComponent("Sources/TomeSearch/Browser/tome-search.js")
-        #expect(try String(contentsOf: engine, encoding: .utf8) == BrowserEngine.source, "tome-search.js differs from its embedded copy; run `make theme`")
+        // The engine ships stripped of comments and indentation (embed-templates.py
+        // --strip; Tests/JS runs the parity suite against the shipped copy).
+        let repo = templates.deletingLastPathComponent()
+        let strip = Process()
+        strip.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        strip.arguments = ["python3", repo.appendingPathComponent("Sources/TomeBuild/Theme/embed-templates.py").path, "--strip",
+                           repo.appendingPathComponent("Sources/TomeSearch/Browser/tome-search.js").path]
+        let out = Pipe()
+        strip.standardOutput = out
+        try strip.run()
+        let stripped = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        strip.waitUntilExit()
+        #expect(strip.terminationStatus == 0)
+        #expect(stripped == BrowserEngine.source, "tome-search.js differs from its embedded copy; run `make theme`")
     }
 }

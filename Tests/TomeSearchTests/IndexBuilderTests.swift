@@ -55,6 +55,35 @@ struct IndexBuilderTests {
         #expect(try index.facets()["type"]?["faq"] == [0])
     }
 
+    /// However large the site, `search/` (index + engine) stays within `maxFiles`: term
+    /// shards up to `maxTermShards`, doc chunks take what is left.
+    @Test(arguments: [(40, 10), (60, 25), (300, 100)])
+    func fileBudget(_ maxFiles: Int, _ maxShards: Int) throws {
+        var words: [String] = []
+        var x: UInt64 = 12345
+        for _ in 0..<3000 {
+            x = x &* 6364136223846793005 &+ 1442695040888963407
+            let letters = Array("abcdefghijklmnopqrstuvwxyz")
+            words.append(String((0..<(3 + Int(x >> 61))).map { letters[Int((x >> UInt64(8 + $0 * 5)) % 26)] }))
+        }
+        let docs = (0..<1500).map { i in
+            SearchDocument(url: "/p\(i / 3)/#s\(i)", pageURL: "/p\(i / 3)/", pageTitle: "Page \(i / 3)", heading: words[i % 3000],
+                           text: (0..<40).map { words[(i * 7 + $0 * 13) % 3000] }.joined(separator: " "))
+        }
+        var builder = IndexBuilder()
+        builder.maxFiles = maxFiles
+        builder.maxTermShards = maxShards
+        builder.termShardTargetBytes = 1
+        builder.docChunkTargetBytes = 1
+        let files = builder.build(docs)
+        let index = try SearchIndex(files: files)
+        #expect(files.files.count + 1 <= maxFiles, "\(files.files.count) index files + the engine")
+        #expect(index.manifest.shards.count <= maxShards)
+        #expect(index.manifest.shards.count > 1 && index.manifest.docChunks.count > 1)
+        try index.loadAll()
+        #expect(try index.section(1499)?.url == "/p499/#s1499")
+    }
+
     @Test func scriptTwinsWrapBase64() {
         let twins = Sample.files().scriptTwins()
         let m = twins.first { $0.name == "manifest.json.js" }

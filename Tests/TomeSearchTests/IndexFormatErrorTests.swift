@@ -27,13 +27,13 @@ struct IndexFormatErrorTests {
         return files
     }
 
-    @Test(arguments: ["t-", "p-", "d-", "m-", "f-", "a-"])
+    @Test(arguments: ["t-", "p-", "d-", "m-", "n-", "f-", "a-"])
     func truncated(_ prefix: String) {
         let (files, name) = mutate(prefix) { Array($0.prefix($0.count / 2)) }
         #expect(throws: IndexFormatError.checksumMismatch(file: name)) { try open(files) }
     }
 
-    @Test(arguments: ["t-", "d-", "m-"])
+    @Test(arguments: ["t-", "d-", "m-", "n-"])
     func flippedBytes(_ prefix: String) {
         let (files, name) = mutate(prefix) { b in var b = b; b[b.count / 2] ^= 0xFF; return b }
         #expect(throws: IndexFormatError.checksumMismatch(file: name)) { try open(files) }
@@ -68,7 +68,7 @@ struct IndexFormatErrorTests {
 
     /// Garbage with a matching checksum must still fail cleanly in the decoder: garbage
     /// gzip bytes (`inside` false) and valid gzip of garbage (`inside` true).
-    @Test(arguments: ["t-", "p-", "d-", "m-", "f-"], [UInt8(0x00), 0xFF, 0x7F])
+    @Test(arguments: ["t-", "p-", "d-", "m-", "n-", "f-"], [UInt8(0x00), 0xFF, 0x7F])
     func garbageWithValidChecksum(_ prefix: String, _ fill: UInt8) {
         garbage(prefix, fill, inside: false)
         garbage(prefix, fill, inside: true)

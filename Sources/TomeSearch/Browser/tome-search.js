@@ -1,17 +1,17 @@
 /* Tome browser search engine: reads the index that `tome build` writes into
- * Public/search/ (format v1, see ARCHITECTURE.md) and answers queries exactly as the
+ * Public/search/ (format v3, see ARCHITECTURE.md) and answers queries exactly as the
  * Swift engine does: same analyzer, matching, BM25F arithmetic, grouping, snippets.
  * Plain ES2017, no dependencies, no eval. Terms are kept as "byte strings" (one char
  * per UTF-8 byte) so that comparisons and sorting match the Swift side byte for byte. */
 (function (root) {
   'use strict';
-  var VERSION = 2, ANALYZER = 'tome-en-1+porter2', F = 5, MANIFEST = 'manifest.json';
+  var VERSION = 3, ANALYZER = 'tome-en-1+porter2', F = 5, MANIFEST = 'manifest.json';
   var HINT = '; rebuild the index with `tome build`';
   var te = new TextEncoder(), td = new TextDecoder();
 
   // ---------- errors ----------
-  function IndexError(file, message) {
-    var e = new Error(file + ': ' + message + HINT);
+  function IndexError(file, message, hint) {
+    var e = new Error(file + ': ' + message + (hint || HINT));
     e.name = 'TomeSearchError'; e.file = file;
     return e;
   }
@@ -21,7 +21,12 @@
     checksum: function (f) { return IndexError(f, 'search index file does not match its checksum in the manifest (corrupt or truncated)'); },
     version: function (f, found) { return IndexError(f, 'search index format version ' + found + ', this engine reads version ' + VERSION); },
     analyzer: function (f, found) { return IndexError(f, "search index was built with analyzer '" + found + "', this engine uses '" + ANALYZER + "'"); },
-    foreign: function (f) { return IndexError(f, 'not a Tome search index manifest'); }
+    foreign: function (f) { return IndexError(f, 'not a Tome search index manifest'); },
+    // Opened from disk, but built for a web server (no NAME.js twins).
+    disk: function (f) {
+      return IndexError(f, 'search cannot load its index from a folder opened from disk',
+        '; build the site with `tome build --links file` to search it from disk, or serve the folder over HTTP');
+    }
   };
   function Need(name) { this.name = name; }
 
@@ -436,8 +441,8 @@
         this.opening = this.ensure([MANIFEST]).then(function () {
           self.parseManifest(self.files.get(MANIFEST));
           var m = self.m;
-          return self.ensure([m.analyzerFile.name, m.docMeta.name]);
-        }).then(function () { self.analyzer(); self.docMeta(); return self; });
+          return self.ensure([m.analyzerFile.name, m.docMeta.name, m.norms.name]);
+        }).then(function () { self.analyzer(); self.docMeta(); self.norms(); return self; });
         this.opening.catch(function () { self.opening = null; });
       }
       return this.opening;
@@ -467,7 +472,7 @@
         if (typeof r[k] !== 'number') throw bad('ranking.' + k);
       });
       if (typeof r.tiers !== 'boolean') throw bad('ranking.tiers');
-      ref(j.analyzerFile, 'analyzerFile'); ref(j.docMeta, 'docMeta'); ref(j.facets, 'facets');
+      ref(j.analyzerFile, 'analyzerFile'); ref(j.docMeta, 'docMeta'); ref(j.norms, 'norms'); ref(j.facets, 'facets');
       var shards = (j.shards || []).map(function (s) {
         if (!s || typeof s.first !== 'string' || !/^([0-9a-f]{2})*$/.test(s.first)) throw bad('shards.first');
         var first = '';
@@ -480,7 +485,7 @@
       });
       this.refs = refs;
       this.m = { docCount: j.docCount, pageCount: j.pageCount, totals: j.fields.map(function (x) { return x.totalLength; }),
-        weights: j.fields.map(function (x) { return x.weight; }), r: r, analyzerFile: j.analyzerFile, docMeta: j.docMeta,
+        weights: j.fields.map(function (x) { return x.weight; }), r: r, analyzerFile: j.analyzerFile, docMeta: j.docMeta, norms: j.norms,
         facets: j.facets, shards: shards, chunks: chunks };
     },
     bytes: function (ref) {
@@ -518,8 +523,17 @@
           if (!(doc < docs) || !isFinite(b)) throw r.fail('bad boost entry');
           boosts.set(doc, b);
         }
-        if (r.end - r.o !== docs * F) throw r.fail('norms do not match the document count');
-        return { pageOf: pageOf, pageFirst: first, boosts: boosts, norms: r.b.subarray(r.o, r.end) };
+        if (r.o !== r.end) throw r.fail('unexpected trailing bytes');
+        return { pageOf: pageOf, pageFirst: first, boosts: boosts };
+      });
+    },
+    norms: function () {
+      return this.memo('norms', function () {
+        var ref = this.m.norms, r = new Reader(this.bytes(ref), ref.name), N = this.m.docCount;
+        r.magic('TOMN');
+        if (r.varint() !== N) throw r.fail('document count disagrees with the manifest');
+        if (r.end - r.o !== N * F) throw r.fail('norms do not match the document count');
+        return r.b.subarray(r.o, r.end);
       });
     },
     facets: function () {
@@ -580,17 +594,21 @@
     },
     postings: function (si, t) {
       return this.memo('l' + si + ':' + t, function () {
-        var sh = this.shard(si), r = new Reader(sh.u8, sh.name, sh.ps[t], sh.pe[t]), n = sh.df[t], nm = this.docMeta().norms;
-        var L = { docs: [], tfs: [], norms: [] }, doc = 0;
-        for (var k = 0; k < n; k++) {
+        var sh = this.shard(si), r = new Reader(sh.u8, sh.name, sh.ps[t], sh.pe[t]), n = sh.df[t];
+        var L = { docs: [], tfs: [], norms: [] }, doc = 0, masks = [], k, f, nm = this.norms(), N = this.m.docCount;
+        // doc deltas, then field masks, then tfs
+        for (k = 0; k < n; k++) {
           doc += r.varint();
           if (!(doc < this.m.docCount)) throw r.fail('document id ' + doc + ' out of range');
-          var mask = r.u8();
           L.docs.push(doc);
-          for (var f = 0; f < F; f++) {
-            if (mask & (1 << f)) { L.tfs.push(r.varint()); L.norms.push(nm[f * this.m.docCount + doc]); } else { L.tfs.push(0); L.norms.push(0); }
+        }
+        for (k = 0; k < n; k++) masks.push(r.u8());
+        for (k = 0; k < n; k++) {
+          for (f = 0; f < F; f++) {
+            if (masks[k] & (1 << f)) { L.tfs.push(r.varint()); L.norms.push(nm[f * N + L.docs[k]]); } else { L.tfs.push(0); L.norms.push(0); }
           }
         }
+        if (r.o !== r.end) throw r.fail('postings end with unexpected bytes');
         return L;
       });
     },
@@ -826,19 +844,28 @@
     // ----- ranking -----
     merge: function (t) {
       if (t.parts.length) return this.mergePhrase(t);
-      var entries = [];
-      t.variants.forEach(function (v, vi) { v.L.docs.forEach(function (d, k) { entries.push([d, vi, k]); }); });
-      entries.sort(function (a, b) { return a[0] !== b[0] ? a[0] - b[0] : a[1] - b[1]; });
-      for (var i = 0; i < entries.length;) {
-        var d = entries[i][0], tf = [0, 0, 0, 0, 0], norms = [0, 0, 0, 0, 0];
-        for (; i < entries.length && entries[i][0] === d; i++) {
-          var v = t.variants[entries[i][1]], k = entries[i][2];
-          for (var f = 0; f < F; f++) {
-            var x = v.L.tfs[k * F + f];
-            if (x > 0) { tf[f] = tf[f] + v.weight * x; norms[f] = v.L.norms[k * F + f]; }
+      // Accumulate per doc in scratch arrays indexed by doc id, variant after variant
+      // (so each doc's tfs add up in variant order, as in the Swift engine), then read
+      // the touched docs back in ascending order.
+      var N = this.m.docCount, S = this.scratch || (this.scratch = { tf: new Float64Array(N * F), nm: new Uint8Array(N * F), seen: new Uint8Array(N) });
+      var touched = [], i, f;
+      t.variants.forEach(function (v) {
+        var L = v.L;
+        for (var k = 0; k < L.docs.length; k++) {
+          var d = L.docs[k];
+          if (!S.seen[d]) { S.seen[d] = 1; touched.push(d); }
+          for (f = 0; f < F; f++) {
+            var x = L.tfs[k * F + f];
+            if (x > 0) { S.tf[d * F + f] = S.tf[d * F + f] + v.weight * x; S.nm[d * F + f] = L.norms[k * F + f]; }
           }
         }
-        t.docs.push(d); t.tf.push.apply(t.tf, tf); t.norms.push.apply(t.norms, norms);
+      });
+      touched = Int32Array.from(touched).sort();
+      for (i = 0; i < touched.length; i++) {
+        var d = touched[i];
+        t.docs.push(d);
+        for (f = 0; f < F; f++) { t.tf.push(S.tf[d * F + f]); t.norms.push(S.nm[d * F + f]); S.tf[d * F + f] = 0; S.nm[d * F + f] = 0; }
+        S.seen[d] = 0;
       }
     },
     posByDoc: function (variants, only) {
@@ -1136,7 +1163,7 @@
         pendingScripts[name] = { resolve: resolve };
         el.src = base + name + '.js';
         el.onload = function () { el.remove(); if (pendingScripts[name]) { delete pendingScripts[name]; reject(err.missing(name + '.js')); } };
-        el.onerror = function () { el.remove(); delete pendingScripts[name]; reject(err.missing(name + '.js')); };
+        el.onerror = function () { el.remove(); delete pendingScripts[name]; reject((name === MANIFEST ? err.disk : err.missing)(name + '.js')); };
         document.head.appendChild(el);
       });
     };

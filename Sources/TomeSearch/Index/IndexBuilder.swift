@@ -56,13 +56,17 @@ public struct IndexBuilder: Sendable {
     public var ranking: RankingParameters
     /// Body text kept in the doc store for snippets (bytes, cut at a word boundary).
     public var maxStoredTextBytes: Int = 320
-    /// Target sizes; a shard never splits a two-byte term key.
-    public var termShardTargetBytes: Int = 24 * 1024
-    public var docChunkTargetBytes: Int = 16 * 1024
-    /// Upper bound on term shards (+ as many positions files) and doc chunks: with the
-    /// script twins the whole index stays within 300 files.
-    public var maxTermShards: Int = 50
-    public var maxDocChunks: Int = 40
+    /// Smallest target sizes (a small site gets a few small files); a shard never
+    /// splits a two-byte term key.
+    public var termShardTargetBytes: Int = 4 * 1024
+    public var docChunkTargetBytes: Int = 4 * 1024
+    /// Files in `search/` (the index, its manifest and the engine) at most; term shards
+    /// (+ as many positions files) at most `maxTermShards`, doc chunks take the rest
+    /// (see ARCHITECTURE.md, "Files").
+    public var maxFiles: Int = 300
+    public var maxTermShards: Int = 100
+    /// manifest, analyzer, doc meta, norms, facets, and the engine beside them
+    static let fixedFiles = 6
 
     public init(synonyms: [[String]] = [], ranking: RankingParameters = RankingParameters()) {
         self.synonyms = synonyms
@@ -70,8 +74,13 @@ public struct IndexBuilder: Sendable {
     }
 
     struct TermData {
-        var postings = ByteWriter()
+        /// The postings in three runs, written one after the other (columns compress
+        /// better than interleaved records): doc deltas, field masks, tfs.
+        var deltas = ByteWriter()
+        var masks: [UInt8] = []
+        var tfs = ByteWriter()
         var positions = ByteWriter()
+        var postingsCount: Int { deltas.bytes.count + masks.count + tfs.bytes.count }
         var df = 0
         var lastDoc = 0
     }
@@ -148,8 +157,8 @@ public struct IndexBuilder: Sendable {
                     mask |= 1 << UInt8((occurrences[j] >> 24) & 0xFF)
                     j += 1
                 }
-                terms[tid].postings.varint(docID - terms[tid].lastDoc)
-                terms[tid].postings.u8(mask)
+                terms[tid].deltas.varint(docID - terms[tid].lastDoc)
+                terms[tid].masks.append(mask)
                 var a = k
                 while a < j {
                     let f = (occurrences[a] >> 24) & 0xFF
@@ -161,7 +170,7 @@ public struct IndexBuilder: Sendable {
                         prev = p
                         b += 1
                     }
-                    terms[tid].postings.varint(b - a)
+                    terms[tid].tfs.varint(b - a)
                     a = b
                 }
                 terms[tid].lastDoc = docID
@@ -182,8 +191,9 @@ public struct IndexBuilder: Sendable {
         // 3. term shards
         let order = (0..<termBytes.count).sorted { termBytes[$0].lexicographicallyPrecedes(termBytes[$1]) }
         var totalPostings = 0
-        for t in terms { totalPostings += t.postings.bytes.count + termBytes.count * 0 + 8 }
-        let target = max(termShardTargetBytes, totalPostings / max(1, maxTermShards))
+        for (tid, t) in terms.enumerated() { totalPostings += t.postingsCount + termBytes[tid].count + 8 }
+        // Every shard but the last reaches the target, so there are at most maxTermShards.
+        let target = IndexBuilder.roundTarget(max(termShardTargetBytes, totalPostings / max(1, maxTermShards - 1) + 1))
         var shards: [(first: [UInt8], terms: String, positions: String)] = []
         var shardStart = 0
         var shardSize = 0
@@ -206,11 +216,14 @@ public struct IndexBuilder: Sendable {
                 while ss < stem.count && ss < term.count && stem[ss] == term[ss] { ss += 1 }
                 w.varint(ss); w.bytesWithLength(Array(stem[ss...]))
                 w.varint(terms[tid].df)
-                w.varint(terms[tid].postings.bytes.count)
+                w.varint(terms[tid].postingsCount)
                 w.varint(terms[tid].positions.bytes.count)
                 prev = term
             }
-            for i in range { w.raw(terms[order[i]].postings.bytes) }
+            for i in range {
+                let t = terms[order[i]]
+                w.raw(t.deltas.bytes); w.raw(t.masks); w.raw(t.tfs.bytes)
+            }
             for i in range { p.raw(terms[order[i]].positions.bytes) }
             let first = Array(key(termBytes[order[range.lowerBound]]))
             shards.append((first, add("t", "bin", w.bytes), add("p", "bin", p.bytes)))
@@ -222,12 +235,11 @@ public struct IndexBuilder: Sendable {
             var j = i
             var groupSize = 0
             while j < order.count && key(termBytes[order[j]]) == k {
-                groupSize += terms[order[j]].postings.bytes.count + termBytes[order[j]].count + 8
+                groupSize += terms[order[j]].postingsCount + termBytes[order[j]].count + 8
                 j += 1
             }
             shardSize += groupSize
-            let nextFirstByteDiffers = j >= order.count || termBytes[order[j]].first != k.first
-            if shardSize >= target || (shardSize >= target / 2 && nextFirstByteDiffers) || j >= order.count {
+            if shardSize >= target || j >= order.count {
                 emitShard(shardStart..<j)
                 shardStart = j
                 shardSize = 0
@@ -241,28 +253,16 @@ public struct IndexBuilder: Sendable {
         docMeta.raw(Array("TOMM".utf8)); docMeta.u8(IndexFormat.version)
         docMeta.varint(docs.count); docMeta.varint(pageOrder.count)
         var boosts: [(Int, Double)] = []
-        var totalDocBytes = 0
-        for d in docs { totalDocBytes += min(d.text.utf8.count, maxStoredTextBytes) + d.url.utf8.count + d.heading.utf8.count + 8 }
-        let chunkTarget = max(docChunkTargetBytes, totalDocBytes / max(1, maxDocChunks))
-        var chunk = ByteWriter()
-        var chunkFirst = 0
-        var chunkPages = 0
-        var chunkBody = ByteWriter()
         var docID = 0
         var facetBook: [String: [Int]] = [:], facetTag: [String: [Int]] = [:], facetType: [String: [Int]] = [:]
-        func closeChunk() {
-            chunk = ByteWriter()
-            chunk.raw(Array("TOMD".utf8)); chunk.u8(IndexFormat.version)
-            chunk.varint(chunkFirst); chunk.varint(chunkPages)
-            chunk.raw(chunkBody.bytes)
-            chunks.append((chunkFirst, add("d", "bin", chunk.bytes)))
-            chunkBody = ByteWriter()
-            chunkPages = 0
-        }
+        // each page's record first, then the cuts (every chunk but the last reaches the
+        // target, so there are at most maxDocChunks: the files the term shards left)
+        var pageRecords: [(firstDoc: Int, bytes: [UInt8])] = []
         for (pi, url) in pageOrder.enumerated() {
             let sections = pageSections[url] ?? []
             guard let head = sections.first else { continue }
-            if chunkPages == 0 { chunkFirst = docID }
+            var chunkBody = ByteWriter()
+            pageRecords.append((docID, []))
             docMeta.varint(sections.count)
             chunkBody.string(head.pageURL); chunkBody.string(head.pageTitle)
             chunkBody.string(head.book); chunkBody.string(head.bookTitle); chunkBody.string(head.type)
@@ -280,18 +280,37 @@ public struct IndexBuilder: Sendable {
             if !head.book.isEmpty { facetBook[analyzer.fold(head.book), default: []].append(pi) }
             for t in Set(head.tags.map { analyzer.fold($0) }) where !t.isEmpty { facetTag[t, default: []].append(pi) }
             if !head.type.isEmpty { facetType[analyzer.fold(head.type), default: []].append(pi) }
-            chunkPages += 1
-            if chunkBody.bytes.count >= chunkTarget { closeChunk() }
+            pageRecords[pageRecords.count - 1].bytes = chunkBody.bytes
         }
-        if chunkPages > 0 { closeChunk() }
+        let totalDocBytes = pageRecords.reduce(0) { $0 + $1.bytes.count }
+        let maxDocChunks = max(2, maxFiles - IndexBuilder.fixedFiles - 2 * shards.count)
+        let chunkTarget = IndexBuilder.roundTarget(max(docChunkTargetBytes, totalDocBytes / max(1, maxDocChunks - 1) + 1))
+        var p = 0
+        while p < pageRecords.count {
+            var body: [UInt8] = []
+            let first = p
+            while p < pageRecords.count && (body.isEmpty || body.count < chunkTarget) {
+                body.append(contentsOf: pageRecords[p].bytes)
+                p += 1
+            }
+            var chunk = ByteWriter()
+            chunk.raw(Array("TOMD".utf8)); chunk.u8(IndexFormat.version)
+            chunk.varint(pageRecords[first].firstDoc); chunk.varint(p - first)
+            chunk.raw(body)
+            chunks.append((pageRecords[first].firstDoc, add("d", "bin", chunk.bytes)))
+        }
         docMeta.varint(boosts.count)
         for (d, b) in boosts { docMeta.varint(d); docMeta.f64(b) }
-        // field-major (every doc's title length, then every heading length, ...):
-        // compresses a quarter smaller than doc-major
-        for f in 0..<IndexFormat.fieldCount {
-            for d in 0..<docs.count { docMeta.u8(docNorms[d * IndexFormat.fieldCount + f]) }
-        }
         let docMetaName = add("m", "bin", docMeta.bytes)
+        // Every document's field lengths (quantised). Field-major (every doc's title length, then
+        // every heading length, ...): compresses a quarter smaller than doc-major.
+        var normsFile = ByteWriter()
+        normsFile.raw(Array("TOMN".utf8)); normsFile.u8(IndexFormat.version)
+        normsFile.varint(docs.count)
+        for f in 0..<IndexFormat.fieldCount {
+            for d in 0..<docs.count { normsFile.u8(docNorms[d * IndexFormat.fieldCount + f]) }
+        }
+        let normsName = add("n", "bin", normsFile.bytes)
 
         var facets = ByteWriter()
         facets.raw(Array("TOMF".utf8)); facets.u8(IndexFormat.version)
@@ -347,6 +366,7 @@ public struct IndexBuilder: Sendable {
         }
         j.key("analyzerFile"); fileEntry(analyzerName)
         j.key("docMeta"); fileEntry(docMetaName)
+        j.key("norms"); fileEntry(normsName)
         j.key("facets"); fileEntry(facetsName)
         j.key("shards"); j.open("[")
         for s in shards {
@@ -398,6 +418,14 @@ public struct IndexBuilder: Sendable {
         j.close("]")
         j.close("}")
         return Array((j.text + "\n").utf8)
+    }
+
+    /// `n` rounded up to 8...15 × a power of two, so that a small edit does not move
+    /// the target (and with it every cut after the edit).
+    static func roundTarget(_ n: Int) -> Int {
+        var m = max(n, 1), shift = 0
+        while m > 15 { m = (m + 1) / 2; shift += 1 }
+        return max(m, 8) << shift
     }
 
     /// The first `max` bytes of `text`, cut back to a word boundary.

@@ -16,13 +16,14 @@ public struct Manifest: Sendable {
     public var ranking: RankingParameters
     public var analyzerFile: IndexFileRef
     public var docMeta: IndexFileRef
+    public var norms: IndexFileRef
     public var facets: IndexFileRef
     public var shards: [(first: [UInt8], terms: IndexFileRef, positions: IndexFileRef)]
     public var docChunks: [(firstDoc: Int, file: IndexFileRef)]
 
     /// Every file the manifest names (without itself), sorted, without duplicates.
     public var allFiles: [IndexFileRef] {
-        var all = [analyzerFile, docMeta, facets]
+        var all = [analyzerFile, docMeta, norms, facets]
         for s in shards { all.append(s.terms); all.append(s.positions) }
         for c in docChunks { all.append(c.file) }
         var seen = Set<String>()
@@ -84,7 +85,7 @@ public struct Manifest: Sendable {
         return Manifest(version: version, analyzer: analyzer, docCount: docCount, pageCount: pageCount, termCount: termCount,
                         fieldTotalLengths: totals, ranking: ranking,
                         analyzerFile: try ref(json["analyzerFile"], "analyzerFile"),
-                        docMeta: try ref(json["docMeta"], "docMeta"), facets: try ref(json["facets"], "facets"),
+                        docMeta: try ref(json["docMeta"], "docMeta"), norms: try ref(json["norms"], "norms"), facets: try ref(json["facets"], "facets"),
                         shards: shards, docChunks: chunks)
     }
 }
@@ -289,12 +290,15 @@ public final class SearchIndex {
         list.docs.reserveCapacity(n)
         list.masks.reserveCapacity(n)
         list.tfs.reserveCapacity(n * IndexFormat.fieldCount)
+        // doc deltas, then masks, then tfs
         for _ in 0..<n {
             doc += try r.varint()
             guard doc < manifest.docCount else { throw r.fail("document id \(doc) out of range") }
-            let mask = try r.u8()
             list.docs.append(doc)
-            list.masks.append(mask)
+        }
+        for _ in 0..<n { list.masks.append(try r.u8()) }
+        for k in 0..<n {
+            let mask = list.masks[k]
             for f in 0..<IndexFormat.fieldCount {
                 if mask & (1 << UInt8(f)) != 0 {
                     list.tfs.append(Int32(truncatingIfNeeded: try r.varint()))
@@ -303,6 +307,7 @@ public final class SearchIndex {
                 }
             }
         }
+        guard r.atEnd else { throw r.fail("postings of \(n) documents end with unexpected bytes") }
         return list
     }
 
@@ -353,8 +358,13 @@ public final class SearchIndex {
             guard d < docs, b.isFinite else { throw r.fail("bad boost entry") }
             meta.boosts[d] = b
         }
-        meta.norms = Array(try r.take(docs * IndexFormat.fieldCount))
         guard r.atEnd else { throw r.fail("unexpected trailing bytes") }
+        let nref = manifest.norms
+        var n = ByteReader(try file(nref), file: nref.name)
+        try n.expectMagic("TOMN")
+        guard try n.varint() == docs else { throw n.fail("document count disagrees with the manifest") }
+        meta.norms = Array(try n.take(docs * IndexFormat.fieldCount))
+        guard n.atEnd else { throw n.fail("unexpected trailing bytes") }
         docMetaCache = meta
         return meta
     }
