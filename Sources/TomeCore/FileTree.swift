@@ -67,6 +67,59 @@ public enum FileTree {
         }
     }
 
+    /// What `readdir` says a folder entry is, without a `stat`.
+    public enum Kind: Sendable {
+        case file, directory, symbolicLink, other
+    }
+
+    /// The names in one folder (without `.` and `..`) and their kinds, in no particular
+    /// order; nil if the folder cannot be read.
+    public static func children(of folder: String) -> [(name: String, kind: Kind)]? {
+        guard let handle = opendir(folder) else { return nil }
+        defer { closedir(handle) }
+        var out: [(name: String, kind: Kind)] = []
+        while let item = readdir(handle) {
+            let name = withUnsafeBytes(of: item.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if name == "." || name == ".." { continue }
+            var kind: Kind
+            switch Int32(item.pointee.d_type) {
+            case Int32(DT_REG): kind = .file
+            case Int32(DT_DIR): kind = .directory
+            case Int32(DT_LNK): kind = .symbolicLink
+            default: kind = .other
+            }
+            if kind == .other {
+                // Some file systems leave the type unknown: ask.
+                var info = stat()
+                if fstatat(dirfd(handle), name, &info, AT_SYMLINK_NOFOLLOW) == 0 {
+                    switch info.st_mode & S_IFMT {
+                    case S_IFREG: kind = .file
+                    case S_IFDIR: kind = .directory
+                    case S_IFLNK: kind = .symbolicLink
+                    default: break
+                    }
+                }
+            }
+            out.append((name, kind))
+        }
+        return out
+    }
+
+    /// The path with every symbolic link resolved (`realpath`); nil if it does not exist.
+    public static func resolved(_ path: String) -> String? {
+        guard let real = realpath(path, nil) else { return nil }
+        defer { free(real) }
+        return String(cString: real)
+    }
+
+    /// Whether `path` (links followed) is a folder.
+    public static func isDirectory(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+    }
+
     private struct FolderID: Hashable {
         var device: UInt64
         var inode: UInt64

@@ -94,32 +94,38 @@ public struct ContentLoader: Sendable {
         var markdown: [String] = []
         var assets: [String] = []
         var problems: [Diagnostic] = []
-        let fm = FileManager.default
-        var stack = [""]
+        // Real paths are worked out once per folder and only resolved again through a
+        // symbolic link: resolving every file's path costs a system call per component.
+        let realRoot = FileTree.resolved(root) ?? root
+        var stack = [(relative: "", real: realRoot)]
         var visited = Set<String>()
-        while let relative = stack.popLast() {
-            let absolute = relative.isEmpty ? root : root + "/" + relative
-            let resolved = URL(fileURLWithPath: absolute).resolvingSymlinksInPath().path
-            guard visited.insert(resolved).inserted else {
+        while let (relative, real) = stack.popLast() {
+            guard visited.insert(real).inserted else {
                 problems.append(.warning("content.symlink", "folder is reached twice (a symbolic link loop?); skipped",
                                          at: SourceLocation(file: displayPath + "/" + relative)))
                 continue
             }
-            guard let names = try? fm.contentsOfDirectory(atPath: absolute) else { continue }
-            for name in names.sorted() where !name.hasPrefix(".") {
+            let absolute = relative.isEmpty ? root : root + "/" + relative
+            guard let children = FileTree.children(of: absolute) else { continue }
+            for (name, kind) in children.sorted(by: { $0.name < $1.name }) where !name.hasPrefix(".") {
                 let childRelative = relative.isEmpty ? name : relative + "/" + name
-                let childAbsolute = absolute + "/" + name
-                let real = URL(fileURLWithPath: childAbsolute).resolvingSymlinksInPath().path
-                if real != root, !real.hasPrefix(root + "/") {
-                    problems.append(.warning("content.symlink", "symbolic link leads outside the content folder; skipped",
-                                             at: SourceLocation(file: displayPath + "/" + childRelative),
-                                             hint: "copy the file into the content folder instead"))
+                var isDirectory = kind == .directory
+                var childReal = real + "/" + name
+                if kind == .symbolicLink {
+                    guard let target = FileTree.resolved(absolute + "/" + name) else { continue }
+                    if target != realRoot, !target.hasPrefix(realRoot + "/") {
+                        problems.append(.warning("content.symlink", "symbolic link leads outside the content folder; skipped",
+                                                 at: SourceLocation(file: displayPath + "/" + childRelative),
+                                                 hint: "copy the file into the content folder instead"))
+                        continue
+                    }
+                    childReal = target
+                    isDirectory = FileTree.isDirectory(target)
+                } else if kind == .other {
                     continue
                 }
-                var isDirectory: ObjCBool = false
-                guard fm.fileExists(atPath: childAbsolute, isDirectory: &isDirectory) else { continue }
-                if isDirectory.boolValue {
-                    stack.append(childRelative)
+                if isDirectory {
+                    stack.append((childRelative, childReal))
                 } else if name.hasSuffix(".md") || name.hasSuffix(".markdown") {
                     markdown.append(childRelative)
                 } else if relative.isEmpty, name == "site.yml" || name == "synonyms.yml" {
@@ -138,8 +144,7 @@ public struct ContentLoader: Sendable {
         let file = displayPath + "/" + relative
         var problems: [Diagnostic] = []
         let path = root + "/" + relative
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
-              let size = attributes[.size] as? Int else {
+        guard let size = FileTree.stamp(of: path)?.size else {
             return (nil, [.error("content.read", "cannot read file", at: SourceLocation(file: file))])
         }
         if size > options.maximumFileSize {
@@ -224,9 +229,8 @@ public struct ContentLoader: Sendable {
         var revision = Revision()
         if let relative, let history, let entry = history.entries[relative] {
             revision = entry
-        } else if useFileDates, let relative, let attributes = try? FileManager.default.attributesOfItem(atPath: root + "/" + relative),
-                  let modified = attributes[.modificationDate] as? Date {
-            revision.updated = Timestamp(date: modified)
+        } else if useFileDates, let relative, let stamp = FileTree.stamp(of: root + "/" + relative) {
+            revision.updated = Timestamp(date: Date(timeIntervalSince1970: Double(stamp.modified / 1_000_000_000)))
         }
         if let created = meta.created { revision.created = created }
         if let updated = meta.updated { revision.updated = updated }
@@ -238,9 +242,11 @@ public struct ContentLoader: Sendable {
 extension Timestamp {
     /// A moment in UTC.
     public init(date: Date) {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
-        self.init(year: c.year ?? 1970, month: c.month ?? 1, day: c.day ?? 1, hour: c.hour, minute: c.minute)
+        // gmtime_r, not Calendar: a Calendar per page costs more than reading the page.
+        var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        self.init(year: Int(parts.tm_year) + 1900, month: Int(parts.tm_mon) + 1, day: Int(parts.tm_mday),
+                  hour: Int(parts.tm_hour), minute: Int(parts.tm_min))
     }
 }

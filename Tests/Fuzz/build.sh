@@ -33,7 +33,10 @@ TARGETS=${*:-frontmatter markdown query index}
 link() { # target, objects...
   target=$1; shift
   echo "  link $target"
-  swiftc $SAN "$@" -o "$OUT/bin/$target"
+  # gold warns once for each ASan helper symbol that it cannot export (harmless, about
+  # 170 lines): show everything else.
+  if ! swiftc $SAN "$@" -o "$OUT/bin/$target" 2>"$OUT/link-$target.log"; then cat "$OUT/link-$target.log" >&2; exit 1; fi
+  grep -v "Cannot export local symbol" "$OUT/link-$target.log" >&2 || true
 }
 
 echo "building fuzz targets into $OUT/bin: $TARGETS"
