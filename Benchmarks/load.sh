@@ -127,9 +127,9 @@ for site in $built; do
 done
 
 mkdir -p "$(dirname "$RESULTS")"
-python3 - "$ROWS" "$RESULTS" "$(git rev-parse --short HEAD)" "$(nproc)" "$DURATION" <<'PY'
+python3 - "$ROWS" "$RESULTS" "$(git rev-parse --short HEAD)" "$(nproc)" "$DURATION" "$(git status --porcelain -uno | wc -l)" "$TOME" <<'PY'
 import json, sys, datetime
-rows_file, out, commit, cores, duration = sys.argv[1:]
+rows_file, out, commit, cores, duration, dirty, tome = sys.argv[1:]
 keys = ["site", "run", "requests_per_second", "p50", "p99", "errors", "rss_mb_before", "rss_mb_after", "rss_mb_peak",
         "load_average_before", "other_cpu_cores_during", "server", "wrk"]
 rows = []
@@ -143,7 +143,7 @@ for line in open(rows_file):
     rows.append(row)
 json.dump({"benchmark": "tome serve --no-watch under wrk (Benchmarks/load.sh)",
            "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-           "commit": commit, "cores": int(cores), "duration": duration,
+           "commit": commit, "uncommitted_files_in_tree": int(dirty), "tome": tome, "cores": int(cores), "duration": duration,
            "note": "wrk and the server share the machine's cores; rows with other_cpu_cores_during >= 0.3 or "
                    "load_average_before >= 1.5 were taken while other work ran",
            "rows": rows}, open(out, "w"), indent=1)
