@@ -115,7 +115,8 @@ measure() {  # site, run, script, list, server options (for the record), wrk hea
 printf '| site | run | requests/s | p50 | p99 | errors | server RSS MB before → after (peak) | load avg before | other CPU during (cores) |\n'
 printf '|---|---|---|---|---|---|---|---|---|\n'
 for site in $built; do
-  (cd "$WORK/$site" && find . -name index.html | sed -e 's|^\.||' -e 's|index\.html$||' | sort | head -2000) > "$WORK/$site-paths.txt"
+  # (awk, not head: head would close the pipe early, and pipefail would end the script)
+  (cd "$WORK/$site" && find . -name index.html | sed -e 's|^\.||' -e 's|index\.html$||' | sort | awk 'NR <= 2000') > "$WORK/$site-paths.txt"
   start_server "$site"
   measure "$site" search Benchmarks/load-search.lua "${QUERIES[$site]}" ""
   measure "$site" static Benchmarks/load-paths.lua "$WORK/$site-paths.txt" ""
