@@ -31,6 +31,9 @@ public struct SearchCommand: AsyncParsableCommand {
     @Option(help: "Timed runs of each query with --bench (after one warm-up run).")
     var runs: Int = 20
 
+    @Flag(help: "With --bench: also print each query's median CPU time, slowest first.")
+    var perQuery = false
+
     public init() {}
 
     public func validate() throws {
@@ -42,7 +45,7 @@ public struct SearchCommand: AsyncParsableCommand {
     public func run() async throws {
         let dir = (site as NSString).appendingPathComponent("search")
         if let bench {
-            do { try SearchBench.run(file: bench, directory: dir, limit: limit, runs: runs, json: json) } catch let e as IndexFormatError {
+            do { try SearchBench.run(file: bench, directory: dir, limit: limit, runs: runs, json: json, perQuery: perQuery) } catch let e as IndexFormatError {
                 FileHandle.standardError.write(Data("error: \(e.description)\n".utf8))
                 throw ExitCode(1)
             }
@@ -86,7 +89,7 @@ enum SearchBench {
         return UInt64(t.tv_sec) * 1_000_000_000 + UInt64(t.tv_nsec)
     }
 
-    static func run(file: String, directory: String, limit: Int, runs: Int, json: Bool) throws {
+    static func run(file: String, directory: String, limit: Int, runs: Int, json: Bool, perQuery: Bool = false) throws {
         guard let data = FileManager.default.contents(atPath: file) else {
             FileHandle.standardError.write(Data("error: \(file): cannot read the query list\n".utf8))
             throw ExitCode(1)
@@ -113,15 +116,20 @@ enum SearchBench {
         var all: [UInt64] = []
         var cpuAll: [UInt64] = []
         var byCategory: [String: [UInt64]] = [:]
+        var cpuByCategory: [String: [UInt64]] = [:]
+        var cpuByQuery = [[UInt64]](repeating: [], count: queries.count)
         for _ in 0..<runs {
-            for q in queries {
+            for (i, q) in queries.enumerated() {
                 let c = cpu()
                 let s = now()
                 _ = try index.search(q.text, options: options)
                 let d = now() - s
-                cpuAll.append(cpu() - c)
+                let dc = cpu() - c
+                cpuAll.append(dc)
                 all.append(d)
                 byCategory[q.category, default: []].append(d)
+                cpuByCategory[q.category, default: []].append(dc)
+                cpuByQuery[i].append(dc)
             }
         }
         func ms(_ ns: UInt64) -> String { String(format: "%.3f", Double(ns) / 1e6) }
@@ -137,7 +145,8 @@ enum SearchBench {
             }
             var o = "{\"queries\":\(queries.count),\"runs\":\(runs),\"withResults\":\(hits),\"openMs\":\(ms(openNS)),"
             o += "\"cold\":\(obj(stats(cold))),\"warm\":\(obj(stats(all))),\"warmCPU\":\(obj(stats(cpuAll))),\"categories\":{"
-            o += categories.map { "\"\($0)\":\(obj(stats(byCategory[$0] ?? [])))" }.joined(separator: ",") + "}}"
+            o += categories.map { "\"\($0)\":\(obj(stats(byCategory[$0] ?? [])))" }.joined(separator: ",") + "},\"categoriesCPU\":{"
+            o += categories.map { "\"\($0)\":\(obj(stats(cpuByCategory[$0] ?? [])))" }.joined(separator: ",") + "}}"
             print(o)
             return
         }
@@ -152,6 +161,17 @@ enum SearchBench {
         row("warm", all)
         row("warm (CPU)", cpuAll)
         for c in categories where categories.count > 1 { row("  " + c, byCategory[c] ?? []) }
+        if categories.count > 1 {
+            print("CPU by category")
+            for c in categories { row("  " + c, cpuByCategory[c] ?? []) }
+        }
+        if perQuery {
+            print("per query, median CPU (ms), slowest first")
+            let medians = cpuByQuery.map { stats($0).p50 }
+            for i in queries.indices.sorted(by: { medians[$0] > medians[$1] }) {
+                print(ms(medians[i]).leftPadded(9) + "  " + queries[i].category + "\t" + queries[i].text)
+            }
+        }
     }
 }
 

@@ -38,6 +38,8 @@ struct QueryTerm {
     var tf: [Double] = []
     var norms: [UInt8] = []
     var idf: Double = 0
+    /// Number of distinct docs the merged term occurs in (set by `rank`).
+    var df: Int = 0
 }
 
 extension SearchIndex {
@@ -54,7 +56,12 @@ extension SearchIndex {
         var seenPages = Set<Int>()
         var i = 0
         while pageOrder.count < options.limit {
-            if i == ranked.order.count, !ranked.sortRest(&state) { break }
+            if i == ranked.order.count {
+                // the head ran out of new pages: the rest's pages in order of their best section
+                pageOrder.append(contentsOf: ranked.nextPages(notIn: seenPages, count: options.limit - pageOrder.count,
+                                                              pageOfDoc: meta.pageOfDoc))
+                break
+            }
             let p = Int(meta.pageOfDoc[ranked.order[i]])
             if seenPages.insert(p).inserted { pageOrder.append(p) }
             i += 1
@@ -65,6 +72,7 @@ extension SearchIndex {
             pageDocs[p] = ranked.best(in: meta.pageFirstDoc[p]..<end, count: options.sectionsPerPage, state: &state)
         }
         var pages: [PageHit] = []
+        var stemMemo: [[UInt8]: [UInt8]] = [:]
         for p in pageOrder.prefix(max(0, options.limit)) {
             var hits: [SearchHit] = []
             for d in pageDocs[p] ?? [] {
@@ -72,13 +80,15 @@ extension SearchIndex {
                     throw IndexFormatError.corrupt(file: manifest.docChunks.last?.file.name ?? IndexFormat.manifestName,
                                                    detail: "document \(d) missing from the doc store")
                 }
-                let snippet = options.snippets ? makeSnippet(s, state: state, tokens: options.snippetTokens) : Snippet(text: "", highlights: [])
+                let snippet = options.snippets ? makeSnippet(s, state: state, tokens: options.snippetTokens, stems: &stemMemo)
+                    : Snippet(text: "", highlights: [])
                 hits.append(SearchHit(docID: d, url: s.url, pageURL: s.pageURL, pageTitle: s.pageTitle, heading: s.heading,
                                       headingPath: s.headingPath, book: s.book, type: s.type, score: state.info[d]?.final ?? 0,
                                       snippet: snippet, explanation: options.explain ? explain(d, state: state) : nil))
             }
             if let first = hits.first { pages.append(PageHit(pageURL: first.pageURL, pageTitle: first.pageTitle, sections: hits)) }
         }
+        ranked.finish()
         return SearchResults(query: query, pages: pages, totalSections: ranked.total, totalPages: ranked.totalPages,
                              corrections: state.corrections)
     }
@@ -88,6 +98,7 @@ extension SearchIndex {
         var state = try prepare(QueryParser.parse(query))
         var ranked = try rank(&state, want: limit)
         while ranked.order.count < limit && ranked.sortRest(&state) {}
+        ranked.finish()
         return ranked.order.prefix(limit).map { RankedDocument(docID: $0, score: state.info[$0]?.final ?? 0) }
     }
 
@@ -277,260 +288,7 @@ extension SearchIndex {
         return st
     }
 
-    // MARK: - ranking
-
-    /// Merges the variants' postings into one weighted list (phrases: occurrences).
-    /// Per doc and field `tf = Σ weight × tf(variant)` in variant order, from 0.
-    func merge(_ t: inout QueryTerm) throws {
-        let F = IndexFormat.fieldCount
-        if t.isPhrase {
-            try mergePhrase(&t)
-            return
-        }
-        let N = manifest.docCount
-        let docNorms = try docMeta().norms
-        scratch.prepare(docCount: N)
-        var docs: [Int] = []
-        let variants = t.variants
-        var tfOut: [Double] = []
-        var normsOut: [UInt8] = []
-        do { let acc = scratch.tf
-            do { let seen = scratch.seen
-                for v in variants {
-                    let w = v.weight
-                    v.postings.tfs.withUnsafeBufferPointer { tfs in
-                        for (k, d) in v.postings.docs.enumerated() {
-                            if seen[d] == 0 { seen[d] = 1; docs.append(d) }
-                            for f in 0..<F {
-                                let x = tfs[k * F + f]
-                                if x > 0 { acc[d * F + f] = acc[d * F + f] + w * Double(x) }
-                            }
-                        }
-                    }
-                }
-                if variants.count > 1 {
-                    if docs.count > N / 16 {
-                        docs.removeAll(keepingCapacity: true)
-                        for d in 0..<N where seen[d] != 0 { docs.append(d) }
-                    } else {
-                        docs.sort()
-                    }
-                }
-                tfOut = [Double](repeating: 0, count: docs.count * F)
-                normsOut = [UInt8](repeating: 0, count: docs.count * F)
-                for (k, d) in docs.enumerated() {
-                    seen[d] = 0
-                    for f in 0..<F {
-                        let x = acc[d * F + f]
-                        if x != 0 {
-                            tfOut[k * F + f] = x
-                            normsOut[k * F + f] = docNorms[f * N + d]
-                            acc[d * F + f] = 0
-                        }
-                    }
-                }
-            }
-        }
-        t.docs = docs
-        t.tf = tfOut
-        t.norms = normsOut
-    }
-
-    /// Positions of a variant set for the docs in `only`: doc -> per field sorted positions.
-    func positionsByDoc(_ variants: [Variant], only docs: DocMarks) throws -> [Int: [[Int]]] {
-        var out: [Int: [[Int]]] = [:]
-        for v in variants {
-            try positionLists(shard: v.shard, term: v.term, postings: v.postings, only: docs, into: &out)
-        }
-        for (d, var lists) in out {
-            for f in lists.indices { lists[f].sort() }
-            out[d] = lists
-        }
-        return out
-    }
-
-    func mergePhrase(_ t: inout QueryTerm) throws {
-        let F = IndexFormat.fieldCount
-        // candidate docs: in every part (a counter per doc: parts seen so far)
-        scratch.prepare(docCount: manifest.docCount)
-        let P = t.phraseParts.count
-        let parts = t.phraseParts
-        var candList: [Int] = []
-        do { let seen = scratch.seen
-            for (pi, p) in parts.enumerated() where pi < 255 {
-                for v in p.variants {
-                    for d in v.postings.docs where Int(seen[d]) == pi {
-                        seen[d] = UInt8(pi + 1)
-                        if pi + 1 == P { candList.append(d) }
-                    }
-                }
-            }
-            for v in parts[0].variants { for d in v.postings.docs { seen[d] = 0 } }
-        }
-        guard !candList.isEmpty else { return }
-        candList.sort()
-        for d in candList { scratch.seen[d] = 1 }
-        defer { for d in candList { scratch.seen[d] = 0 } }
-        let cands = DocMarks(marks: scratch.seen)
-        var perPart: [[Int: [[Int]]]] = []
-        for p in t.phraseParts { perPart.append(try positionsByDoc(p.variants, only: cands)) }
-        // norms of the fields where the first part occurs
-        let docNorms = try docMeta().norms
-        var normOf: [Int: [UInt8]] = [:]
-        for v in t.phraseParts[0].variants {
-            for (k, d) in v.postings.docs.enumerated() where cands.contains(d) {
-                var n = normOf[d] ?? [UInt8](repeating: 0, count: F)
-                for f in 0..<F where v.postings.tfs[k * F + f] > 0 { n[f] = docNorms[f * manifest.docCount + d] }
-                normOf[d] = n
-            }
-        }
-        for d in candList {
-            var tf = [Double](repeating: 0, count: F)
-            var norms = [UInt8](repeating: 0, count: F)
-            var any = false
-            for f in 0..<F {
-                guard let starts = perPart[0][d]?[f], !starts.isEmpty else { continue }
-                var count = 0
-                for s in starts {
-                    var ok = true
-                    for (pi, p) in t.phraseParts.enumerated().dropFirst() {
-                        guard let ps = perPart[pi][d]?[f], binaryContains(ps, s + p.offset) else { ok = false; break }
-                    }
-                    if ok { count += 1 }
-                }
-                if count > 0 {
-                    tf[f] = Double(count)
-                    norms[f] = normOf[d]?[f] ?? 0
-                    any = true
-                }
-            }
-            if any {
-                t.docs.append(d)
-                t.tf.append(contentsOf: tf)
-                t.norms.append(contentsOf: norms)
-            }
-        }
-    }
-
-    func rank(_ st: inout QueryState, want: Int) throws -> RankedList {
-        let N = manifest.docCount
-        let F = IndexFormat.fieldCount
-        let r = manifest.ranking
-        let meta = try docMeta()
-        guard N > 0, !st.terms.isEmpty else { return RankedList(all: [], order: [], total: 0, totalPages: 0) }
-        var avg = [Double](repeating: 1, count: F)
-        for f in 0..<F where manifest.fieldTotalLengths[f] > 0 { avg[f] = Double(manifest.fieldTotalLengths[f]) / Double(N) }
-        scratch.begin(docCount: N)  // `end()` only on success: see RankScratch.inUse
-        var touched: [Int] = []
-        for ti in st.terms.indices {
-            try merge(&st.terms[ti])
-            let df = st.terms[ti].docs.count
-            if df == 0 { continue }
-            let idf = log(1 + (Double(N) - Double(df) + 0.5) / (Double(df) + 0.5))
-            st.terms[ti].idf = idf
-            let t = st.terms[ti]
-            do { let score = scratch.score
-                do { let matched = scratch.matched
-                    do { let inTitle = scratch.inTitle
-                        do { let inHeading = scratch.inHeading
-                            for (k, d) in t.docs.enumerated() {
-                                let s = termScore(t, k, avg: avg, r: r)
-                                if matched[d] == 0 { touched.append(d) }
-                                score[d] = score[d] + s
-                                matched[d] = matched[d] &+ 1
-                                if t.tf[k * F] > 0 { inTitle[d] = inTitle[d] &+ 1 }
-                                if t.tf[k * F + 1] > 0 { inHeading[d] = inHeading[d] &+ 1 }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        // exclusions and filters
-        var excluded = Set<Int>()
-        for var e in st.excludedTerms {
-            try merge(&e)
-            excluded.formUnion(e.docs)
-        }
-        if touched.count > N / 16 {
-            touched.removeAll(keepingCapacity: true)
-            for d in 0..<N where scratch.matched[d] != 0 { touched.append(d) }
-        } else {
-            touched.sort()
-        }
-        let n = st.terms.count
-        var all: [Candidate] = []
-        all.reserveCapacity(touched.count)
-        for d in touched {
-            let m = Int(scratch.matched[d])
-            let sc = scratch.score[d]
-            let inTitle = Int(scratch.inTitle[d]), inHeading = Int(scratch.inHeading[d])
-            scratch.score[d] = 0
-            scratch.matched[d] = 0
-            scratch.inTitle[d] = 0
-            scratch.inHeading[d] = 0
-            if excluded.contains(d) { continue }
-            if let allowed = st.allowedPages, !allowed.contains(Int(meta.pageOfDoc[d])) { continue }
-            let coverage = 1 / (1 + r.coverage * Double(n - m))
-            let boost = meta.boosts[d] ?? 1
-            var tier: UInt8 = 0
-            if r.tiers && m == n {
-                tier = 1
-                // title tier: every term in the heading and the heading (almost) only
-                // the query; or, with no term in the heading, the same for the page
-                // title of a lead section
-                let hl = FieldNorm.decodeTable[Int(meta.norms[N + d])]
-                let tl = FieldNorm.decodeTable[Int(meta.norms[d])]
-                if inHeading == n && hl <= n + 1 {
-                    tier = 3
-                } else if inTitle == n && tl <= n + 1 && inHeading == 0 && meta.pageFirstDoc[Int(meta.pageOfDoc[d])] == d {
-                    tier = 3
-                }
-            }
-            all.append(Candidate(doc: d, tier: tier, matched: UInt8(truncatingIfNeeded: m), final: sc * coverage * boost))
-        }
-        var pageSeen = [Bool](repeating: false, count: manifest.pageCount)
-        var totalPages = 0
-        for c in all {
-            let p = Int(meta.pageOfDoc[c.doc])
-            if !pageSeen[p] { pageSeen[p] = true; totalPages += 1 }
-        }
-        var ranked = RankedList(all: all, order: [], total: all.count, totalPages: totalPages)
-        ranked.sortHead(max(want, QueryLimits.proximityCandidates), state: &st)
-        // proximity bonus on the top candidates
-        let words = st.terms.indices.filter { !st.terms[$0].isPhrase }
-        if r.tiers && r.proximity > 0 && words.count >= 2 {
-            let top = Array(ranked.order.prefix(QueryLimits.proximityCandidates))
-            for d in top { scratch.seen[d] = 1 }
-            defer { for d in top { scratch.seen[d] = 0 } }
-            let topSet = DocMarks(marks: scratch.seen)
-            var pos: [[Int: [[Int]]]] = []
-            for w in words { pos.append(try positionsByDoc(st.terms[w].variants, only: topSet)) }
-            var head: [Candidate] = []
-            for d in top {
-                var pairs = 0
-                for k in 0..<(words.count - 1) {
-                    let gap = st.terms[words[k + 1]].position - st.terms[words[k]].position
-                    guard let a = pos[k][d], let b = pos[k + 1][d] else { continue }
-                    var found = false
-                    for f in 0..<F where !found {
-                        for p in a[f] where binaryContains(b[f], p + gap) { found = true; break }
-                    }
-                    if found { pairs += 1 }
-                }
-                let factor = 1 + r.proximity * Double(pairs) / Double(words.count - 1)
-                st.proximity[d] = factor
-                var c = st.info[d]!
-                c.final = c.final * factor
-                ranked.update(c, state: &st)
-                head.append(c)
-            }
-            head.sort(by: Candidate.before)
-            ranked.order.replaceSubrange(0..<top.count, with: head.map(\.doc))
-        }
-        scratch.end()
-        return ranked
-    }
+    // MARK: - ranking (Ranking.swift)
 
     func termScore(_ t: QueryTerm, _ k: Int, avg: [Double], r: RankingParameters) -> Double {
         let F = IndexFormat.fieldCount
@@ -573,6 +331,29 @@ extension SearchIndex {
         return meta.pageFirstDoc[p] == d
     }
 
+    /// A word term merged for one doc only (`rank` scores word terms without keeping
+    /// their merged lists): `docs`, `tf` and `norms` hold that doc's row, if it has one.
+    func mergedRow(_ term: QueryTerm, doc d: Int) -> QueryTerm {
+        let F = IndexFormat.fieldCount
+        var t = term
+        t.docs = []; t.tf = []; t.norms = []
+        var acc = [Double](repeating: 0, count: F)
+        var found = false
+        for v in term.variants {
+            guard let k = binaryIndex(v.postings.docs, d) else { continue }
+            found = true
+            for f in 0..<F {
+                let x = v.postings.tfs[k * F + f]
+                if x > 0 { acc[f] = acc[f] + v.weight * Double(x) }
+            }
+        }
+        guard found, let norms = try? docMeta().norms else { return t }
+        t.docs = [d]
+        t.tf = acc
+        t.norms = (0..<F).map { acc[$0] != 0 ? norms[$0 * manifest.docCount + d] : 0 }
+        return t
+    }
+
     func explain(_ d: Int, state st: QueryState) -> Explanation {
         let F = IndexFormat.fieldCount
         let r = manifest.ranking
@@ -580,7 +361,8 @@ extension SearchIndex {
         let N = manifest.docCount
         for f in 0..<F where manifest.fieldTotalLengths[f] > 0 { avg[f] = Double(manifest.fieldTotalLengths[f]) / Double(N) }
         var terms: [Explanation.TermContribution] = []
-        for t in st.terms {
+        for term in st.terms {
+            let t = term.isPhrase ? term : mergedRow(term, doc: d)
             var variants: [Explanation.Variant] = []
             var score = 0.0, wtf = 0.0
             if let k = binaryIndex(t.docs, d) {
@@ -599,7 +381,7 @@ extension SearchIndex {
                     variants.append(.init(term: t.display, kind: .phrase, weight: 1, tf: (0..<F).map { Int(t.tf[k * F + $0]) }))
                 }
             }
-            terms.append(.init(query: t.display, df: t.docs.count, idf: t.idf, weightedTF: wtf, score: score, variants: variants))
+            terms.append(.init(query: t.display, df: t.df, idf: t.idf, weightedTF: wtf, score: score, variants: variants))
         }
         let c = st.info[d] ?? Candidate(doc: d, tier: 0, matched: 0, final: 0)
         let m = Int(c.matched)
@@ -668,155 +450,3 @@ struct Candidate {
     }
 }
 
-/// The candidates of a query: all of them in doc order, and the ranked order as far as
-/// it has been sorted (a head picked with a bounded heap; the rest sorted on demand).
-struct RankedList {
-    var all: [Candidate]
-    var order: [Int]
-    var total: Int
-    var totalPages: Int
-    var rest: [Candidate]? = nil
-
-    /// Sorts the best `k` candidates into `order` (and records them in `state.info`).
-    mutating func sortHead(_ k: Int, state: inout SearchIndex.QueryState) {
-        if all.count <= k * 2 {
-            var sorted = all
-            sorted.sort(by: Candidate.before)
-            setOrder(sorted, rest: [], state: &state)
-            return
-        }
-        // max-heap on "worse": the root is the worst of the best k so far
-        var heap: [Candidate] = []
-        heap.reserveCapacity(k)
-        var rest: [Candidate] = []
-        rest.reserveCapacity(all.count - k)
-        func worse(_ a: Candidate, _ b: Candidate) -> Bool { Candidate.before(b, a) }
-        func siftDown(_ h: inout [Candidate], _ i0: Int) {
-            var i = i0
-            while true {
-                let l = 2 * i + 1, r = l + 1
-                var m = i
-                if l < h.count && worse(h[l], h[m]) { m = l }
-                if r < h.count && worse(h[r], h[m]) { m = r }
-                if m == i { return }
-                h.swapAt(i, m)
-                i = m
-            }
-        }
-        for c in all {
-            if heap.count < k {
-                heap.append(c)
-                var i = heap.count - 1
-                while i > 0 {
-                    let p = (i - 1) / 2
-                    if worse(heap[i], heap[p]) { heap.swapAt(i, p); i = p } else { break }
-                }
-            } else if Candidate.before(c, heap[0]) {
-                rest.append(heap[0])
-                heap[0] = c
-                siftDown(&heap, 0)
-            } else {
-                rest.append(c)
-            }
-        }
-        heap.sort(by: Candidate.before)
-        setOrder(heap, rest: rest, state: &state)
-    }
-
-    private mutating func setOrder(_ head: [Candidate], rest: [Candidate], state: inout SearchIndex.QueryState) {
-        order = head.map(\.doc)
-        for c in head { state.info[c.doc] = c }
-        self.rest = rest
-    }
-
-    /// Appends the remaining candidates in order; false when there were none left.
-    mutating func sortRest(_ state: inout SearchIndex.QueryState) -> Bool {
-        guard var r = rest, !r.isEmpty else { return false }
-        r.sort(by: Candidate.before)
-        for c in r { state.info[c.doc] = c }
-        order.append(contentsOf: r.map(\.doc))
-        rest = []
-        return true
-    }
-
-    /// A changed candidate (proximity bonus) everywhere it is kept.
-    mutating func update(_ c: Candidate, state: inout SearchIndex.QueryState) {
-        state.info[c.doc] = c
-        var lo = 0, hi = all.count - 1
-        while lo <= hi {
-            let mid = (lo + hi) / 2
-            if all[mid].doc == c.doc { all[mid] = c; return }
-            if all[mid].doc < c.doc { lo = mid + 1 } else { hi = mid - 1 }
-        }
-    }
-
-    /// The best `count` candidates among the docs in `range` (one page), in order.
-    func best(in range: Range<Int>, count: Int, state: inout SearchIndex.QueryState) -> [Int] {
-        var lo = 0, hi = all.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if all[mid].doc < range.lowerBound { lo = mid + 1 } else { hi = mid }
-        }
-        var found: [Candidate] = []
-        var i = lo
-        while i < all.count && all[i].doc < range.upperBound { found.append(all[i]); i += 1 }
-        found.sort(by: Candidate.before)
-        let picked = found.prefix(count)
-        for c in picked { state.info[c.doc] = c }
-        return picked.map(\.doc)
-    }
-}
-
-/// Reusable per-index buffers for ranking (one query at a time, like the caches),
-/// zero between queries: users reset exactly the entries they touched. `calloc`, so a
-/// one-shot process pays only for the pages a query touches.
-final class RankScratch {
-    private(set) var score = UnsafeMutableBufferPointer<Double>(start: nil, count: 0)
-    private(set) var matched = UnsafeMutableBufferPointer<UInt8>(start: nil, count: 0)
-    private(set) var tf = UnsafeMutableBufferPointer<Double>(start: nil, count: 0)
-    private(set) var seen = UnsafeMutableBufferPointer<UInt8>(start: nil, count: 0)
-    private(set) var inTitle = UnsafeMutableBufferPointer<UInt8>(start: nil, count: 0)
-    private(set) var inHeading = UnsafeMutableBufferPointer<UInt8>(start: nil, count: 0)
-
-    private static func zeroed<T>(_ n: Int, _: T.Type) -> UnsafeMutableBufferPointer<T> {
-        guard let p = calloc(max(1, n), MemoryLayout<T>.stride) else { fatalError("out of memory") }
-        return UnsafeMutableBufferPointer(start: p.bindMemory(to: T.self, capacity: n), count: n)
-    }
-
-    /// True from the start of a ranking until it returned: a query that threw may have
-    /// left entries set, so the next one starts by clearing everything.
-    private var inUse = false
-
-    func begin(docCount n: Int) {
-        prepare(docCount: n)
-        if inUse {
-            for b in [score] { b.update(repeating: 0) }
-            for b in [matched, seen, inTitle, inHeading] { b.update(repeating: 0) }
-            tf.update(repeating: 0)
-        }
-        inUse = true
-    }
-
-    func end() { inUse = false }
-
-    func prepare(docCount n: Int) {
-        if score.count == n { return }
-        release()
-        score = Self.zeroed(n, Double.self)
-        matched = Self.zeroed(n, UInt8.self)
-        tf = Self.zeroed(n * IndexFormat.fieldCount, Double.self)
-        seen = Self.zeroed(n, UInt8.self)
-        inTitle = Self.zeroed(n, UInt8.self)
-        inHeading = Self.zeroed(n, UInt8.self)
-    }
-
-    private func release() {
-        for p in [UnsafeMutableRawPointer(score.baseAddress), UnsafeMutableRawPointer(matched.baseAddress),
-                  UnsafeMutableRawPointer(tf.baseAddress), UnsafeMutableRawPointer(seen.baseAddress),
-                  UnsafeMutableRawPointer(inTitle.baseAddress), UnsafeMutableRawPointer(inHeading.baseAddress)] {
-            free(p)
-        }
-    }
-
-    deinit { release() }
-}

@@ -1,20 +1,37 @@
 extension SearchIndex {
     /// The window of `tokens` words with the most distinct matched terms (then most
     /// matches, then earliest), cut from the stored text, with highlight ranges.
-    func makeSnippet(_ s: StoredSection, state: QueryState, tokens windowSize: Int) -> Snippet {
+    /// `stems` memoises the stemmer over the snippets of one query (the sections shown
+    /// share most of their words); a token's stem is the analyzer's.
+    func makeSnippet(_ s: StoredSection, state: QueryState, tokens windowSize: Int,
+                     stems: inout [[UInt8]: [UInt8]]) -> Snippet {
         let analyzer = Analyzer()
         let text = s.text
-        let toks = analyzer.tokens(text, keepStopWords: true).filter { $0.kind != .part || true }
+        // tokens as `tokens(text, keepStopWords: true)` gives them, stemmed only here
+        // (stop words and wholes are their own stem)
+        let toks = analyzer.tokens(text, keepStopWords: true, stems: false)
+        func stem(_ t: Token) -> [UInt8] {
+            if t.kind == .whole || t.isStopWord { return t.term }
+            if let s = stems[t.term] { return s }
+            let s = analyzer.stem(t.term)
+            stems[t.term] = s
+            return s
+        }
         // matched tokens (wholes and words/parts)
         var matches: [(start: Int, end: Int, key: [UInt8], index: Int)] = []
-        var wordIndex: [Int] = []  // token index -> word ordinal
         var words: [Token] = []
-        for t in toks where t.kind != .whole { wordIndex.append(words.count); words.append(t) }
+        for t in toks where t.kind != .whole { words.append(t) }
         for t in toks where !t.isStopWord {
-            let hit = state.highlightTerms.contains(t.term) || (t.kind != .whole && state.highlightStems.contains(t.stem))
+            var key: [UInt8]? = nil
+            var hit = state.highlightTerms.contains(t.term)
+            if !hit && t.kind != .whole {
+                let st = stem(t)
+                key = st
+                hit = state.highlightStems.contains(st)
+            }
             if hit {
                 let idx = words.firstIndex { $0.start >= t.start } ?? 0
-                matches.append((t.start, t.end, t.stem, idx))
+                matches.append((t.start, t.end, key ?? stem(t), idx))
             }
         }
         let bytes = Array(text.utf8)

@@ -1,0 +1,725 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+// Ranking (steps 5–9 of "Query pipeline" in ARCHITECTURE.md), written for speed
+// without changing a single bit of the answer: every score is the same expression,
+// evaluated in the same order, as the reference formula (`termScore`, which
+// `--explain` still uses). What changed is where the numbers live:
+//
+// - a word term's variants are merged and scored straight from their postings into
+//   per-document scratch arrays (no per-term lists of docs, tfs and norms);
+// - the BM25F length normalisation `1 - b + b * len / avg` is a table per field and
+//   norm byte (256 values; the same expression, so the same doubles);
+// - the candidates' tier and final score stay in the scratch arrays until the
+//   results are built, so no array of every candidate is made; the head of the order
+//   is picked with a bounded heap straight from them;
+// - phrases and proximity read positions through `PositionTable`s (counting sort
+//   into flat arrays; positions of other documents skipped eight bytes at a time).
+
+extension SearchIndex {
+    /// Steps 5–9: merged terms, BM25F, exclusions and filters, tiers, the sorted head
+    /// of the order (at least `QueryLimits.proximityCandidates`), proximity.
+    /// The returned list keeps using the index's scratch: call `finish()` when done.
+    func rank(_ st: inout QueryState, want: Int) throws -> RankedList {
+        let N = manifest.docCount
+        let F = IndexFormat.fieldCount
+        let r = manifest.ranking
+        let meta = try docMeta()
+        guard N > 0, !st.terms.isEmpty else { return RankedList(scratch: nil) }
+        scratch.begin(docCount: N, pageCount: manifest.pageCount)  // `end()` only on success: see RankScratch.inUse
+        let denominators = scratch.denominators(r, fieldTotalLengths: manifest.fieldTotalLengths, docCount: N)
+        var touched = scratch.takeTouched()
+        try meta.norms.withUnsafeBufferPointer { norms in
+            try denominators.withUnsafeBufferPointer { den in
+                for ti in st.terms.indices {
+                    if st.terms[ti].isPhrase {
+                        try mergePhrase(&st.terms[ti])
+                        scorePhrase(&st.terms[ti], den: den, r: r, touched: &touched)
+                    } else {
+                        scoreWord(&st.terms[ti], norms: norms, den: den, r: r, touched: &touched)
+                    }
+                }
+            }
+        }
+        // exclusions (marks in `excluded`, listed to be cleared) and filters
+        var excludedDocs: [Int] = []
+        let excludedMark = scratch.excluded
+        for var e in st.excludedTerms {
+            if e.isPhrase {
+                try mergePhrase(&e)
+                for d in e.docs where excludedMark[d] == 0 { excludedMark[d] = 1; excludedDocs.append(d) }
+            } else {
+                for v in e.variants {
+                    for d in v.postings.docs where excludedMark[d] == 0 { excludedMark[d] = 1; excludedDocs.append(d) }
+                }
+            }
+        }
+        var allowedPage: [Bool]? = nil
+        if let allowed = st.allowedPages {
+            var a = [Bool](repeating: false, count: manifest.pageCount)
+            for p in allowed where p >= 0 && p < a.count { a[p] = true }
+            allowedPage = a
+        }
+        // candidates: tier and final score into the scratch; head picked with a heap
+        let n = st.terms.count
+        let noBoosts = meta.boosts.isEmpty
+        let coverageOf = (0...n).map { m in 1 / (1 + r.coverage * Double(n - m)) }
+        let head = max(want, QueryLimits.proximityCandidates)
+        var heap = CandidateHeap(capacity: head)
+        var total = 0, totalPages = 0
+        let score = scratch.score, matched = scratch.matched, tier = scratch.tier
+        let inTitleA = scratch.inTitle, inHeadingA = scratch.inHeading, pageSeen = scratch.pageSeen
+        for d32 in touched {
+            let d = Int(d32)
+            let m = Int(matched[d])
+            let sc = score[d]
+            let inTitle = Int(inTitleA[d]), inHeading = Int(inHeadingA[d])
+            inTitleA[d] = 0
+            inHeadingA[d] = 0
+            let p = Int(meta.pageOfDoc[d])
+            if excludedMark[d] != 0 || (allowedPage.map { !$0[p] } ?? false) {
+                score[d] = 0
+                matched[d] = 0
+                continue
+            }
+            let coverage = m <= n ? coverageOf[m] : 1 / (1 + r.coverage * Double(n - m))
+            let boost = noBoosts ? 1 : meta.boosts[d] ?? 1
+            var t: UInt8 = 0
+            if r.tiers && m == n {
+                t = 1
+                // title tier: every term in the heading and the heading (almost) only
+                // the query; or, with no term in the heading, the same for the page
+                // title of a lead section
+                let hl = FieldNorm.decodeTable[Int(meta.norms[N + d])]
+                let tl = FieldNorm.decodeTable[Int(meta.norms[d])]
+                if inHeading == n && hl <= n + 1 {
+                    t = 3
+                } else if inTitle == n && tl <= n + 1 && inHeading == 0 && meta.pageFirstDoc[p] == d {
+                    t = 3
+                }
+            }
+            let c = Candidate(doc: d, tier: t, matched: UInt8(truncatingIfNeeded: m), final: sc * coverage * boost)
+            score[d] = c.final
+            tier[d] = t
+            total += 1
+            if pageSeen[p] == 0 { pageSeen[p] = 1; totalPages += 1 }
+            heap.offer(c)
+        }
+        for d in excludedDocs { excludedMark[d] = 0 }
+        // clear the page marks through the candidates' pages
+        for d32 in touched where pageSeen[Int(meta.pageOfDoc[Int(d32)])] != 0 { pageSeen[Int(meta.pageOfDoc[Int(d32)])] = 0 }
+        var ranked = RankedList(scratch: scratch)
+        ranked.touched = touched
+        ranked.total = total
+        ranked.totalPages = totalPages
+        let sortedHead = heap.sorted()
+        ranked.order = sortedHead.map(\.doc)
+        ranked.restLeft = total > sortedHead.count
+        for c in sortedHead { st.info[c.doc] = c }
+        // proximity bonus on the top candidates
+        let words = st.terms.indices.filter { !st.terms[$0].isPhrase }
+        if r.tiers && r.proximity > 0 && words.count >= 2 && !ranked.order.isEmpty {
+            let top = Array(ranked.order.prefix(QueryLimits.proximityCandidates))
+            let byDoc = top.sorted()
+            let slots = scratch.slot
+            for (i, d) in byDoc.enumerated() { slots[d] = Int32(i + 1) }
+            defer { for d in byDoc { slots[d] = 0 } }
+            var tables: [PositionTable] = []
+            for w in words {
+                tables.append(try PositionTable(self, variants: st.terms[w].variants, slots: slots, slotCount: byDoc.count))
+            }
+            var head: [Candidate] = []
+            head.reserveCapacity(top.count)
+            for d in top {
+                let s = Int(slots[d]) - 1
+                var pairs = 0
+                for k in 0..<(words.count - 1) {
+                    let gap = st.terms[words[k + 1]].position - st.terms[words[k]].position
+                    var found = false
+                    for f in 0..<F where !found {
+                        found = tables[k].anyPair(tables[k + 1], slot: s, field: f, gap: gap)
+                    }
+                    if found { pairs += 1 }
+                }
+                let factor = 1 + r.proximity * Double(pairs) / Double(words.count - 1)
+                st.proximity[d] = factor
+                var c = st.info[d]!
+                c.final = c.final * factor
+                st.info[d] = c
+                score[d] = c.final
+                head.append(c)
+            }
+            head.sort(by: Candidate.before)
+            ranked.order.replaceSubrange(0..<top.count, with: head.map(\.doc))
+        }
+        return ranked
+    }
+
+    /// A word term: its variants' postings merged (`tf_f = Σ weight × tf_f(variant)` in
+    /// variant order, from 0) and scored into the scratch, in one pass per variant.
+    func scoreWord(_ t: inout QueryTerm, norms: UnsafeBufferPointer<UInt8>, den: UnsafeBufferPointer<Double>,
+                   r: RankingParameters, touched: inout [Int32]) {
+        let F = IndexFormat.fieldCount
+        let N = manifest.docCount
+        let variants = t.variants
+        let fw0 = r.fieldWeights[0], fw1 = r.fieldWeights[1], fw2 = r.fieldWeights[2]
+        let fw3 = r.fieldWeights[3], fw4 = r.fieldWeights[4]
+        let k1 = r.k1
+        let score = scratch.score, matched = scratch.matched
+        let inTitle = scratch.inTitle, inHeading = scratch.inHeading
+        @inline(__always) func add(_ d: Int, _ tf0: Double, _ tf1: Double, _ tf2: Double, _ tf3: Double, _ tf4: Double, idf: Double) {
+            var w = 0.0
+            if tf0 != 0 { w = w + fw0 * tf0 / den[Int(norms[d])] }
+            if tf1 != 0 { w = w + fw1 * tf1 / den[256 + Int(norms[N + d])] }
+            if tf2 != 0 { w = w + fw2 * tf2 / den[512 + Int(norms[2 * N + d])] }
+            if tf3 != 0 { w = w + fw3 * tf3 / den[768 + Int(norms[3 * N + d])] }
+            if tf4 != 0 { w = w + fw4 * tf4 / den[1024 + Int(norms[4 * N + d])] }
+            let s = idf * (w * (k1 + 1) / (w + k1))
+            if matched[d] == 0 { touched.append(Int32(truncatingIfNeeded: d)) }
+            score[d] = score[d] + s
+            matched[d] = matched[d] &+ 1
+            if tf0 > 0 { inTitle[d] = inTitle[d] &+ 1 }
+            if tf1 > 0 { inHeading[d] = inHeading[d] &+ 1 }
+        }
+        if variants.count == 1, isStrictlyIncreasing(variants[0].postings.docs) {
+            // one variant: every posting is a distinct doc, tf_f = 0 + weight × tf
+            let v = variants[0]
+            let df = v.postings.docs.count
+            t.df = df
+            guard df > 0 else { return }
+            let idf = log(1 + (Double(N) - Double(df) + 0.5) / (Double(df) + 0.5))
+            t.idf = idf
+            let w = v.weight
+            v.postings.docs.withUnsafeBufferPointer { docs in
+                v.postings.tfs.withUnsafeBufferPointer { tfs in
+                    for k in 0..<df {
+                        let b = k * F
+                        @inline(__always) func tf(_ x: Int32) -> Double { x > 0 ? 0 + w * Double(x) : 0 }
+                        add(docs[k], tf(tfs[b]), tf(tfs[b + 1]), tf(tfs[b + 2]), tf(tfs[b + 3]), tf(tfs[b + 4]), idf: idf)
+                    }
+                }
+            }
+            return
+        }
+        // several variants: accumulate per doc and field in a compact buffer (a doc's
+        // row found through `slot`), in variant order, then score each doc once
+        let slot = scratch.slot
+        var docs = scratch.takeTermDocs()
+        var acc = scratch.takeTermTFs()
+        for v in variants {
+            let w = v.weight
+            v.postings.docs.withUnsafeBufferPointer { pd in
+                v.postings.tfs.withUnsafeBufferPointer { tfs in
+                    for k in 0..<pd.count {
+                        let d = pd[k]
+                        var s = Int(slot[d])
+                        if s == 0 {
+                            docs.append(Int32(truncatingIfNeeded: d))
+                            s = docs.count
+                            slot[d] = Int32(truncatingIfNeeded: s)
+                            acc.append(0); acc.append(0); acc.append(0); acc.append(0); acc.append(0)
+                        }
+                        let b = (s - 1) * F
+                        for f in 0..<F {
+                            let x = tfs[k * F + f]
+                            if x > 0 { acc[b + f] = acc[b + f] + w * Double(x) }
+                        }
+                    }
+                }
+            }
+        }
+        let df = docs.count
+        t.df = df
+        if df > 0 {
+            let idf = log(1 + (Double(N) - Double(df) + 0.5) / (Double(df) + 0.5))
+            t.idf = idf
+            acc.withUnsafeBufferPointer { acc in
+                for (i, d32) in docs.enumerated() {
+                    let d = Int(d32)
+                    let b = i * F
+                    add(d, acc[b], acc[b + 1], acc[b + 2], acc[b + 3], acc[b + 4], idf: idf)
+                    slot[d] = 0
+                }
+            }
+        }
+        scratch.giveBackTermDocs(docs)
+        scratch.giveBackTermTFs(acc)
+    }
+
+    /// A phrase term (its docs, tfs and norms already merged): scored into the scratch.
+    func scorePhrase(_ t: inout QueryTerm, den: UnsafeBufferPointer<Double>, r: RankingParameters, touched: inout [Int32]) {
+        let F = IndexFormat.fieldCount
+        let N = manifest.docCount
+        let df = t.docs.count
+        t.df = df
+        if df == 0 { return }
+        let idf = log(1 + (Double(N) - Double(df) + 0.5) / (Double(df) + 0.5))
+        t.idf = idf
+        let score = scratch.score, matched = scratch.matched
+        let inTitle = scratch.inTitle, inHeading = scratch.inHeading
+        for (k, d) in t.docs.enumerated() {
+            var w = 0.0
+            for f in 0..<F {
+                let tf = t.tf[k * F + f]
+                if tf == 0 { continue }
+                w = w + r.fieldWeights[f] * tf / den[f * 256 + Int(t.norms[k * F + f])]
+            }
+            let s = idf * (w * (r.k1 + 1) / (w + r.k1))
+            if matched[d] == 0 { touched.append(Int32(truncatingIfNeeded: d)) }
+            score[d] = score[d] + s
+            matched[d] = matched[d] &+ 1
+            if t.tf[k * F] > 0 { inTitle[d] = inTitle[d] &+ 1 }
+            if t.tf[k * F + 1] > 0 { inHeading[d] = inHeading[d] &+ 1 }
+        }
+    }
+
+    /// Phrase occurrences: docs holding every word, then per doc and field the number
+    /// of starts where each word k sits at start + its offset (all variants).
+    func mergePhrase(_ t: inout QueryTerm) throws {
+        let F = IndexFormat.fieldCount
+        let N = manifest.docCount
+        scratch.prepare(docCount: N, pageCount: manifest.pageCount)
+        let parts = t.phraseParts
+        let P = parts.count
+        // candidate docs: in every part (a counter per doc: parts seen so far)
+        var candList: [Int] = []
+        let seen = scratch.seen
+        for (pi, p) in parts.enumerated() where pi < 255 {
+            for v in p.variants {
+                for d in v.postings.docs where Int(seen[d]) == pi {
+                    seen[d] = UInt8(pi + 1)
+                    if pi + 1 == P { candList.append(d) }
+                }
+            }
+        }
+        for v in parts[0].variants { for d in v.postings.docs { seen[d] = 0 } }
+        guard !candList.isEmpty else { return }
+        candList.sort()
+        let slots = scratch.slot
+        for (i, d) in candList.enumerated() { slots[d] = Int32(i + 1) }
+        defer { for d in candList { slots[d] = 0 } }
+        var tables: [PositionTable] = []
+        for p in parts { tables.append(try PositionTable(self, variants: p.variants, slots: slots, slotCount: candList.count)) }
+        let norms = try docMeta().norms
+        var cursors = [Int](repeating: 0, count: P)
+        for (s, d) in candList.enumerated() {
+            var tf = (0.0, 0.0, 0.0, 0.0, 0.0)
+            var any = false
+            var counts = [Int](repeating: 0, count: F)
+            for f in 0..<F {
+                let (a0, a1) = tables[0].range(slot: s, field: f)
+                if a0 == a1 { continue }
+                for pi in 1..<P { cursors[pi] = tables[pi].range(slot: s, field: f).0 }
+                var count = 0
+                for i in a0..<a1 {
+                    let start = Int(tables[0].values[i])
+                    var ok = true
+                    for pi in 1..<P {
+                        let target = start + parts[pi].offset
+                        let end = tables[pi].range(slot: s, field: f).1
+                        var j = cursors[pi]
+                        while j < end && Int(tables[pi].values[j]) < target { j += 1 }
+                        cursors[pi] = j
+                        if j == end || Int(tables[pi].values[j]) != target { ok = false; break }
+                    }
+                    if ok { count += 1 }
+                }
+                counts[f] = count
+                if count > 0 { any = true }
+            }
+            guard any else { continue }
+            tf = (Double(counts[0]), Double(counts[1]), Double(counts[2]), Double(counts[3]), Double(counts[4]))
+            t.docs.append(d)
+            t.tf.append(contentsOf: [tf.0, tf.1, tf.2, tf.3, tf.4])
+            for f in 0..<F { t.norms.append(counts[f] > 0 ? norms[f * N + d] : 0) }
+        }
+    }
+}
+
+@inline(__always) func isStrictlyIncreasing(_ a: [Int]) -> Bool {
+    a.withUnsafeBufferPointer { p in
+        var i = 1
+        while i < p.count { if p[i] <= p[i - 1] { return false }; i += 1 }
+        return true
+    }
+}
+
+/// Positions of a set of variants in a set of documents ("slots", numbered in doc
+/// order): per slot and field, the sorted positions, in one flat array (counting sort:
+/// count, then fill). Positions of other documents are skipped without decoding.
+struct PositionTable {
+    /// `start[slot * F + f] ..< start[slot * F + f + 1]` in `values`.
+    var start: [Int32]
+    var values: [Int32]
+
+    @inline(__always) func range(slot: Int, field f: Int) -> (Int, Int) {
+        let c = slot * IndexFormat.fieldCount + f
+        return (Int(start[c]), Int(start[c + 1]))
+    }
+
+    /// Whether some position p of this table and p + gap of `other` exist for the slot
+    /// and field.
+    func anyPair(_ other: PositionTable, slot: Int, field f: Int, gap: Int) -> Bool {
+        let (a0, a1) = range(slot: slot, field: f)
+        let (b0, b1) = other.range(slot: slot, field: f)
+        var j = b0
+        for i in a0..<a1 {
+            let target = Int(values[i]) + gap
+            while j < b1 && Int(other.values[j]) < target { j += 1 }
+            if j == b1 { return false }
+            if Int(other.values[j]) == target { return true }
+        }
+        return false
+    }
+
+    /// `slots[d]` is the slot of doc d plus one (0: not wanted).
+    init(_ index: SearchIndex, variants: [Variant], slots: UnsafeMutableBufferPointer<Int32>, slotCount: Int) throws {
+        let F = IndexFormat.fieldCount
+        var count = [Int32](repeating: 0, count: slotCount * F + 1)
+        for v in variants {
+            let docs = v.postings.docs, tfs = v.postings.tfs
+            for k in docs.indices {
+                let s = Int(slots[docs[k]])
+                if s == 0 { continue }
+                for f in 0..<F where tfs[k * F + f] > 0 { count[(s - 1) * F + f] += tfs[k * F + f] }
+            }
+        }
+        var start = [Int32](repeating: 0, count: slotCount * F + 1)
+        var sum: Int32 = 0
+        for c in 0..<(slotCount * F) { start[c] = sum; sum += count[c] }
+        start[slotCount * F] = sum
+        var values = [Int32](repeating: 0, count: Int(sum))
+        var fill = start
+        for v in variants {
+            let sh = try index.shard(v.shard)
+            let bytes = try index.positions(v.shard)
+            let file = index.manifest.shards[v.shard].positions.name
+            let docs = v.postings.docs, tfs = v.postings.tfs
+            try bytes.withUnsafeBufferPointer { buf in
+                var r = FastReader(buf: buf, offset: sh.positionsStart[v.term], end: min(sh.positionsEnd[v.term], buf.count), file: file)
+                var pending = 0
+                for k in docs.indices {
+                    let s = Int(slots[docs[k]])
+                    if s == 0 {
+                        for f in 0..<F { pending += max(0, Int(tfs[k * F + f])) }
+                        continue
+                    }
+                    if pending > 0 { try r.skipVarints(pending); pending = 0 }
+                    for f in 0..<F {
+                        let tf = Int(tfs[k * F + f])
+                        if tf <= 0 { continue }
+                        let c = (s - 1) * F + f
+                        var p = 0
+                        for _ in 0..<tf {
+                            p += try r.varint()
+                            values[Int(fill[c])] = Int32(truncatingIfNeeded: p)
+                            fill[c] += 1
+                        }
+                    }
+                }
+            }
+        }
+        if variants.count > 1 {
+            // several variants may share a cell: sort the cells that are out of order
+            for c in 0..<(slotCount * F) {
+                let a = Int(start[c]), b = Int(start[c + 1])
+                if b - a < 2 { continue }
+                var sorted = true
+                for i in (a + 1)..<b where values[i] < values[i - 1] { sorted = false; break }
+                if !sorted { values[a..<b].sort() }
+            }
+        }
+        self.start = start
+        self.values = values
+    }
+}
+
+/// A bounds-checked varint reader over a buffer that never traps on bad bytes.
+struct FastReader {
+    let buf: UnsafeBufferPointer<UInt8>
+    var offset: Int
+    let end: Int
+    let file: String
+
+    func fail(_ what: String) -> IndexFormatError { .corrupt(file: file, detail: "\(what) at byte \(offset)") }
+
+    @inline(__always) mutating func varint() throws -> Int {
+        var result: UInt64 = 0
+        var shift: UInt64 = 0
+        while true {
+            guard offset < end else { throw fail("unexpected end of data") }
+            let b = buf[offset]
+            offset += 1
+            result |= UInt64(b & 0x7F) << shift
+            if b & 0x80 == 0 { break }
+            shift += 7
+            if shift > 49 { throw fail("varint too long") }
+        }
+        return Int(result)
+    }
+
+    /// Skips `n` varints: counts bytes without the high bit, eight at a time.
+    mutating func skipVarints(_ n0: Int) throws {
+        var n = n0
+        while n >= 8 && offset + 8 <= end {
+            let raw = UnsafeRawPointer(buf.baseAddress! + offset).loadUnaligned(as: UInt64.self)
+            let ends = (~raw & 0x8080_8080_8080_8080).nonzeroBitCount
+            if ends > n { break }
+            n -= ends
+            offset += 8
+        }
+        while n > 0 {
+            guard offset < end else { throw fail("unexpected end of data") }
+            if buf[offset] & 0x80 == 0 { n -= 1 }
+            offset += 1
+        }
+    }
+}
+
+/// A bounded heap keeping the best `capacity` candidates (in `Candidate.before` order).
+struct CandidateHeap {
+    let capacity: Int
+    var heap: [Candidate] = []
+
+    init(capacity: Int) {
+        self.capacity = capacity
+        heap.reserveCapacity(min(capacity, 4096))
+    }
+
+    @inline(__always) static func worse(_ a: Candidate, _ b: Candidate) -> Bool { Candidate.before(b, a) }
+
+    /// The root is the worst of the best so far.
+    mutating func offer(_ c: Candidate) {
+        if heap.count < capacity {
+            heap.append(c)
+            var i = heap.count - 1
+            while i > 0 {
+                let p = (i - 1) / 2
+                if Self.worse(heap[i], heap[p]) { heap.swapAt(i, p); i = p } else { break }
+            }
+        } else if capacity > 0 && Candidate.before(c, heap[0]) {
+            heap[0] = c
+            var i = 0
+            let n = heap.count
+            while true {
+                let l = 2 * i + 1, r = l + 1
+                var m = i
+                if l < n && Self.worse(heap[l], heap[m]) { m = l }
+                if r < n && Self.worse(heap[r], heap[m]) { m = r }
+                if m == i { break }
+                heap.swapAt(i, m)
+                i = m
+            }
+        }
+    }
+
+    func sorted() -> [Candidate] { heap.sorted(by: Candidate.before) }
+}
+
+/// The ranked candidates of a query: the sorted head of the order (more on demand),
+/// with every candidate's tier and score kept in the index's scratch until `finish()`.
+struct RankedList {
+    let scratch: RankScratch?
+    var order: [Int] = []
+    var total = 0
+    var totalPages = 0
+    var touched: [Int32] = []
+    var restLeft = false
+
+    init(scratch: RankScratch?) { self.scratch = scratch }
+
+    @inline(__always) func candidate(_ d: Int) -> Candidate? {
+        guard let s = scratch, s.matched[d] != 0 else { return nil }
+        return Candidate(doc: d, tier: s.tier[d], matched: s.matched[d], final: s.score[d])
+    }
+
+    /// Appends the remaining candidates in order; false when there were none left.
+    mutating func sortRest(_ state: inout SearchIndex.QueryState) -> Bool {
+        guard restLeft, let s = scratch else { return false }
+        restLeft = false
+        let inHead = s.seen
+        for d in order { inHead[d] = 1 }
+        var rest: [Candidate] = []
+        for d32 in touched {
+            let d = Int(d32)
+            if inHead[d] == 0, let c = candidate(d) { rest.append(c) }
+        }
+        for d in order { inHead[d] = 0 }
+        if rest.isEmpty { return false }
+        rest.sort(by: Candidate.before)
+        for c in rest { state.info[c.doc] = c }
+        order.append(contentsOf: rest.map(\.doc))
+        return true
+    }
+
+    /// The next `count` pages after the sorted head, in the order of their best
+    /// candidate, leaving out `seen` pages (every page of the head is among them): what
+    /// walking the fully sorted order would add, without sorting it.
+    func nextPages(notIn seen: Set<Int>, count: Int, pageOfDoc: [Int32]) -> [Int] {
+        guard restLeft, count > 0, let s = scratch else { return [] }
+        let mark = s.pageSeen, best = s.pageBest
+        for p in seen where p >= 0 && p < mark.count { mark[p] = 1 }
+        var pages: [Int] = []
+        for d32 in touched {
+            let d = Int(d32)
+            guard let c = candidate(d) else { continue }
+            let p = Int(pageOfDoc[d])
+            if mark[p] != 0 { continue }
+            let b = Int(best[p])
+            if b == 0 {
+                best[p] = Int32(truncatingIfNeeded: d + 1)
+                pages.append(p)
+            } else if let old = candidate(b - 1), Candidate.before(c, old) {
+                best[p] = Int32(truncatingIfNeeded: d + 1)
+            }
+        }
+        var heap = CandidateHeap(capacity: count)
+        for p in pages {
+            if let c = candidate(Int(best[p]) - 1) { heap.offer(c) }
+            best[p] = 0
+        }
+        for p in seen where p >= 0 && p < mark.count { mark[p] = 0 }
+        return heap.sorted().map { Int(pageOfDoc[$0.doc]) }
+    }
+
+    /// The best `count` candidates among the docs in `range` (one page), in order.
+    func best(in range: Range<Int>, count: Int, state: inout SearchIndex.QueryState) -> [Int] {
+        var found: [Candidate] = []
+        for d in range { if let c = candidate(d) { found.append(c) } }
+        found.sort(by: Candidate.before)
+        let picked = found.prefix(count)
+        for c in picked { state.info[c.doc] = c }
+        return picked.map(\.doc)
+    }
+
+    /// Clears what the query left in the scratch.
+    mutating func finish() {
+        guard let s = scratch else { return }
+        for d32 in touched {
+            let d = Int(d32)
+            s.score[d] = 0
+            s.matched[d] = 0
+            s.tier[d] = 0
+        }
+        s.giveBackTouched(touched)
+        touched = []
+        s.end()
+    }
+}
+
+/// Reusable per-index buffers for ranking (one query at a time, like the caches),
+/// zero between queries: users reset exactly the entries they touched. `calloc`, so a
+/// one-shot process pays only for the pages a query touches.
+final class RankScratch {
+    private(set) var score = UnsafeMutableBufferPointer<Double>(start: nil, count: 0)
+    private(set) var matched = UnsafeMutableBufferPointer<UInt8>(start: nil, count: 0)
+    private(set) var tier = UnsafeMutableBufferPointer<UInt8>(start: nil, count: 0)
+    private(set) var seen = UnsafeMutableBufferPointer<UInt8>(start: nil, count: 0)
+    private(set) var excluded = UnsafeMutableBufferPointer<UInt8>(start: nil, count: 0)
+    private(set) var slot = UnsafeMutableBufferPointer<Int32>(start: nil, count: 0)
+    private(set) var inTitle = UnsafeMutableBufferPointer<UInt8>(start: nil, count: 0)
+    private(set) var inHeading = UnsafeMutableBufferPointer<UInt8>(start: nil, count: 0)
+    private(set) var pageSeen = UnsafeMutableBufferPointer<UInt8>(start: nil, count: 0)
+    private(set) var pageBest = UnsafeMutableBufferPointer<Int32>(start: nil, count: 0)
+    private var touchedBuffer: [Int32] = []
+    private var termDocsBuffer: [Int32] = []
+    private var termTFsBuffer: [Double] = []
+    private var denominatorTable: [Double] = []
+    private var denominatorKey: [Double] = []
+
+    private static func zeroed<T>(_ n: Int, _: T.Type) -> UnsafeMutableBufferPointer<T> {
+        guard let p = calloc(max(1, n), MemoryLayout<T>.stride) else { fatalError("out of memory") }
+        return UnsafeMutableBufferPointer(start: p.bindMemory(to: T.self, capacity: max(1, n)), count: n)
+    }
+
+    /// True from the start of a ranking until it returned: a query that threw may have
+    /// left entries set, so the next one starts by clearing everything.
+    private var inUse = false
+
+    func begin(docCount n: Int, pageCount: Int) {
+        prepare(docCount: n, pageCount: pageCount)
+        if inUse {
+            score.update(repeating: 0)
+            slot.update(repeating: 0)
+            pageBest.update(repeating: 0)
+            for b in [matched, tier, seen, excluded, inTitle, inHeading, pageSeen] { b.update(repeating: 0) }
+        }
+        inUse = true
+        touchedBuffer.removeAll(keepingCapacity: true)
+    }
+
+    func end() { inUse = false }
+
+    func prepare(docCount n: Int, pageCount: Int) {
+        if score.count == n && pageSeen.count == pageCount { return }
+        release()
+        score = Self.zeroed(n, Double.self)
+        matched = Self.zeroed(n, UInt8.self)
+        tier = Self.zeroed(n, UInt8.self)
+        seen = Self.zeroed(n, UInt8.self)
+        excluded = Self.zeroed(n, UInt8.self)
+        slot = Self.zeroed(n, Int32.self)
+        inTitle = Self.zeroed(n, UInt8.self)
+        inHeading = Self.zeroed(n, UInt8.self)
+        pageSeen = Self.zeroed(pageCount, UInt8.self)
+        pageBest = Self.zeroed(pageCount, Int32.self)
+    }
+
+    func takeTouched() -> [Int32] {
+        var t: [Int32] = []
+        swap(&t, &touchedBuffer)
+        t.removeAll(keepingCapacity: true)
+        return t
+    }
+    func giveBackTouched(_ t: [Int32]) { touchedBuffer = t }
+    func takeTermDocs() -> [Int32] {
+        var t: [Int32] = []
+        swap(&t, &termDocsBuffer)
+        t.removeAll(keepingCapacity: true)
+        return t
+    }
+    func giveBackTermDocs(_ t: [Int32]) { termDocsBuffer = t }
+    func takeTermTFs() -> [Double] {
+        var t: [Double] = []
+        swap(&t, &termTFsBuffer)
+        t.removeAll(keepingCapacity: true)
+        return t
+    }
+    func giveBackTermTFs(_ t: [Double]) { termTFsBuffer = t }
+
+    /// `1 - b + b * decode(q) / avg_f` for field f and norm byte q, at `f * 256 + q`:
+    /// the BM25F length normalisation, the same expression as the reference formula.
+    func denominators(_ r: RankingParameters, fieldTotalLengths: [Int], docCount N: Int) -> [Double] {
+        let F = IndexFormat.fieldCount
+        var avg = [Double](repeating: 1, count: F)
+        for f in 0..<F where fieldTotalLengths[f] > 0 { avg[f] = Double(fieldTotalLengths[f]) / Double(N) }
+        let key = avg + [r.b]
+        if key == denominatorKey && denominatorTable.count == F * 256 { return denominatorTable }
+        var table = [Double](repeating: 0, count: F * 256)
+        for f in 0..<F {
+            for q in 0..<256 {
+                let len = Double(FieldNorm.decodeTable[q])
+                table[f * 256 + q] = (1 - r.b + r.b * len / avg[f])
+            }
+        }
+        denominatorTable = table
+        denominatorKey = key
+        return table
+    }
+
+    private func release() {
+        for p in [UnsafeMutableRawPointer(score.baseAddress), UnsafeMutableRawPointer(matched.baseAddress),
+                  UnsafeMutableRawPointer(tier.baseAddress),
+                  UnsafeMutableRawPointer(seen.baseAddress), UnsafeMutableRawPointer(excluded.baseAddress),
+                  UnsafeMutableRawPointer(slot.baseAddress), UnsafeMutableRawPointer(inTitle.baseAddress),
+                  UnsafeMutableRawPointer(inHeading.baseAddress), UnsafeMutableRawPointer(pageSeen.baseAddress),
+                  UnsafeMutableRawPointer(pageBest.baseAddress)] {
+            free(p)
+        }
+    }
+
+    deinit { release() }
+}
