@@ -39,7 +39,7 @@ now_ms() { date +%s%3N; }
 make_variant() { # src dst
   cp -a "$1" "$2"
   local first last
-  first=$(cd "$2" && find . -name '*.md' ! -name '_index.md' | sort | head -1)
+  first=$(cd "$2" && find . -name '*.md' ! -name '_index.md' | sort | sed -n 1p)
   last=$(cd "$2" && find . -name '*.md' ! -name '_index.md' | sort | tail -1)
   printf '\n\nEdited for the crash test.\n' >> "$2/$first"
   rm -f "$2/$last"
@@ -87,7 +87,7 @@ run_corpus() { # name content-folder
     fi
     # The next build must succeed and produce exactly the new site.
     if ! "$TOME" build --content "$src" --output "$out" >"$log" 2>&1; then
-      echo "  trial $trial: the build after the kill failed:"; sed 's/^/    /' "$log" | head -20
+      echo "  trial $trial: the build after the kill failed:"; sed -n '1,20s/^/    /p' "$log"
       failures=$((failures + 1))
     elif [ "$(manifest "$out")" != "$next_h" ]; then
       echo "  trial $trial: the build after the kill did not produce the new site"
@@ -108,8 +108,14 @@ run_corpus sample "$ROOT/Content"
 # A larger corpus: the first $PAGES Markdown files of the C++ docs, outside any git tree.
 if [ -d "$CORPUS" ]; then
   mkdir -p "$WORK/big"
-  (cd "$CORPUS" && find . -name '*.md' | sort | head -n "$PAGES" | cpio -pdm --quiet "$WORK/big" 2>/dev/null) \
-    || (cd "$CORPUS" && find . -name '*.md' | sort | head -n "$PAGES" | while read -r f; do mkdir -p "$WORK/big/$(dirname "$f")"; cp -p "$f" "$WORK/big/$f"; done)
+  # The list goes through a file: `head` closing a pipe early is a SIGPIPE failure
+  # under pipefail.
+  (cd "$CORPUS" && find . -name '*.md' | sort) > "$WORK/all-pages.txt"
+  head -n "$PAGES" "$WORK/all-pages.txt" > "$WORK/pages.txt"
+  while read -r f; do
+    mkdir -p "$WORK/big/$(dirname "$f")"
+    cp -p "$CORPUS/$f" "$WORK/big/$f"
+  done < "$WORK/pages.txt"
   run_corpus cpp-docs "$WORK/big"
 else
   echo "no corpus at $CORPUS; skipped the larger corpus"

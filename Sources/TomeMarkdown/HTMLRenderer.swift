@@ -86,6 +86,11 @@ public struct HTMLRenderer {
         for case .footnoteDefinition(_, let body, _) in blocks {
             footnoteDefinitions.append(body)
         }
+        if let line = document.flattenedLine {
+            problems.append(RenderProblem(id: "markdown.depth",
+                                          message: "content nested more than \(MarkdownParser.maximumDepth) levels deep is shown as plain text",
+                                          hint: "nest lists, quotes and emphasis less deeply", line: line, column: 1))
+        }
         sections.append(Section(anchor: "", heading: "", level: 1, headingPath: [], text: "", line: 1, hasBody: false))
         for block in blocks {
             if case .footnoteDefinition = block { continue }

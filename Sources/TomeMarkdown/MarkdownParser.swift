@@ -53,11 +53,19 @@ public enum MarkdownParser {
         guard let root = parsed else { return MarkdownDocument(blocks: []) }
         defer { cmark_node_free(root) }
         var converter = Converter()
-        return MarkdownDocument(blocks: converter.blocks(of: root, depth: 0))
+        let blocks = converter.blocks(of: root, depth: 0)
+        return MarkdownDocument(blocks: blocks, flattenedLine: converter.flattenedLine)
     }
 }
 
 private struct Converter {
+    /// The first line flattened for being nested too deep.
+    var flattenedLine: Int?
+
+    mutating func noteFlattened(_ line: Int) {
+        if flattenedLine.map({ line < $0 }) ?? true { flattenedLine = line }
+    }
+
     func children(of node: OpaquePointer) -> [OpaquePointer] {
         var out: [OpaquePointer] = []
         var child = cmark_node_first_child(node)
@@ -85,6 +93,7 @@ private struct Converter {
     mutating func block(_ node: OpaquePointer, depth: Int) -> Block? {
         let line = Int(cmark_node_get_start_line(node))
         if depth > MarkdownParser.maximumDepth {
+            noteFlattened(line)
             return .paragraph([.text(flattenedText(node))], line: line)
         }
         switch cmark_node_get_type(node) {
@@ -163,7 +172,10 @@ private struct Converter {
     }
 
     mutating func inline(_ node: OpaquePointer, depth: Int) -> Inline? {
-        if depth > MarkdownParser.maximumDepth { return .text(flattenedText(node)) }
+        if depth > MarkdownParser.maximumDepth {
+            noteFlattened(Int(cmark_node_get_start_line(node)))
+            return .text(flattenedText(node))
+        }
         switch cmark_node_get_type(node) {
         case CMARK_NODE_TEXT: return .text(literal(node))
         case CMARK_NODE_SOFTBREAK: return .softBreak

@@ -5,8 +5,14 @@
 /// the offset of the body within its file (front matter lines).
 public struct MarkdownDocument: Hashable, Sendable {
     public var blocks: [Block]
+    /// The first line whose content was nested deeper than `MarkdownParser.maximumDepth`
+    /// and kept as plain text; nil when nothing was.
+    public var flattenedLine: Int?
 
-    public init(blocks: [Block]) { self.blocks = blocks }
+    public init(blocks: [Block], flattenedLine: Int? = nil) {
+        self.blocks = blocks
+        self.flattenedLine = flattenedLine
+    }
 }
 
 public indirect enum Block: Hashable, Sendable {

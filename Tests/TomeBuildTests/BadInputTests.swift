@@ -198,6 +198,10 @@ import TomeCore
             "Content/guide/html.md": Self.utf8("---\ntitle: HTML\n---\n" + html),
         ])
         #expect(outcome.report.diagnostics.errorCount == 0, "\(outcome.report.diagnostics.sorted.prefix(5))")
+        // Flattening is said, with the page and the line (front matter is lines 1-3).
+        let flattened = outcome.report.diagnostics.sorted.filter { $0.id == "markdown.depth" }
+        #expect(Set(flattened.compactMap { $0.location?.file }) == ["Content/guide/lists.md", "Content/guide/quotes.md"])
+        #expect(flattened.allSatisfy { $0.location?.line == 4 && $0.severity == .warning })
     }
 
     @Test func hundredThousandColumnTable() async throws {
