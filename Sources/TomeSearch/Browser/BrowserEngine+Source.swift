@@ -820,10 +820,13 @@ if(x>0){S.tf[d*F+f]=S.tf[d*F+f]+v.weight*x;S.nm[d*F+f]=L.norms[k*F+f];}
 }
 });
 touched=Int32Array.from(touched).sort();
+t.docs=touched;t.tf=new Float64Array(touched.length*F);t.norms=new Uint8Array(touched.length*F);
 for(i=0;i<touched.length;i++){
 var d=touched[i];
-t.docs.push(d);
-for(f=0;f<F;f++){t.tf.push(S.tf[d*F+f]);t.norms.push(S.nm[d*F+f]);S.tf[d*F+f]=0;S.nm[d*F+f]=0;}
+for(f=0;f<F;f++){
+t.tf[i*F+f]=S.tf[d*F+f];t.norms[i*F+f]=S.nm[d*F+f];
+S.tf[d*F+f]=0;S.nm[d*F+f]=0;
+}
 S.seen[d]=0;
 }
 },
@@ -886,29 +889,13 @@ w=w+W[f]*tf/(1-r.b+r.b*len/avg[f]);
 }
 return t.idf*(w*(r.k1+1)/(w+r.k1));
 },
-isTitle:function(d,st){
-var hl= -1,tl= -1,inH=true,inT=true,i,t,k;
-for(i=0;i<st.terms.length;i++){
-t=st.terms[i];k=bindex(t.docs,d);
-if(k<0)return false;
-if(t.tf[k*F+1]>0)hl=NORM[t.norms[k*F+1]];else inH=false;
-if(t.tf[k*F]>0)tl=NORM[t.norms[k*F]];else inT=false;
-}
-var n=st.terms.length;
-if(inH&&hl>=0&&hl<=n+1)return true;
-if(inT&&tl>=0&&tl<=n+1){
-for(i=0;i<st.terms.length;i++){t=st.terms[i];k=bindex(t.docs,d);if(k>=0&&t.tf[k*F+1]>0)return false;}
-var meta=this.docMeta();
-return meta.pageFirst[meta.pageOf[d]]===d;
-}
-return false;
-},
 rank:function(st){
 var N=this.m.docCount,r=this.m.r,self=this,i;
 if(!(N>0)|| !st.terms.length)return[];
 var avg=[1,1,1,1,1];
 for(var f=0;f<F;f++)if(this.m.totals[f]>0)avg[f]=this.m.totals[f]/N;
 var score=new Float64Array(N),matched=new Uint8Array(N),touched=[];
+var inH=new Uint8Array(N),inT=new Uint8Array(N),hLen=new Int32Array(N),tLen=new Int32Array(N);
 st.terms.forEach(function(t){
 self.merge(t);
 var df=t.docs.length;
@@ -919,12 +906,14 @@ var s=self.termScore(t,k,avg);
 if(!matched[d])touched.push(d);
 score[d]=score[d]+s;
 matched[d]=matched[d]+1;
+if(t.tf[k*F+1]>0){inH[d]++;hLen[d]=NORM[t.norms[k*F+1]];}
+if(t.tf[k*F]>0){inT[d]++;tLen[d]=NORM[t.norms[k*F]];}
 });
 });
 var excluded=new Set();
 st.excl.forEach(function(e){self.merge(e);e.docs.forEach(function(d){excluded.add(d);});});
 var meta=this.docMeta(),cands=[];
-touched.sort(function(a,b){return a-b;}).forEach(function(d){
+Int32Array.from(touched).sort().forEach(function(d){
 if(excluded.has(d)||(st.allowed&& !st.allowed.has(meta.pageOf[d])))return;
 cands.push(d);
 });
@@ -933,7 +922,11 @@ st.prox=new Map();
 cands.forEach(function(d){
 var m=matched[d],cov=1/(1+r.coverage*(n-m)),boost=meta.boosts.has(d)?meta.boosts.get(d):1;
 fin[d]=score[d]*cov*boost;
-if(r.tiers){all[d]=m===n?1:0;title[d]=m===n&&self.isTitle(d,st)?1:0;}
+if(r.tiers){
+all[d]=m===n?1:0;
+title[d]=m===n&&((inH[d]===n&&hLen[d]<=n+1)||
+(!inH[d]&&inT[d]===n&&tLen[d]<=n+1&&meta.pageFirst[meta.pageOf[d]]===d))?1:0;
+}
 });
 function before(a,b){
 if(title[a]!==title[b])return title[b]-title[a];
@@ -1037,11 +1030,13 @@ opts=opts||{};
 var ix=this.index,limit=opts.limit===undefined?10:opts.limit,per=opts.sectionsPerPage||3;
 var size=opts.snippetTokens||28;
 return ix.ranked(query).then(function(x){
-var meta=ix.docMeta(),order=[],docsOf=new Map(),need=new Set();
-x.list.forEach(function(d){
-var p=meta.pageOf[d],l=docsOf.get(p);
-if(!l){order.push(p);docsOf.set(p,[d]);}else if(l.length<per)l.push(d);
-});
+var meta=ix.docMeta(),order=[],docsOf=new Map(),need=new Set(),seen=new Uint32Array(ix.m.pageCount);
+for(var i=0;i<x.list.length;i++){
+var d=x.list[i],p=meta.pageOf[d];
+if(!seen[p]++){order.push(p);if(order.length<=limit)docsOf.set(p,[]);}
+var l=docsOf.get(p);
+if(l&&l.length<per)l.push(d);
+}
 var shown=order.slice(0,Math.max(0,limit));
 shown.forEach(function(p){docsOf.get(p).forEach(function(d){var c=ix.chunkIndex(d);if(c>=0)need.add(ix.m.chunks[c].file.name);});});
 if(opts.facetCounts)need.add(ix.m.facets.name);

@@ -56,10 +56,12 @@ public struct IndexBuilder: Sendable {
     public var ranking: RankingParameters
     /// Body text kept in the doc store for snippets (bytes, cut at a word boundary).
     public var maxStoredTextBytes: Int = 320
-    /// Smallest target sizes (a small site gets a few small files); a shard never
-    /// splits a two-byte term key.
-    public var termShardTargetBytes: Int = 4 * 1024
-    public var docChunkTargetBytes: Int = 4 * 1024
+    /// Smallest target sizes (raw bytes). Term shards small, so a query on a small site
+    /// fetches little; doc chunks large, so a small site's doc store is one or two files
+    /// and later queries find their pages cached (sample site: warm 1.6 KB a query
+    /// instead of 3.8 KB with 4 KB chunks). A shard never splits a two-byte term key.
+    public var termShardTargetBytes: Int = 2 * 1024
+    public var docChunkTargetBytes: Int = 64 * 1024
     /// Files in `search/` (the index, its manifest and the engine) at most; term shards
     /// (+ as many positions files) at most `maxTermShards`, doc chunks take the rest
     /// (see ARCHITECTURE.md, "Files").
