@@ -106,7 +106,7 @@ extension SearchIndex {
             tier[d] = t
             total += 1
             if pageSeen[p] == 0 { pageSeen[p] = 1; totalPages += 1 }
-            heap.offer(c)
+            if heap.wants(c) { heap.offer(c) }
         }
         for d in excludedDocs { excludedMark[d] = 0 }
         // clear the page marks through the candidates' pages
@@ -490,6 +490,11 @@ struct CandidateHeap {
     }
 
     @inline(__always) static func worse(_ a: Candidate, _ b: Candidate) -> Bool { Candidate.before(b, a) }
+
+    /// Whether `offer` would keep `c` (the heap is not full, or `c` beats its root).
+    @inline(__always) func wants(_ c: Candidate) -> Bool {
+        heap.count < capacity || (capacity > 0 && Candidate.before(c, heap[0]))
+    }
 
     /// The root is the worst of the best so far.
     mutating func offer(_ c: Candidate) {

@@ -21,9 +21,14 @@ extension SearchIndex {
         var matches: [(start: Int, end: Int, key: [UInt8], index: Int)] = []
         var words: [Token] = []
         for t in toks where t.kind != .whole { words.append(t) }
+        // lengths of the highlight terms: a token of
+        // another length is not one of them, no hashing needed
+        var lengths = [Bool](repeating: false, count: Analyzer.maxTokenBytes + 1)
+        var longTerms = false
+        for h in state.highlightTerms { if h.count < lengths.count { lengths[h.count] = true } else { longTerms = true } }
         for t in toks where !t.isStopWord {
             var key: [UInt8]? = nil
-            var hit = state.highlightTerms.contains(t.term)
+            var hit = (t.term.count < lengths.count ? lengths[t.term.count] : longTerms) && state.highlightTerms.contains(t.term)
             if !hit && t.kind != .whole {
                 let st = stem(t)
                 key = st
