@@ -27,6 +27,26 @@ enum Sample {
 }
 
 struct IndexBuilderTests {
+    /// Analysis runs on all cores in batches; what comes out must be exactly the one-core
+    /// analysis, in document order, across batch boundaries.
+    @Test func parallelAnalysisEqualsSerial() {
+        let docs = (0..<2_600).map { i in
+            var d = Sample.docs[i % Sample.docs.count]
+            d.text += " item \(i) of many"
+            return d
+        }
+        let builder = IndexBuilder(synonyms: Sample.synonyms)
+        let table = SynonymTable(Sample.synonyms, analyzer: builder.analyzer)
+        let parallel = Array(builder.analyzedInOrder(docs, synonymTable: table))
+        #expect(parallel.map(\.0) == Array(0..<docs.count))
+        for (i, d) in docs.enumerated() {
+            let serial = builder.analyzeFields(d, synonymTable: table)
+            let fields = parallel[i].1
+            #expect(fields.map(\.1) == serial.map(\.1))
+            #expect(fields.map(\.0) == serial.map(\.0), "document \(i)")
+        }
+    }
+
     @Test func deterministic() {
         let a = Sample.files(), b = Sample.files()
         #expect(a == b)

@@ -1,3 +1,4 @@
+import Foundation
 /// The index as in-memory files, sorted by name; the build writes them into
 /// `Public/search/` through its own output sink.
 public struct IndexFiles: Sendable, Equatable {
@@ -109,6 +110,27 @@ public struct IndexBuilder: Sendable {
         }
     }
 
+    /// Every document's analysed fields with its doc id, in order. Analysis is most of an
+    /// index build and independent per document, so it runs on all cores a batch at a
+    /// time (only one batch of tokens is held at once); the caller consumes in order.
+    func analyzedInOrder(_ docs: [SearchDocument], synonymTable: SynonymTable) -> some Sequence<(Int, [([Token], Int)])> {
+        let batchSize = 1024
+        let width = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        return stride(from: 0, to: docs.count, by: batchSize).lazy.flatMap { start -> [(Int, [([Token], Int)])] in
+            let end = min(docs.count, start + batchSize)
+            let results = AnalysisBatch(count: end - start)
+            let parts = width == 1 ? 1 : min(end - start, width * 4)
+            DispatchQueue.concurrentPerform(iterations: parts) { part in
+                var i = start + part
+                while i < end {
+                    results.set(i - start, analyzeFields(docs[i], synonymTable: synonymTable))
+                    i += parts
+                }
+            }
+            return results.values.enumerated().map { (start + $0.offset, $0.element) }
+        }
+    }
+
     public func build(_ input: [SearchDocument]) -> IndexFiles {
         let synonymTable = SynonymTable(synonyms, analyzer: analyzer)
         // 1. group sections by page, pages in order of first appearance
@@ -131,8 +153,7 @@ public struct IndexBuilder: Sendable {
         // and position (24 bits), sorted, so each term's fields and positions come out
         // in order without per-term arrays.
         var occurrences: [UInt64] = []
-        for (docID, d) in docs.enumerated() {
-            let fields = analyzeFields(d, synonymTable: synonymTable)
+        for (docID, fields) in analyzedInOrder(docs, synonymTable: synonymTable) {
             occurrences.removeAll(keepingCapacity: true)
             var norms = [UInt8](repeating: 0, count: IndexFormat.fieldCount)
             for (f, (toks, length)) in fields.enumerated() {
@@ -485,4 +506,27 @@ struct JSONWriter {
         }
         return out + "\""
     }
+}
+
+/// One batch of analysed documents, filled from several threads, each slot by one.
+private final class AnalysisBatch: @unchecked Sendable {
+    // @unchecked: each slot is written by exactly one thread, and read only after
+    // `concurrentPerform` has returned.
+    private let slots: UnsafeMutablePointer<[([Token], Int)]>
+    private let count: Int
+
+    init(count: Int) {
+        self.count = count
+        slots = .allocate(capacity: count)
+        slots.initialize(repeating: [], count: count)
+    }
+
+    deinit {
+        slots.deinitialize(count: count)
+        slots.deallocate()
+    }
+
+    func set(_ i: Int, _ value: [([Token], Int)]) { slots[i] = value }
+
+    var values: [[([Token], Int)]] { Array(UnsafeBufferPointer(start: slots, count: count)) }
 }
