@@ -1,4 +1,5 @@
 import Foundation
+import TomeCore
 import TomeHTML
 import TomeSite
 
@@ -28,7 +29,7 @@ import TomeSite
 /// deeper than its source file, so relative paths would miss). See `TwinLinks`.
 ///
 /// `tome serve`'s `/api/pages/{path}` and the MCP tool `read_article` serve these files.
-struct LLMStep {
+struct LLMStep: Sendable {
     let context: SiteContext
     let sink: any OutputSink
     let links: TwinLinks
@@ -43,14 +44,20 @@ struct LLMStep {
         var fileCount = 0
     }
 
-    func run() throws -> Result {
+    func run() async throws -> Result {
         let site = context.site
         var result = Result()
         var full = "# \(site.configuration.title)\n\n"
         if !site.configuration.description.isEmpty { full += "> \(oneLine(site.configuration.description))\n\n" }
-        for page in site.orderedPages {
-            let twin = twin(for: page)
-            try sink.write(twinPath(page), twin)
+        // Twins on all cores (rewriting links reads every line of every page), in order.
+        let pages = site.orderedPages
+        let step = self
+        let twins = await concurrentMap(pages) { page in
+            let twin = step.twin(for: page)
+            return (twin, Swift.Result { try step.sink.write(step.twinPath(page), twin) })
+        }
+        for (twin, written) in twins {
+            try written.get()
             result.fileCount += 1
             full += "\n" + twin + (twin.hasSuffix("\n") ? "" : "\n")
         }
@@ -76,7 +83,7 @@ struct LLMStep {
         if let description = page.metadata.description, !description.isEmpty { out += "description: \(json(description))\n" }
         out += "---\n\n"
         let body = page.body.trimmingTrailingNewlines.drop(while: { $0.isNewline })
-        let startsWithTitle = body.split(separator: "\n", omittingEmptySubsequences: true).first.map { $0.hasPrefix("# ") } ?? false
+        let startsWithTitle = body.hasPrefix("# ")
         if !startsWithTitle { out += "# \(page.title)\n\n" }
         out += links.rewrite(String(body), from: page.id) + "\n"
         return out
@@ -177,9 +184,11 @@ struct TwinLinks: Sendable {
         var previousBlank = true
         var inCode = false
         var inList = false
-        for line in markdown.split(separator: "\n", omittingEmptySubsequences: false) {
+        // Lines split on the newline byte: splitting Characters costs as much as the rest.
+        for bytes in markdown.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+            let line = Substring(bytes)
             let trimmed = line.drop { $0 == " " }
-            let indent = line.count - trimmed.count
+            let indent = line.utf8.count - trimmed.utf8.count
             let blank = trimmed.allSatisfy { $0 == " " || $0 == "\t" }
             defer { previousBlank = blank }
             if fence == nil && !blank {
@@ -234,6 +243,9 @@ struct TwinLinks: Sendable {
 
     /// Every `](destination` outside code spans, rewritten.
     private func inlineLinks(_ line: Substring, from pageID: String) -> String {
+        // Most lines have no `]` and so no link (escapes and code spans only matter
+        // around one): nothing to scan.
+        guard line.utf8.contains(UInt8(ascii: "]")) else { return String(line) }
         var out = ""
         var i = line.startIndex
         var copied = line.startIndex

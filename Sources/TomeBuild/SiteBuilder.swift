@@ -69,7 +69,8 @@ public typealias ProgressHandler = @Sendable (_ step: String, _ done: Int, _ tot
 /// 3. render   Markdown → HTML for every page, on all cores
 /// 4. links    check link anchors now that every page's ids are known
 /// 5. pages    pour pages through the templates and write them
-/// 6. extras   tags, aliases, 404, sitemap, robots.txt, theme and content assets
+/// 6. extras   tags, aliases, 404, sitemap, robots.txt, theme and content assets;
+///             then llms.txt, llms-full.txt and a Markdown twin of every page
 /// 7. search   write the search index for the sections of every page
 ///
 /// Every step adds diagnostics; files go to an `OutputSink`. The caller publishes the
@@ -191,7 +192,8 @@ public struct SiteBuilder: Sendable {
             diagnostics.append(contentsOf: extras.diagnostics)
             clock.lap("extras")
             // 6b. llms.txt, llms-full.txt, a Markdown twin of every page
-            extras.fileCount += try LLMStep(context: context, sink: sink).run().fileCount
+            extras.fileCount += try await LLMStep(context: context, sink: sink).run().fileCount
+            clock.lap("llms")
 
             // 7. search
             progress?("search", 0, 0)
