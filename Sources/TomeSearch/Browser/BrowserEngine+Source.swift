@@ -7,12 +7,9 @@ public enum BrowserEngine {
 (root=>{
 'use strict';
 var VERSION=3,ANALYZER='tome-en-1+porter2',F=5,MANIFEST='manifest.json';
-var HINT='; rebuild the index with `tome build`';
 var te=new TextEncoder(),td=new TextDecoder();
-function IndexError(file,message,hint){
-var e=new Error(file+': '+message+(hint||HINT));
-e.name='TomeSearchError';e.file=file;
-return e;
+function IndexError(file,message,hint='; rebuild the index with `tome build`'){
+return Object.assign(new Error(file+': '+message+hint),{name:'TomeSearchError',file});
 }
 var err={
 missing:f=>IndexError(f,'search index file is missing'),
@@ -29,8 +26,11 @@ for(var i=0;i<u8.length;i+=8192)s+=String.fromCharCode.apply(null,u8.subarray(i,
 return s;
 }
 function utf8(s){return bstr(te.encode(s));}
-function unbstr(b){return td.decode(Uint8Array.from(b,c=>c.charCodeAt(0)));}
-function isLetters(b){return/^[a-z\x80-\xff]*$/.test(b);}
+function unbstr(b){
+var u=new Uint8Array(b.length);
+for(var i=0;i<b.length;i++)u[i]=b.charCodeAt(i);
+return td.decode(u);
+}
 function scalars(b){return Array.from(unbstr(b),c=>c.codePointAt(0));}
 var CRC=[];
 for(var n=0;n<256;n++){
@@ -39,9 +39,9 @@ for(var k=0;k<8;k++)c=c&1?0xEDB88320^(c>>>1):c>>>1;
 CRC[n]=c>>>0;
 }
 function crc32(u8){
-var c=0xFFFFFFFF;
+var c= -1;
 for(var i=0;i<u8.length;i++)c=CRC[(c^u8[i])&255]^(c>>>8);
-return(c^0xFFFFFFFF)>>>0;
+return~c>>>0;
 }
 function inflate(u8,name){
 return new Response(new Blob([u8]).stream().pipeThrough(new DecompressionStream('gzip'))).arrayBuffer()
@@ -54,12 +54,11 @@ Reader.prototype={
 fail(what){return err.corrupt(this.file,what+' at byte '+this.o);},
 u8(){if(this.o>=this.end)throw this.fail('unexpected end of data');return this.b[this.o++];},
 varint(){
-var r=0,mul=1,b;
-for(var shift=0;;shift+=7){
-if(shift>49)throw this.fail('varint too long');
-b=this.u8();r+=(b&127)*mul;mul*=128;
-if(!(b&128))return r;
+for(var r=0,mul=1,b=128;b&128;mul*=128){
+if(mul>2**49)throw this.fail('varint too long');
+b=this.u8();r+=(b&127)*mul;
 }
+return r;
 },
 raw(n){
 if(n<0||n>this.end-this.o)throw this.fail('length '+n+' past end of data');
@@ -79,7 +78,7 @@ if(v!==VERSION)throw err.version(this.file,v);
 }
 };
 var NORM=[];
-for(var q=0;q<256;q++)NORM[q]=q<32?q:(16+((q-32)&15))*Math.pow(2,((q-32)>>4)+1);
+for(var q=0;q<256;q++)NORM[q]=q<32?q:(16+((q-32)&15))*2**(((q-32)>>4)+1);
 function rules(list){return list.split(' ').map(x=>(x+'::').split(':'));}
 var EXC={};
 rules('skies:sky skis:ski idly:idl gently:gentl ugly:ugli early:earli only:onli singly:singl sky news howe atlas cosmos bias andes')
@@ -96,17 +95,12 @@ function stem(word){
 if(EXC.hasOwnProperty(word))return EXC[word];
 if(word.replace(/[\x80-\xbf]/g,'').length<3)return word;
 var w=word,r1,r2,marked=false;
-function ends(s,at){return w.endsWith(s,at);}
+function ends(s,at){var e=at===undefined?w.length:at;return e>=s.length&&w.slice(e-s.length,e)===s;}
 function cstart(o){var i=o-1;while(i>0&&cont(w[i]))i--;return i;}
 function hasVowel(e){return/[aeiouy]/.test(w.slice(0,e));}
 function region(from){
-var i=from;
-while(i<w.length&& !vowel(w[i]))i++;
-while(i<w.length&&vowel(w[i]))i++;
-if(i>=w.length)return-1;
-i++;
-while(i<w.length&&cont(w[i]))i++;
-return i;
+var m= /^[^aeiouy]*[aeiouy]+[^aeiouy][\x80-\xbf]*/.exec(w.slice(from));
+return m?from+m[0].length: -1;
 }
 function shortSyl(end){
 if(ends('past',end))return true;
@@ -135,59 +129,53 @@ var st=pre?pre.length:region(0);
 if(st>=0){r1=st;var s2=region(r1);r2=s2>=0?s2:w.length;}
 w=w.replace(/'s'$|'s$|'$/,'');
 if(ends('sses'))w=w.slice(0,-2);
-else if(ends('ied')||ends('ies')){var s=w.length-3;w=w.slice(0,s)+(s>0&&cstart(s)>0?'i':'ie');}
-else if(ends('us')||ends('ss')){}
+else if(/ie[ds]$/.test(w)){var s=w.length-3;w=w.slice(0,s)+(s>0&&cstart(s)>0?'i':'ie');}
+else if(/[us]s$/.test(w)){}
 else if(ends('s')){var p=w.length-1;if(p>0&&hasVowel(cstart(p)))w=w.slice(0,-1);}
 var m= /(eed|ing|ed)(ly)?$/.exec(w),len=m?m[0].length:0,kind= !m?0:m[1]==='eed'?1:m[0]==='ing'?2:0;
 step1b:if(len){
 var b=w.length-len,before=w.slice(0,b);
 if(kind===1){
-if(['proc','exc','succ'].indexOf(before)<0&&b>=r1)w=before+'ee';
+if(!/^(proc|exc|succ)$/.test(before)&&b>=r1)w=before+'ee';
 break step1b;
 }
 if(kind===2){
 if(b>=2&&w[b-1]==='y'&&cstart(b-1)===0&& !vowel(w[0])){w=w.slice(0,-4)+'ie';break step1b;}
-if(['inn','out','cann','herr','earr','even'].indexOf(before)>=0)break step1b;
+if(/^(inn|out|cann|herr|earr|even)$/.test(before))break step1b;
 }
 if(!hasVowel(b))break step1b;
 w=before;
 var n=w.length;
-if(ends('at')||ends('bl')||ends('iz'))w+='e';
+if(/(at|bl|iz)$/.test(w))w+='e';
 else if(n>=2&&w[n-1]===w[n-2]&&'bdfgmnprt'.indexOf(w[n-1])>=0){
 if(!(n===3&&'aeo'.indexOf(w[0])>=0))w=w.slice(0,-1);
 }else if(r1===n&&shortSyl(n))w+='e';
 }
 n=w.length;
-if(n>=2&&(w[n-1]==='y'||w[n-1]==='Y')){var l=cstart(n-1);if(l>0&& !vowel(w[l]))w=w.slice(0,-1)+'i';}
+if(n>=2&& /[yY]$/.test(w)){var l=cstart(n-1);if(l>0&& !vowel(w[l]))w=w.slice(0,-1)+'i';}
 rule(S2,r1);rule(S3,r1);rule(S4,r2);
-n=w.length;
-if(n>0){
-var last=n-1;
-if(w[last]==='e'){if(last>=r2||(last>=r1&& !shortSyl(last)))w=w.slice(0,-1);}
-else if(w[last]==='l'){if(last>=r2&&last>0&&w[last-1]==='l')w=w.slice(0,-1);}
+var last=w.length-1;
+if(w[last]==='e'?last>=r2||(last>=r1&& !shortSyl(last)):w[last]==='l'&&last>=r2&&w[last-1]==='l'){
+w=w.slice(0,-1);
 }
 return marked?w.replace(/Y/g,'y'):w;
 }
 var WORDRE= /[\p{Alphabetic}\p{Nd}\p{Nl}\p{No}\p{M}]/u,MARKRE= /[\p{Mn}\p{Me}]/u,SPACE= /\p{White_Space}/u;
 function Analyzer(spec){
 this.stop=new Set(spec.stopWords);
-this.fold=new Map();
-(spec.fold||[]).forEach(e=>{this.fold.set(e[0],utf8(e[1]));});
+this.fold=new Map((spec.fold||[]).map(e=>[e[0],utf8(e[1])]));
 this.max=spec.maxTokenBytes||64;
 this.conn=spec.connectors||'.-@_';
 }
 Analyzer.prototype={
-stemOf(t){return isLetters(t)?stem(t):t;},
+stemOf(t){return/^[a-z\x80-\xff]*$/.test(t)?stem(t):t;},
 foldScalar(v){
-var m=this.fold.get(v);
-if(m!==undefined)return m;
 var ch=String.fromCodePoint(v);
-return MARKRE.test(ch)?'':utf8(ch.toLowerCase());
+return this.fold.has(v)?this.fold.get(v):MARKRE.test(ch)?'':utf8(ch.toLowerCase());
 },
 isWord(v){return this.fold.has(v)||WORDRE.test(String.fromCodePoint(v));},
 tokens(text,keepStop,bytes){
 var out=[],self=this,b=bytes||te.encode(text);
-if(!b.length)return out;
 var pos=0,parts=[],cur='',cs= -1,ce=0,sep='',pending=null;
 function endPart(){if(cs>=0){parts.push([cur,cs,ce,sep]);cur='';cs= -1;}}
 function emit(p,kind){
@@ -195,14 +183,14 @@ var term=p[0],at=pos++;
 if(!term.length||term.length>self.max)return;
 var stop=self.stop.has(term);
 if(stop&& !keepStop)return;
-out.push({term:term,stem:stop?term:self.stemOf(term),pos:at,start:p[1],end:p[2],kind:kind,stop:stop});
+out.push({term,stem:stop?term:self.stemOf(term),pos:at,start:p[1],end:p[2],kind,stop});
 }
 function flush(){
 endPart();pending=null;
 if(parts.length===1)emit(parts[0],0);
 else if(parts.length){
 var whole=parts.map(p=>p[3]+p[0]).join('');
-if(whole.length<=self.max)out.push({term:whole,stem:whole,pos:pos,start:parts[0][1],end:parts[parts.length-1][2],kind:1,stop:false});
+if(whole.length<=self.max)out.push({term:whole,stem:whole,pos,start:parts[0][1],end:parts[parts.length-1][2],kind:1,stop:false});
 parts.forEach(p=>emit(p,2));
 }
 parts=[];
@@ -225,8 +213,7 @@ else if(this.conn.indexOf(ch)>=0&&cs>=0&&pending===null){endPart();pending=ch;}
 else flush();
 i++;continue;
 }
-var len=1,v=0;
-if((c&0xE0)===0xC0){len=2;v=c&31;}else if((c&0xF0)===0xE0){len=3;v=c&15;}else if((c&0xF8)===0xF0){len=4;v=c&7;}
+var len=c>=0xF8?1:c>=0xF0?4:c>=0xE0?3:c>=0xC0?2:1,v=c&(127>>len);
 if(i+len>n)break;
 for(var k=1;k<len;k++)v=(v<<6)|(b[i+k]&63);
 if(len>1&&(v<0xD800||v>0xDFFF)&&v<=0x10FFFF&&this.isWord(v)){
@@ -251,11 +238,8 @@ function Synonyms(groups,an){
 this.map=new Map();
 groups.forEach((members,g)=>{
 members.forEach(m=>{
-var toks=an.tokens(m).filter(t=>t.kind!==1);
-if(!toks.length)return;
-var f=toks[0];
-if(!this.map.has(f.stem))this.map.set(f.stem,[]);
-this.map.get(f.stem).push({stems:toks.map(t=>t.stem),offsets:toks.map(t=>t.pos-f.pos),group:g});
+var toks=an.tokens(m).filter(t=>t.kind!==1),f=toks[0];
+if(f)(this.map.get(f.stem)||this.map.set(f.stem,[]).get(f.stem)).push({toks,group:g});
 });
 });
 }
@@ -263,18 +247,16 @@ Synonyms.prototype.matches=function(tokens){
 var res=[],words=[];
 tokens.forEach((t,i)=>{if(t.kind!==1)words.push([i,t]);});
 words.forEach((w,wi)=>(this.map.get(w[1].stem)||[]).forEach(m=>{
-if(m.stems.every((st,k)=> !k||(words[wi+k]&&words[wi+k][1].stem===st&&words[wi+k][1].pos-w[1].pos===m.offsets[k]))){
-res.push({index:w[0],count:words[wi+m.stems.length-1][0]-w[0]+1,group:m.group});
+if(m.toks.every((t,k)=> !k||(words[wi+k]&&words[wi+k][1].stem===t.stem&&words[wi+k][1].pos-w[1].pos===t.pos-m.toks[0].pos))){
+res.push({index:w[0],count:words[wi+m.toks.length-1][0]-w[0]+1,group:m.group});
 }
 }));
 return res;
 };
 function parse(raw){
-var q={items:[],excluded:[],filters:[],endsWithSpace:false};
 var sc=[],bytes=0;
 for(var ch of raw){if((bytes+=te.encode(ch).length)>1024)break;sc.push(ch);}
-var sp=c=>SPACE.test(c);
-q.endsWithSpace=sc.length>0&&sp(sc[sc.length-1]);
+var sp=c=>SPACE.test(c),q={items:[],excluded:[],filters:[],endsWithSpace:sc.length>0&&sp(sc[sc.length-1])};
 var i=0,n=sc.length;
 function quoted(){i++;var s='';while(i<n&&sc[i]!=='"')s+=sc[i++];if(i<n)i++;return s;}
 while(i<n){
@@ -290,11 +272,11 @@ var word='';
 while(i<n&& !sp(sc[i])){
 if(sc[i]===':'){
 var name=word.toLowerCase();
-if((name==='book'||name==='tag'||name==='type')&& !neg&&i+1<n&& !sp(sc[i+1])){
+if(/^(book|tag|type)$/.test(name)&& !neg&&i+1<n&& !sp(sc[i+1])){
 i++;
 var value='';
 if(sc[i]==='"')value=quoted();else while(i<n&& !sp(sc[i]))value+=sc[i++];
-if(value)q.filters.push({facet:name,value:value});
+if(value)q.filters.push({facet:name,value});
 word='';
 break;
 }
@@ -317,7 +299,7 @@ parsed.items.forEach((it,i)=>{if(!it.phrase)last=i;});
 return parsed.endsWithSpace? -1:last;
 }
 function isHit(st,t){return!t.stop&&(st.hlTerms.has(t.term)||(t.kind!==1&&st.hlStems.has(t.stem)));}
-function cmpb(a,b){return a<b? -1:a>b?1:0;}
+function cmpb(a,b){return(a>b)-(a<b);}
 function editDistance(a,b,limit){
 var d=[];
 for(var i=0;i<=a.length;i++){
@@ -331,18 +313,12 @@ if(i&&Math.min.apply(null,d[i])>limit)return limit+1;
 return d[a.length][b.length];
 }
 function u16offsets(b){
-var out=new Array(b.length+1),u=0,i;
-for(i=0;i<b.length;i++){out[i]=u;if((b[i]&0xC0)!==0x80)u+=b[i]>=0xF0?2:1;}
-out[b.length]=u;
-for(i=b.length-1;i>=0;i--)if((b[i]&0xC0)===0x80)out[i]=out[i+1];
+var out=new Array(b.length+1),u=out[0]=0;
+for(var i=0;i<b.length;i++)out[i+1]=u+=(b[i]&0xC0)===0x80?0:b[i]>=0xF0?2:1;
 return out;
 }
 function Index(load){
-this.load=load;
-this.files=new Map();
-this.pending=new Map();
-this.cache={};
-this.fetched=[];
+Object.assign(this,{load,files:new Map(),pending:new Map(),cache:{},fetched:[]});
 }
 Index.prototype={
 ensure(names){
@@ -350,7 +326,7 @@ return Promise.all(names.map(name=>{
 if(!this.pending.has(name)){
 this.pending.set(name,Promise.resolve().then(()=>this.load(name)).then(bytes=>{
 if(!bytes)throw err.missing(name);
-var u8=bytes instanceof Uint8Array?bytes:new Uint8Array(bytes);
+var u8=new Uint8Array(bytes);
 this.fetched.push(name);
 if(name!==MANIFEST){
 var ref=this.refs[name];
@@ -368,8 +344,7 @@ open(){
 if(!this.opening){
 this.opening=this.ensure([MANIFEST]).then(()=>{
 this.parseManifest(this.files.get(MANIFEST));
-var m=this.m;
-return this.ensure([m.analyzerFile.name,m.docMeta.name,m.norms.name]);
+return this.ensure(['analyzerFile','docMeta','norms'].map(k=>this.m[k].name));
 }).then(()=>{this.an=this.analyzer();this.meta=this.docMeta();this.nm=this.norms();return this;});
 this.opening.catch(()=>{this.opening=null;});
 }
@@ -385,7 +360,7 @@ if(j.analyzer!==ANALYZER)throw err.analyzer(f,j.analyzer===undefined?'(none)':j.
 function check(ok,what){if(!ok)throw err.corrupt(f,"missing or invalid '"+what+"'");}
 function isInt(x){return typeof x==='number'&&Math.floor(x)===x;}
 function ref(v,what){
-check(v&&typeof v.name==='string'&&isInt(v.bytes)&&isInt(v.crc32)&&v.crc32>=0&&v.crc32<=0xFFFFFFFF&&
+check(v&&typeof v.name==='string'&&isInt(v.bytes)&&v.crc32===v.crc32>>>0&&
 v.name.indexOf('/')<0&&v.name[0]!=='.',what);
 return refs[v.name]=v;
 }
@@ -407,18 +382,18 @@ check(c&&isInt(c.firstDoc),'docChunks.firstDoc');
 return{firstDoc:c.firstDoc,file:ref(c.file,'docChunks.file')};
 });
 this.refs=refs;
-this.m=Object.assign(j,{totals:j.fields.map(x=>x.totalLength),weights:j.fields.map(x=>x.weight),r:r,
-shards:shards,chunks:chunks});
+this.m=Object.assign(j,{totals:j.fields.map(x=>x.totalLength),weights:j.fields.map(x=>x.weight),r,
+shards,chunks});
 },
 bytes(ref){
 var b=this.files.get(ref.name);
 if(!b)throw new Need(ref.name);
 return b;
 },
-memo(key,fn){var c=this.cache;return c.hasOwnProperty(key)?c[key]:(c[key]=fn.call(this));},
+memo(key,fn){var c=this.cache;return key in c?c[key]:(c[key]=fn());},
 analyzer(){
 var ref=this.m.analyzerFile,j;
-try{j=JSON.parse(td.decode(this.bytes(ref)));}catch(e){if(e instanceof Need)throw e;throw err.corrupt(ref.name,'invalid JSON');}
+try{j=JSON.parse(td.decode(this.bytes(ref)));}catch(e){throw err.corrupt(ref.name,'invalid JSON');}
 if(!j||j.id!==ANALYZER)throw err.analyzer(ref.name,j&&j.id||'(none)');
 var an=new Analyzer(j);
 this.syn=new Synonyms((j.synonyms||[]).map(g=>(g||[]).filter(s=>typeof s==='string')),an);
@@ -429,21 +404,20 @@ var ref=this.m.docMeta,r=new Reader(this.bytes(ref),ref.name);
 r.magic('TOMM');
 var docs=r.varint(),pages=r.varint();
 if(docs!==this.m.docCount||pages!==this.m.pageCount)throw r.fail('counts disagree with the manifest');
-var pageOf=new Int32Array(docs),first=[],d=0,boosts=new Map();
+var pageOf=new Int32Array(docs),d=0,boosts=new Float64Array(docs).fill(1);
 for(var p=0;p<pages;p++){
 var n=r.varint();
-first.push(d);
 if(d+n>docs)throw r.fail('page sizes exceed document count');
-for(var k=0;k<n;k++)pageOf[d++]=p;
+pageOf.fill(p,d,d+=n);
 }
 if(d!==docs)throw r.fail('page sizes do not add up');
-for(var nb=r.varint();nb>0;nb--){
+r.list(()=>{
 var doc=r.varint(),b=r.f64();
 if(!(doc<docs)|| !isFinite(b))throw r.fail('bad boost entry');
-boosts.set(doc,b);
-}
+boosts[doc]=b;
+});
 if(r.o!==r.end)throw r.fail('unexpected trailing bytes');
-return{pageOf:pageOf,pageFirst:first,boosts:boosts};
+return{pageOf,boosts};
 },
 norms(){
 var ref=this.m.norms,r=new Reader(this.bytes(ref),ref.name),N=this.m.docCount;
@@ -456,17 +430,17 @@ facets(){
 return this.memo('facets',()=>{
 var ref=this.m.facets,r=new Reader(this.bytes(ref),ref.name),out={};
 r.magic('TOMF');
-for(var n=r.varint();n>0;n--){
+r.list(()=>{
 var map=out[r.str()]={};
-for(var v=r.varint();v>0;v--){
+r.list(()=>{
 var key=r.str(),p=0;
 map[key]=r.list(()=>{
 p+=r.varint();
 if(!(p<this.m.pageCount))throw r.fail('page index out of range');
 return p;
 });
-}
-}
+});
+});
 return out;
 });
 },
@@ -476,7 +450,7 @@ var ref=this.m.shards[i].terms,u8=this.bytes(ref),r=new Reader(u8,ref.name);
 r.magic('TOMT');
 var count=r.varint();
 if(count>u8.length)throw r.fail('term count '+count+' too large');
-var sh={name:ref.name,u8:u8,terms:[],stems:[],df:[],index:new Map()},prev='',pl=[],ql=[];
+var sh={name:ref.name,u8,terms:[],stems:[],df:[],index:new Map()},prev='',pl=[],ql=[];
 for(var k=0;k<count;k++){
 var shared=r.varint();
 if(shared>prev.length)throw r.fail('bad shared prefix length');
@@ -494,13 +468,6 @@ sh.po=starts(pl,r.o);sh.qo=starts(ql,5);
 if(sh.po[count]>u8.length)throw err.corrupt(ref.name,'postings run past the end of the file');
 if(sh.po[count]!==u8.length)throw err.corrupt(ref.name,'unexpected trailing bytes');
 return sh;
-});
-},
-positions(i){
-return this.memo('p'+i,()=>{
-var ref=this.m.shards[i].positions,b=this.bytes(ref);
-new Reader(b,ref.name).magic('TOMP');
-return b;
 });
 },
 postings(si,t){
@@ -526,7 +493,7 @@ shardsForPrefix(prefix){
 var first=this.shardIndex(prefix),s=this.m.shards;
 if(first<0)return s.length?[0]:[];
 var out=[first],p2=prefix.slice(0,2);
-for(var i=first+1;i<s.length&&s[i].first.slice(0,p2.length)===p2;i++)out.push(i);
+for(var i=first+1;i<s.length&&s[i].first.startsWith(p2);i++)out.push(i);
 return out;
 },
 chunkIndex(doc){
@@ -539,12 +506,11 @@ var ref=this.m.chunks[i].file,r=new Reader(this.bytes(ref),ref.name),out=[];
 r.magic('TOMD');
 var doc=r.varint();
 if(doc!==this.m.chunks[i].firstDoc)throw r.fail('first document disagrees with the manifest');
-for(var pages=r.varint();pages>0;pages--){
+r.list(()=>{
 var page={pageURL:r.str(),pageTitle:r.str(),book:r.str(),bookTitle:r.str(),type:r.str(),tags:r.list(()=>r.str())};
-for(var ns=r.varint();ns>0;ns--){
-out.push(Object.assign({docID:doc++,url:r.str(),heading:r.str(),headingPath:r.list(()=>r.str()),raw:r.raw(r.varint())},page));
-}
-}
+r.list(()=>out.push(Object.assign({docID:doc++,url:r.str(),heading:r.str(),headingPath:r.list(()=>r.str()),
+raw:r.raw(r.varint())},page)));
+});
 return out;
 });
 },
@@ -553,7 +519,7 @@ var c=this.chunkIndex(doc);
 return c<0?null:this.chunk(c)[doc-this.m.chunks[c].firstDoc];
 },
 variant(s,ti,kind){
-return{shard:s,term:ti,bytes:this.shard(s).terms[ti],kind:kind,weight:this.m.r[kind],L:this.postings(s,ti)};
+return{shard:s,term:ti,bytes:this.shard(s).terms[ti],kind,weight:this.m.r[kind],L:this.postings(s,ti)};
 },
 lookup(w,st,prefix,corr){
 var r=this.m.r,si=this.shardIndex(w),out=[],seen=new Set();
@@ -571,21 +537,16 @@ if(term.length>w.length&&term.startsWith(w)&& !seen.has(term))cands.push([s,ti,t
 cands.sort((a,b)=>b[3]-a[3]||cmpb(a[2],b[2]));
 cands.slice(0,50).forEach(c=>add(c[0],c[1],'prefix'));
 }
-if(corr&&r.tiers&& !out.length&& !/[0-9]/.test(w)){
-var wl=scalars(w);
-if(wl.length>=5){
-var max=wl.length>=9?2:1,tc=[];
+var wl=scalars(w),max=wl.length>=9?2:1,tc=[];
+if(corr&&r.tiers&& !out.length&& !/[0-9]/.test(w)&&wl.length>=5){
 sh.terms.forEach((term,ti)=>{
 if(term[0]!==w[0]||Math.abs(term.length-w.length)>max*2)return;
-var tl=scalars(term);
-if(Math.abs(tl.length-wl.length)>max)return;
-var d=editDistance(wl,tl,max);
+var tl=scalars(term),d=Math.abs(tl.length-wl.length)>max?max+1:editDistance(wl,tl,max);
 if(d<=max)tc.push([d,sh.df[ti],ti]);
 });
 tc.sort((a,b)=>a[0]-b[0]||b[1]-a[1]||cmpb(sh.terms[a[2]],sh.terms[b[2]]));
 tc.slice(0,10).forEach(c=>add(si,c[2],'typo'));
 if(tc.length)corr.push({typed:unbstr(w),suggestion:unbstr(sh.terms[tc[0][2]])});
-}
 }
 return out;
 },
@@ -608,17 +569,17 @@ words+=it.phrase?1:n;
 });
 parsed.excluded.forEach(it=>{if(terms(it.text,false,true)>1)phrases=true;});
 shards.forEach(s=>{
-if(s<0)return;
-names.push(this.m.shards[s].terms.name);
-if(phrases||words>1)names.push(this.m.shards[s].positions.name);
+var sh=this.m.shards[s];
+if(sh)names.push(sh.terms.name);
+if(sh&&(phrases||words>1))names.push(sh.positions.name);
 });
 if(parsed.filters.length)names.push(this.m.facets.name);
 return names;
 },
 prepare(parsed){
-var st={terms:[],excl:[],allowed:null,corrections:[],hlTerms:new Set(),hlStems:new Set()};
+var st={terms:[],excl:[],corrections:[],hlTerms:new Set(),hlStems:new Set()};
 var an=this.an,base=0,last=typing(parsed),i,k;
-function qterm(pos,variants){return{variants:variants||[],parts:[],pos:pos,docs:[],tf:[]};}
+var qterm=(pos,variants)=>({variants:variants||[],parts:[],pos,docs:[],tf:[]});
 var phrase=(ws,pos)=>{
 var q=qterm(pos);
 q.parts=ws.map(w=>({variants:this.lookup(w.term,w.stem),offset:w.pos-ws[0].pos}));
@@ -635,7 +596,6 @@ st.terms.push(phrase(pw,base+pw[0].pos));
 base+=endPos;
 continue;
 }
-var isLast=i===last;
 var kept=toks.filter(t=> !t.stop),words=kept.filter(t=>t.kind!==1);
 var covered=new Set(),single={};
 this.syn.matches(kept).forEach(m=>{
@@ -647,7 +607,7 @@ st.terms.push(qterm(base+kept[m.index].pos,this.lookup(g,g)));
 });
 var whole=kept.filter(t=>t.kind===1)[0];
 if(whole&& !covered.size){
-var wq=qterm(base+whole.pos,this.lookup(whole.term,whole.stem,isLast));
+var wq=qterm(base+whole.pos,this.lookup(whole.term,whole.stem,i===last));
 if(wq.variants.length){
 st.terms.push(wq);st.hlTerms.add(whole.term);base+=endPos;
 continue;
@@ -656,7 +616,7 @@ continue;
 for(k=0;k<kept.length;k++){
 var w=kept[k];
 if(w.kind===1||covered.has(k))continue;
-var q=qterm(base+w.pos,this.lookup(w.term,w.stem,isLast&&w===words[words.length-1],st.corrections));
+var q=qterm(base+w.pos,this.lookup(w.term,w.stem,i===last&&w===words[words.length-1],st.corrections));
 (single[k]||[]).forEach(g=>{
 var gt='~'+g,si=this.shardIndex(gt),sh=si>=0&&this.shard(si);
 if(sh&&sh.index.has(gt))q.variants.push(this.variant(si,sh.index.get(gt),'synonym'));
@@ -713,7 +673,8 @@ posByDoc(variants,only){
 var out=new Map();
 variants.forEach(v=>{
 var sh=this.shard(v.shard),ref=this.m.shards[v.shard].positions;
-var r=new Reader(this.positions(v.shard),ref.name,sh.qo[v.term],sh.qo[v.term+1]);
+new Reader(this.bytes(ref),ref.name).magic('TOMP');
+var r=new Reader(this.bytes(ref),ref.name,sh.qo[v.term],sh.qo[v.term+1]);
 v.L.docs.forEach((d,k)=>{
 var cur=only.has(d)&&(out.get(d)||out.set(d,[[],[],[],[],[]]).get(d));
 for(var f=0;f<F;f++){
@@ -750,11 +711,11 @@ w=w+W[f]*tf/(1-r.b+r.b*this.len(t.docs[k],f)/avg[f]);
 return t.idf*(w*(r.k1+1)/(w+r.k1));
 },
 rank(st){
-var N=this.m.docCount,r=this.m.r,i;
+var N=this.m.docCount,r=this.m.r;
 if(!(N>0)|| !st.terms.length)return[];
 var avg=this.m.totals.map(x=>x>0?x/N:1);
 var score=new Float64Array(N),matched=new Uint8Array(N),touched=[];
-var inH=new Uint8Array(N),inT=new Uint8Array(N),hLen=new Int32Array(N),tLen=new Int32Array(N);
+var inH=new Uint8Array(N),inT=new Uint8Array(N);
 st.terms.forEach(t=>{
 this.merge(t);
 var df=t.docs.length;
@@ -764,8 +725,8 @@ t.docs.forEach((d,k)=>{
 if(!matched[d])touched.push(d);
 score[d]=score[d]+this.termScore(t,k,avg);
 matched[d]=matched[d]+1;
-if(t.tf[k*F+1]>0){inH[d]++;hLen[d]=this.len(d,1);}
-if(t.tf[k*F]>0){inT[d]++;tLen[d]=this.len(d,0);}
+if(t.tf[k*F+1]>0)inH[d]++;
+if(t.tf[k*F]>0)inT[d]++;
 });
 });
 var excluded=new Set();
@@ -775,25 +736,24 @@ var cands=Array.from(Int32Array.from(touched).sort())
 .filter(d=> !excluded.has(d)&&(!st.allowed||st.allowed.has(meta.pageOf[d])));
 var n=st.terms.length,fin=st.final=new Float64Array(N),all=new Uint8Array(N),title=new Uint8Array(N);
 cands.forEach(d=>{
-var m=matched[d],cov=1/(1+r.coverage*(n-m)),boost=meta.boosts.has(d)?meta.boosts.get(d):1;
+var m=matched[d],cov=1/(1+r.coverage*(n-m)),boost=meta.boosts[d];
 fin[d]=score[d]*cov*boost;
 if(r.tiers){
-all[d]=m===n?1:0;
-title[d]=m===n&&((inH[d]===n&&hLen[d]<=n+1)||
-(!inH[d]&&inT[d]===n&&tLen[d]<=n+1&&meta.pageFirst[meta.pageOf[d]]===d))?1:0;
+all[d]=m===n;
+title[d]=m===n&&((inH[d]===n&&this.len(d,1)<=n+1)||
+(!inH[d]&&inT[d]===n&&this.len(d,0)<=n+1&&meta.pageOf[d-1]!==meta.pageOf[d]));
 }
 });
 var before=(a,b)=>title[b]-title[a]||all[b]-all[a]||(fin[a]!==fin[b]?(fin[a]>fin[b]? -1:1):a-b);
 cands.sort(before);
-var words=[];
-st.terms.forEach((t,x)=>{if(!t.parts.length)words.push(x);});
+var words=st.terms.filter(t=> !t.parts.length);
 if(r.tiers&&r.proximity>0&&words.length>=2){
 var top=cands.slice(0,200),topSet=new Set(top);
-var pos=words.map(w=>this.posByDoc(st.terms[w].variants,topSet));
+var pos=words.map(w=>this.posByDoc(w.variants,topSet));
 top.forEach(d=>{
 var pairs=0;
 for(var k=0;k<words.length-1;k++){
-var gap=st.terms[words[k+1]].pos-st.terms[words[k]].pos,a=pos[k].get(d),b=pos[k+1].get(d);
+var gap=words[k+1].pos-words[k].pos,a=pos[k].get(d),b=pos[k+1].get(d);
 if(a&&b&&a.some((af,f)=>af.some(x=>has(b[f],x+gap))))pairs++;
 }
 fin[d]=fin[d]*(1+r.proximity*pairs/(words.length-1));
@@ -803,13 +763,10 @@ cands.splice(0,top.length,...top.sort(before));
 return cands;
 },
 snippet(s,st,size){
-var b=s.raw,toks=this.an.tokens(null,true,b),words=[],matches=[];
-toks.forEach(t=>{if(t.kind!==1)words.push(t);});
-toks.forEach(t=>{
-if(isHit(st,t)){
+var b=s.raw,toks=this.an.tokens(null,true,b),words=toks.filter(t=>t.kind!==1);
+var matches=toks.filter(t=>isHit(st,t)).map(t=>{
 var idx=bsearch(words.length,x=>words[x].start<t.start);
-matches.push({start:t.start,end:t.end,key:t.stem,index:idx<words.length?idx:0});
-}
+return{start:t.start,end:t.end,key:t.stem,index:idx<words.length?idx:0};
 });
 var from=0,to=b.length;
 if(words.length>size){
@@ -819,7 +776,7 @@ var sw=Math.max(0,Math.min(m.index-3,words.length-size)),inside=matches.filter(x
 var keys=new Set(inside.map(x=>x.key)).size;
 if(keys>bd||(keys===bd&&inside.length>bc)){bd=keys;bc=inside.length;best=sw;}
 });
-from=best===0?0:words[best].start;
+from=best&&words[best].start;
 to=words[best+size-1].end;
 }
 var p=from>0?1:0,slice=b.subarray(from,to),u16=u16offsets(slice),merged=[];
@@ -842,7 +799,7 @@ return attempt();
 ranked(query){
 var parsed=parse(query);
 return this.open().then(()=>this.ensure(this.plan(parsed))).then(()=>{
-return this.run(()=>{var st=this.prepare(parsed);return{st:st,list:this.rank(st)};});
+return this.run(()=>{var st=this.prepare(parsed);return{st,list:this.rank(st)};});
 });
 }
 };
@@ -858,16 +815,15 @@ return this.index.ranked(query).then(x=>x.list.slice(0,limit).map(d=>({docID:d,s
 },
 search(query,opts){
 opts=opts||{};
-var ix=this.index,limit=opts.limit===undefined?10:opts.limit,per=opts.sectionsPerPage||3;
-var size=opts.snippetTokens||28;
+var ix=this.index,limit=opts.limit===undefined?10:opts.limit,per=opts.sectionsPerPage||3,size=opts.snippetTokens||28;
 return ix.ranked(query).then(x=>{
-var meta=ix.meta,order=[],docsOf=new Map(),need=new Set(),seen=new Uint32Array(ix.m.pageCount);
-for(var i=0;i<x.list.length;i++){
-var d=x.list[i],p=meta.pageOf[d];
+var order=[],docsOf=new Map(),need=new Set(),seen=new Uint32Array(ix.m.pageCount);
+x.list.forEach(d=>{
+var p=ix.meta.pageOf[d];
 if(!seen[p]++){order.push(p);if(order.length<=limit)docsOf.set(p,[]);}
 var l=docsOf.get(p);
 if(l&&l.length<per)l.push(d);
-}
+});
 var shown=order.slice(0,Math.max(0,limit));
 shown.forEach(p=>docsOf.get(p).forEach(d=>{var c=ix.m.chunks[ix.chunkIndex(d)];if(c)need.add(c.file.name);}));
 if(opts.facetCounts)need.add(ix.m.facets.name);
@@ -875,7 +831,8 @@ return ix.ensure(Array.from(need)).then(()=>{
 var pages=shown.map(p=>{
 var hits=docsOf.get(p).map(d=>{
 var s=ix.section(d);
-if(!s)throw err.corrupt(ix.m.chunks.length?ix.m.chunks[ix.m.chunks.length-1].file.name:MANIFEST,'document '+d+' missing from the doc store');
+var c=ix.m.chunks.slice(-1)[0];
+if(!s)throw err.corrupt(c?c.file.name:MANIFEST,'document '+d+' missing from the doc store');
 var hit=Object.assign({},s,{score:x.st.final[d],
 snippet:opts.snippets===false?{text:'',highlights:[]}:ix.snippet(s,x.st,size)});
 delete hit.raw;
@@ -883,17 +840,16 @@ return hit;
 });
 return{pageURL:hits[0].pageURL,pageTitle:hits[0].pageTitle,sections:hits};
 });
-var res={query:query,pages:pages,totalSections:x.list.length,totalPages:order.length,corrections:x.st.corrections};
+var res={query,pages,totalSections:x.list.length,totalPages:order.length,corrections:x.st.corrections};
 if(opts.facetCounts){
-var f=ix.facets(),counts={};
+var f=ix.facets(),counts=res.facets={};
 Object.keys(f).forEach(name=>{
-counts[name]={};
+var c=counts[name]={};
 Object.keys(f[name]).forEach(v=>{
-var c=Array.from(new Set(f[name][v])).filter(p=>seen[p]).length;
-if(c)counts[name][v]=c;
+var n=Array.from(new Set(f[name][v])).filter(p=>seen[p]).length;
+if(n)c[v]=n;
 });
 });
-res.facets=counts;
 }
 return res;
 });
@@ -905,20 +861,20 @@ return ix.open().then(()=>ix.ensure([ix.m.facets.name])).then(()=>ix.facets());
 },
 highlighter(query){
 var ix=this.index;
-return ix.ranked(query).then(x=>{
-var an=ix.an,st=x.st;
-return text=>{
+return ix.ranked(query).then(x=>text=>{
 var b=te.encode(text),u16=u16offsets(b);
-var out=an.tokens(null,true,b).filter(t=>isHit(st,t)).map(t=>[u16[t.start],u16[t.end]]);
+var out=ix.an.tokens(null,true,b).filter(t=>isHit(x.st,t)).map(t=>[u16[t.start],u16[t.end]]);
 out.sort((p,q)=>p[0]-q[0]||q[1]-p[1]);
 return out.filter((r,i)=>i===0||r[0]>=out[i-1][1]);
-};
 });
 },
 get loadedFiles(){return this.index.fetched.slice();}
 };
 var pendingScripts={};
-function scriptLoad(base){
+function defaultLoader(base){
+if(!root.location||root.location.protocol!=='file:'){
+return name=>fetch(base+name).then(res=>res.ok?res.arrayBuffer():null,()=>null);
+}
 root.tomeSearchLoad=(name,b64)=>{
 var resolve=pendingScripts[name];
 delete pendingScripts[name];
@@ -934,15 +890,11 @@ el.onerror=()=>fail(name===MANIFEST?err.disk:err.missing);
 document.head.appendChild(el);
 });
 }
-function defaultLoader(base){
-if(root.location&&root.location.protocol==='file:')return scriptLoad(base);
-return name=>fetch(base+name).then(res=>res.ok?res.arrayBuffer():null,()=>null);
-}
 var api={
 version:VERSION,
 analyzerId:ANALYZER,
 open:(base,options)=>new Engine(base,options),
-parse:parse,
+parse,
 stem:word=>unbstr(stem(utf8(word))),
 Analyzer(spec){
 var an=new Analyzer(spec);
