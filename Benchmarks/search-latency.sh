@@ -5,10 +5,10 @@
 #   QUERIES_FILE  "category<TAB>query" lines (default Benchmarks/queries-cpp.txt)
 #   OUT_JSON      summary written here (default Benchmarks/work/search-latency.json)
 # Env: TOME (default .build/release/tome), RUNS (default 5), WARMUP (default 1).
-# `tome search` has no in-process repeat/bench mode, so these figures are whole
-# processes (start, open the index, parse, search, print): each query runs RUNS times
-# under hyperfine (-N, no shell) and its median is kept; the summary gives the median,
-# p90, p99 and max of those per-query medians, overall and per category.
+# Whole processes (start, open the index, parse, search, print): each query runs RUNS
+# times under hyperfine (-N, no shell) and its median is kept; the summary gives the
+# median, p90, p99 and max of those per-query medians, overall and per category. Then
+# the same list in one process (`tome search --bench`, CPU time per query, warm).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"
@@ -42,5 +42,7 @@ while IFS=$'\t' read -r cat q; do
     | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d.get("totalPages", 0))' \
     || echo -1
 done < "$queries" > "$raw/hits"
-python3 "$here/bench_report.py" search "$queries" "$raw/hyperfine.json" "$raw/hits" "$site" > "$out"
+"$tome" search --bench "$queries" --site "$site" --runs "$runs" > "$raw/inprocess.txt" 2>&1 \
+  || { tail -20 "$raw/inprocess.txt" >&2; exit 1; }
+python3 "$here/bench_report.py" search "$queries" "$raw/hyperfine.json" "$raw/hits" "$site" "$raw/inprocess.txt" > "$out"
 python3 "$here/bench_report.py" search-table "$out"
