@@ -3,7 +3,7 @@ import PackageDescription
 
 // Layering (lower rows never import higher rows; see ARCHITECTURE.md):
 //   CCmarkGFM, CLibXML2, CZlib     C libraries, each behind one file of a Swift module (CZlib: TomeSearch's
-//                                  index gzip and TomeServer's HTTP gzip, one file each)
+//                                  Gzip, which tome serve's HTTP gzip also uses)
 //   TomeCore                       shared vocabulary: diagnostics, locations, slugs
 //   TomeSearch                     the search engine; knows nothing about sites
 //   TomeMarkdown, TomeHTML         C at the edge, Swift values inside
@@ -66,7 +66,7 @@ let package = Package(
         .target(
             name: "TomeServer",
             dependencies: [
-                "TomeCore", "TomeSearch", "CZlib",
+                "TomeCore", "TomeSearch",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Logging", package: "swift-log"),

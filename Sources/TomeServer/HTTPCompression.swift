@@ -1,7 +1,6 @@
-import CZlib
+import TomeSearch
 
-/// `Content-Encoding: gzip` for the server's responses: the one file of TomeServer that
-/// touches zlib (the search index's own gzip lives in TomeSearch and is not public).
+/// `Content-Encoding: gzip` for the server's responses, through TomeSearch's `Gzip`.
 ///
 /// What is compressed: text-like types (HTML, CSS, JavaScript, JSON, XML, SVG, Markdown,
 /// plain text) of at least `minimumBytes`, and only when the result is smaller. Not the
@@ -47,28 +46,10 @@ enum HTTPCompression {
         return (star ?? 0) > 0
     }
 
-    /// One gzip member (RFC 1952) of `input`, deflated in 64 KB steps; nil when zlib
-    /// fails or the result would not be smaller than the input.
+    /// `input` gzipped (TomeSearch's `Gzip`, the project's one zlib wrapper); nil when
+    /// the result would not be smaller than the input.
     static func gzip(_ input: UnsafeRawBufferPointer, level: Int32 = 6) -> [UInt8]? {
-        var stream = z_stream()
-        guard deflateInit2_(&stream, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY,
-                            ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else { return nil }
-        defer { deflateEnd(&stream) }
-        var output: [UInt8] = []
-        output.reserveCapacity(input.count / 3 + 64)
-        var chunk = [UInt8](repeating: 0, count: 64 << 10)
-        stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress?.assumingMemoryBound(to: UInt8.self))
-        stream.avail_in = uInt(input.count)
-        var status = Z_OK
-        repeat {
-            chunk.withUnsafeMutableBufferPointer { c in
-                stream.next_out = c.baseAddress
-                stream.avail_out = uInt(c.count)
-                status = deflate(&stream, Z_FINISH)
-                output.append(contentsOf: c.prefix(c.count - Int(stream.avail_out)))
-            }
-            if output.count >= input.count { return nil }
-        } while status == Z_OK  // Z_OK with Z_FINISH: the output chunk was full
-        return status == Z_STREAM_END ? output : nil
+        let output = Gzip.compress(Array(input), level: level)
+        return output.count < input.count ? output : nil
     }
 }

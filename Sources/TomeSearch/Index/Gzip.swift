@@ -2,11 +2,12 @@ import CZlib
 
 /// gzip (RFC 1952) through zlib: the one file of TomeSearch that touches C. Index files
 /// are stored gzipped so that any static host serves them small without configuration;
-/// the browser inflates them with `DecompressionStream("gzip")`.
-enum Gzip {
+/// the browser inflates them with `DecompressionStream("gzip")`. Public for the one
+/// other user, `tome serve`'s `Content-Encoding: gzip`, so zlib stays behind this file.
+public enum Gzip {
     /// Deterministic gzip: no file name, mtime 0, OS byte fixed by zlib's build (we
     /// overwrite it with 255 "unknown" so bytes never depend on the build machine).
-    static func compress(_ input: [UInt8], level: Int32 = 6) -> [UInt8] {
+    public static func compress(_ input: [UInt8], level: Int32 = 6) -> [UInt8] {
         var stream = z_stream()
         guard deflateInit2_(&stream, level, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY,
                             ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
@@ -33,7 +34,7 @@ enum Gzip {
 
     /// Inflates one gzip member; nil when the bytes are not valid gzip or would inflate
     /// past `limit` bytes.
-    static func decompress(_ input: [UInt8], limit: Int = 1 << 30) -> [UInt8]? {
+    public static func decompress(_ input: [UInt8], limit: Int = 1 << 30) -> [UInt8]? {
         guard input.count >= 18, input[0] == 0x1F, input[1] == 0x8B else { return nil }
         // ISIZE (last 4 bytes) is the inflated size mod 2^32: a good first guess.
         let n = input.count

@@ -673,26 +673,18 @@ final class RankScratch {
         pageBest = Self.zeroed(pageCount, Int32.self)
     }
 
-    func takeTouched() -> [Int32] {
-        var t: [Int32] = []
-        swap(&t, &touchedBuffer)
+    /// A reusable buffer, emptied but keeping its capacity; give it back when done.
+    private static func take<T>(_ buffer: inout [T]) -> [T] {
+        var t: [T] = []
+        swap(&t, &buffer)
         t.removeAll(keepingCapacity: true)
         return t
     }
+    func takeTouched() -> [Int32] { Self.take(&touchedBuffer) }
     func giveBackTouched(_ t: [Int32]) { touchedBuffer = t }
-    func takeTermDocs() -> [Int32] {
-        var t: [Int32] = []
-        swap(&t, &termDocsBuffer)
-        t.removeAll(keepingCapacity: true)
-        return t
-    }
+    func takeTermDocs() -> [Int32] { Self.take(&termDocsBuffer) }
     func giveBackTermDocs(_ t: [Int32]) { termDocsBuffer = t }
-    func takeTermTFs() -> [Double] {
-        var t: [Double] = []
-        swap(&t, &termTFsBuffer)
-        t.removeAll(keepingCapacity: true)
-        return t
-    }
+    func takeTermTFs() -> [Double] { Self.take(&termTFsBuffer) }
     func giveBackTermTFs(_ t: [Double]) { termTFsBuffer = t }
 
     /// `1 - b + b * decode(q) / avg_f` for field f and norm byte q, at `f * 256 + q`:
