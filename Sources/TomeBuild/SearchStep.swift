@@ -4,7 +4,7 @@ import TomeSite
 
 /// Step 7: the search index. Every heading section (and FAQ question) of every page
 /// not excluded with `search: {exclude: true}` becomes one search document.
-struct SearchStep {
+struct SearchStep: Sendable {
     let context: SiteContext
     let sink: any OutputSink
     /// Also write the `NAME.js` twins that let the engine load the index from `file://`

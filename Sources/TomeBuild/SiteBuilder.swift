@@ -71,7 +71,8 @@ public typealias ProgressHandler = @Sendable (_ step: String, _ done: Int, _ tot
 /// 5. pages    pour pages through the templates and write them
 /// 6. extras   tags, aliases, 404, sitemap, robots.txt, theme and content assets;
 ///             then llms.txt, llms-full.txt and a Markdown twin of every page
-/// 7. search   write the search index for the sections of every page
+/// 7. search   write the search index for the sections of every page; it runs
+///             beside steps 5 and 6 (`--timings` shows its own time and the wait for it)
 ///
 /// Every step adds diagnostics; files go to an `OutputSink`. The caller publishes the
 /// sink (the disk sink's atomic swap) only when the report says the build succeeded.
@@ -182,6 +183,18 @@ public struct SiteBuilder: Sendable {
         var search = SearchStep.Result(fileCount: 0, sectionCount: 0)
         let context = SiteContext(site: site, rendered: rendered)
         if themeIsUsable {
+            // 7. search, beside steps 5 and 6: it reads only the rendered pages and writes
+            // only search/, and its serial parts (merging postings, compressing shards)
+            // would otherwise leave a core idle. Its diagnostics-free result is taken last.
+            let searchStep = SearchStep(context: context, sink: sink, scriptTwins: options.links == .file)
+            let progress = self.progress
+            async let indexed: (SearchStep.Result, Double) = {
+                progress?("search", 0, 0)
+                let started = ContinuousClock.now
+                let result = try searchStep.run()
+                return (result, StepClock.seconds(started.duration(to: .now)))
+            }()
+
             // 5. pages
             let pageProblems = try await PageStep(context: context, theme: theme, sink: sink, progress: progress).run()
             diagnostics.append(contentsOf: pageProblems)
@@ -195,10 +208,10 @@ public struct SiteBuilder: Sendable {
             extras.fileCount += try await LLMStep(context: context, sink: sink).run().fileCount
             clock.lap("llms")
 
-            // 7. search
-            progress?("search", 0, 0)
-            search = try SearchStep(context: context, sink: sink, scriptTwins: options.links == .file).run()
-            clock.lap("search")
+            let (result, searchSeconds) = try await indexed
+            search = result
+            clock.lap("search wait")
+            clock.record("search", seconds: searchSeconds)
         }
 
         if options.strict { diagnostics = diagnostics.promotingWarnings() }
@@ -219,9 +232,17 @@ struct StepClock {
 
     mutating func lap(_ step: String) {
         let now = ContinuousClock.now
-        let d = last.duration(to: now)
-        laps.append((step, Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18))
+        laps.append((step, StepClock.seconds(last.duration(to: now))))
         last = now
+    }
+
+    /// A step that ran beside the others, timed on its own.
+    mutating func record(_ step: String, seconds: Double) {
+        laps.append((step, seconds))
+    }
+
+    static func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
     }
 }
 
