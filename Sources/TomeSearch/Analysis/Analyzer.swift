@@ -28,7 +28,13 @@ public struct Analyzer: Sendable {
     /// Stored in the manifest; a reader refuses an index with another identifier.
     public static let identifier = "tome-en-1+" + Stemming.identifier
     public static let maxTokenBytes = 64
-    static let connectors: Set<UInt8> = [UInt8(ascii: "."), UInt8(ascii: "-"), UInt8(ascii: "@"), UInt8(ascii: "_")]
+    /// ASCII letters (either case) and digits.
+    @inline(__always) static func isASCIIWordByte(_ b: UInt8) -> Bool {
+        (b | 0x20 >= 97 && b | 0x20 <= 122) || (b >= 48 && b <= 57)
+    }
+    @inline(__always) static func isConnector(_ b: UInt8) -> Bool {
+        b == UInt8(ascii: ".") || b == UInt8(ascii: "-") || b == UInt8(ascii: "@") || b == UInt8(ascii: "_")
+    }
 
     public init() {}
 
@@ -39,6 +45,20 @@ public struct Analyzer: Sendable {
 
     static func isLetterByte(_ b: UInt8) -> Bool { (b >= 97 && b <= 122) || b >= 0x80 }
 
+    /// A word's first two bytes, a second `y` read as `i` (one byte: the byte and 0).
+    /// A stem keeps its word's first byte, and a stem of two bytes or more its word's
+    /// key: the stemmer rewrites suffixes only, never a word's first letter, and its
+    /// second only from `y` to `i` (`dying` -> `die`, `cry` -> `cri`); a stem can be
+    /// one letter (`aed` -> `a`); words of fewer than three letters are their own stem,
+    /// and tokens with digits or connectors too. Checked over the whole stemmer
+    /// vocabulary (`SnippetTests.stemKeepsKey`). Snippets stem only the words that can
+    /// stem to a query stem by this rule.
+    static func stemKey(_ t: UnsafeBufferPointer<UInt8>) -> UInt16 {
+        guard let first = t.first else { return 0 }
+        let second = t.count > 1 ? (t[1] == UInt8(ascii: "y") ? UInt8(ascii: "i") : t[1]) : 0
+        return UInt16(first) << 8 | UInt16(second)
+    }
+
     /// Tokens of `text`, including stop words (flagged) so callers can keep positions.
     public func tokens(_ text: String, keepStopWords: Bool = false) -> [Token] {
         tokens(text, keepStopWords: keepStopWords, stems: true)
@@ -48,117 +68,13 @@ public struct Analyzer: Sendable {
     /// distinct term once instead of every occurrence).
     func tokens(_ text: String, keepStopWords: Bool, stems: Bool) -> [Token] {
         var out: [Token] = []
-        var bytes = Array(text.utf8)
-        if bytes.isEmpty { return out }
-        bytes.append(0x20)
-        var position = 0
-        // current compound: parts (term bytes, start, end) and the connector before each part
-        var parts: [([UInt8], Int, Int)] = []
-        var connectorsBefore: [UInt8] = []
-        var current: [UInt8] = []
-        var currentStart = -1
-        var currentEnd = 0
-        var pendingConnector: UInt8? = nil
-
-        func endPart() {
-            if currentStart >= 0 {
-                parts.append((current, currentStart, currentEnd))
-                current = []
-                currentStart = -1
-            }
+        var scanner = TokenScanner()
+        scanner.scan(text) { t in
+            if t.isStopWord && !keepStopWords { return }
+            let term = Array(t.term)
+            out.append(Token(term: term, stem: t.kind == .whole || t.isStopWord || !stems ? term : stem(term),
+                             position: t.position, start: t.start, end: t.end, kind: t.kind, isStopWord: t.isStopWord))
         }
-        func flush() {
-            endPart()
-            pendingConnector = nil
-            if parts.isEmpty { return }
-            if parts.count == 1 {
-                emit(parts[0].0, parts[0].1, parts[0].2, .word, position)
-                position += 1
-            } else {
-                var whole: [UInt8] = parts[0].0
-                for i in 1..<parts.count {
-                    whole.append(connectorsBefore[i - 1])
-                    whole.append(contentsOf: parts[i].0)
-                }
-                if whole.count <= Analyzer.maxTokenBytes {
-                    out.append(Token(term: whole, stem: whole, position: position, start: parts[0].1,
-                                     end: parts[parts.count - 1].2, kind: .whole, isStopWord: false))
-                }
-                for p in parts {
-                    emit(p.0, p.1, p.2, .part, position)
-                    position += 1
-                }
-            }
-            parts.removeAll(keepingCapacity: true)
-            connectorsBefore.removeAll(keepingCapacity: true)
-        }
-        func emit(_ term: [UInt8], _ start: Int, _ end: Int, _ kind: Token.Kind, _ pos: Int) {
-            if term.isEmpty || term.count > Analyzer.maxTokenBytes { return }
-            let stop = StopWords.set.contains(term)
-            if stop && !keepStopWords { return }
-            out.append(Token(term: term, stem: stop || !stems ? term : stem(term), position: pos, start: start, end: end,
-                             kind: kind, isStopWord: stop))
-        }
-        func beginPart(_ start: Int) {
-            if currentStart < 0 {
-                if let c = pendingConnector, !parts.isEmpty {
-                    connectorsBefore.append(c)
-                    pendingConnector = nil
-                } else {
-                    flush()
-                }
-                currentStart = start
-            }
-        }
-        func wordByte(_ folded: [UInt8], _ start: Int, _ end: Int) {
-            beginPart(start)
-            current.append(contentsOf: folded)
-            currentEnd = end
-        }
-
-        var i = 0
-        let n = bytes.count
-        while i < n {
-            let b = bytes[i]
-            if b < 0x80 {
-                if (b >= 97 && b <= 122) || (b >= 48 && b <= 57) {
-                    beginPart(i)
-                    current.append(b)
-                    currentEnd = i + 1
-                } else if b >= 65 && b <= 90 {
-                    beginPart(i)
-                    current.append(b + 32)
-                    currentEnd = i + 1
-                } else if Analyzer.connectors.contains(b) && currentStart >= 0 && pendingConnector == nil {
-                    endPart()
-                    pendingConnector = b
-                } else {
-                    flush()
-                }
-                i += 1
-                continue
-            }
-            // decode one scalar (input came from a String, so it is valid UTF-8)
-            var len = 1
-            var v: UInt32 = 0
-            if b & 0xE0 == 0xC0 { len = 2; v = UInt32(b & 0x1F) }
-            else if b & 0xF0 == 0xE0 { len = 3; v = UInt32(b & 0x0F) }
-            else if b & 0xF8 == 0xF0 { len = 4; v = UInt32(b & 0x07) }
-            if i + len > n { break }
-            for k in 1..<len { v = (v << 6) | UInt32(bytes[i + k] & 0x3F) }
-            if let s = Unicode.Scalar(v), Folding.isWordScalar(s) {
-                let folded = Folding.fold(s)
-                if folded.isEmpty {
-                    if currentStart >= 0 { currentEnd = i + len }
-                } else {
-                    wordByte(folded, i, i + len)
-                }
-            } else {
-                flush()
-            }
-            i += len
-        }
-        flush()
         return out
     }
 
@@ -175,5 +91,144 @@ public struct Analyzer: Sendable {
             }
         }
         return String(decoding: out, as: UTF8.self)
+    }
+}
+
+/// One token as `TokenScanner` sees it: `term` points into the scanner's buffer and is
+/// valid only during the visit.
+struct ScannedToken {
+    var term: UnsafeBufferPointer<UInt8>
+    var position: Int
+    var start: Int
+    var end: Int
+    var kind: Token.Kind
+    var isStopWord: Bool
+}
+
+/// The analyzer's tokenizer (steps 1-5 of the pipeline: fold, word scalars, compounds,
+/// the 64-byte limit, stop-word flags) over UTF-8 bytes, without an allocation per
+/// token: a compound's folded bytes (its parts joined by their connectors, which is the
+/// whole token) sit in one reusable buffer and each token is a range of it. Tokens come
+/// in the analyzer's order (a compound's `whole` before its parts), stop words
+/// included and flagged; stemming is the caller's.
+struct TokenScanner {
+    /// Folded bytes of the current compound: parts and the connectors between them.
+    private var compound: [UInt8] = []
+    /// Parts of the current compound: (offset in `compound`, length, source start, end).
+    private var parts: [(offset: Int, count: Int, start: Int, end: Int)] = []
+
+    init() {}
+
+    mutating func scan(_ text: String, _ visit: (ScannedToken) -> Void) {
+        var text = text
+        text.withUTF8 { scan($0, visit) }
+    }
+
+    /// `bytes` must be valid UTF-8 (from a `String`).
+    mutating func scan(_ bytes: UnsafeBufferPointer<UInt8>, _ visit: (ScannedToken) -> Void) {
+        compound.removeAll(keepingCapacity: true)
+        parts.removeAll(keepingCapacity: true)
+        var position = 0
+        var inPart = false          // a part is being read (its bytes are the tail of `compound`)
+        var partStart = 0, partEnd = 0, partOffset = 0
+        var pendingConnector: UInt8 = 0
+
+        func emit(_ offset: Int, _ count: Int, _ start: Int, _ end: Int, _ kind: Token.Kind, _ pos: Int) {
+            if count == 0 || count > Analyzer.maxTokenBytes { return }
+            compound.withUnsafeBufferPointer { c in
+                let term = UnsafeBufferPointer(rebasing: c[offset..<(offset + count)])
+                visit(ScannedToken(term: term, position: pos, start: start, end: end, kind: kind,
+                                   isStopWord: kind != .whole && StopWords.contains(term)))
+            }
+        }
+        func endPart() {
+            if inPart {
+                parts.append((partOffset, compound.count - partOffset, partStart, partEnd))
+                inPart = false
+            }
+        }
+        func flush() {
+            endPart()
+            pendingConnector = 0
+            if parts.isEmpty { compound.removeAll(keepingCapacity: true); return }
+            if parts.count == 1 {
+                let p = parts[0]
+                emit(p.offset, p.count, p.start, p.end, .word, position)
+                position += 1
+            } else {
+                let last = parts[parts.count - 1]
+                emit(0, last.offset + last.count, parts[0].start, last.end, .whole, position)
+                for p in parts {
+                    emit(p.offset, p.count, p.start, p.end, .part, position)
+                    position += 1
+                }
+            }
+            parts.removeAll(keepingCapacity: true)
+            compound.removeAll(keepingCapacity: true)
+        }
+        func beginPart(_ start: Int) {
+            if !inPart {
+                if pendingConnector != 0 && !parts.isEmpty {
+                    compound.append(pendingConnector)
+                    pendingConnector = 0
+                } else {
+                    flush()
+                }
+                inPart = true
+                partStart = start
+                partOffset = compound.count
+            }
+        }
+
+        var i = 0
+        let n = bytes.count
+        while i < n {
+            let b = bytes[i]
+            if b < 0x80 {
+                if Analyzer.isASCIIWordByte(b) {
+                    // a run of ASCII letters and digits, copied at once and lower-cased
+                    beginPart(i)
+                    var j = i + 1
+                    while j < n && Analyzer.isASCIIWordByte(bytes[j]) { j += 1 }
+                    let from = compound.count
+                    compound.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[i..<j]))
+                    compound.withUnsafeMutableBufferPointer { c in
+                        for k in from..<c.count where c[k] >= 65 && c[k] <= 90 { c[k] += 32 }
+                    }
+                    partEnd = j
+                    i = j
+                    continue
+                } else if Analyzer.isConnector(b) && inPart && pendingConnector == 0 {
+                    endPart()
+                    pendingConnector = b
+                } else {
+                    flush()
+                }
+                i += 1
+                continue
+            }
+            // decode one scalar (valid UTF-8)
+            var len = 1
+            var v: UInt32 = 0
+            if b & 0xE0 == 0xC0 { len = 2; v = UInt32(b & 0x1F) }
+            else if b & 0xF0 == 0xE0 { len = 3; v = UInt32(b & 0x0F) }
+            else if b & 0xF8 == 0xF0 { len = 4; v = UInt32(b & 0x07) }
+            if i + len > n { break }
+            for k in 1..<len { v = (v << 6) | UInt32(bytes[i + k] & 0x3F) }
+            if let s = Unicode.Scalar(v), Folding.isWordScalar(s) {
+                let folded = Folding.fold(s)
+                if folded.isEmpty {
+                    if inPart { partEnd = i + len }
+                } else {
+                    beginPart(i)
+                    compound.append(contentsOf: folded)
+                    partEnd = i + len
+                }
+            } else {
+                flush()
+            }
+            i += len
+        }
+        flush()
     }
 }

@@ -11,5 +11,19 @@ public enum StopWords {
         "those", "to", "us", "was", "we", "were", "what", "when", "where", "which", "while", "who",
         "whom", "why", "will", "with", "would", "you", "your",
     ]
-    static let set: Set<[UInt8]> = Set(english.map { Array($0.utf8) })
+    /// Whether folded bytes are a stop word, without hashing or allocating: the words
+    /// bucketed by length and first byte, compared byte by byte.
+    static func contains(_ term: UnsafeBufferPointer<UInt8>) -> Bool {
+        let n = term.count
+        guard n > 0, n <= maxLength, term[0] >= 97, term[0] <= 122 else { return false }
+        for w in buckets[(n - 1) * 26 + Int(term[0] - 97)] where w.elementsEqual(term) { return true }
+        return false
+    }
+
+    private static let maxLength = english.map(\.utf8.count).max() ?? 0
+    private static let buckets: [[[UInt8]]] = {
+        var b = [[[UInt8]]](repeating: [], count: maxLength * 26)
+        for w in english { let u = Array(w.utf8); b[(u.count - 1) * 26 + Int(u[0] - 97)].append(u) }
+        return b
+    }()
 }

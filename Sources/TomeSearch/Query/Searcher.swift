@@ -72,7 +72,7 @@ extension SearchIndex {
             pageDocs[p] = ranked.best(in: meta.pageFirstDoc[p]..<end, count: options.sectionsPerPage, state: &state)
         }
         var pages: [PageHit] = []
-        var stemMemo: [[UInt8]: [UInt8]] = [:]
+        var snippets = SnippetMaker(highlightTerms: state.highlightTerms, highlightStems: state.highlightStems)
         for p in pageOrder.prefix(max(0, options.limit)) {
             var hits: [SearchHit] = []
             for d in pageDocs[p] ?? [] {
@@ -80,7 +80,7 @@ extension SearchIndex {
                     throw IndexFormatError.corrupt(file: manifest.docChunks.last?.file.name ?? IndexFormat.manifestName,
                                                    detail: "document \(d) missing from the doc store")
                 }
-                let snippet = options.snippets ? makeSnippet(s, state: state, tokens: options.snippetTokens, stems: &stemMemo)
+                let snippet = options.snippets ? snippets.snippet(of: s.text, windowSize: options.snippetTokens)
                     : Snippet(text: "", highlights: [])
                 hits.append(SearchHit(docID: d, url: s.url, pageURL: s.pageURL, pageTitle: s.pageTitle, heading: s.heading,
                                       headingPath: s.headingPath, book: s.book, type: s.type, score: state.info[d]?.final ?? 0,
