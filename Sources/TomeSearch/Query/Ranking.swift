@@ -31,7 +31,7 @@ extension SearchIndex {
         guard N > 0, !st.terms.isEmpty else { return RankedList(scratch: nil) }
         scratch.begin(docCount: N, pageCount: manifest.pageCount)  // `end()` only on success: see RankScratch.inUse
         let denominators = scratch.denominators(r, fieldTotalLengths: manifest.fieldTotalLengths, docCount: N)
-        var touched = scratch.takeTouched()
+        var touched = TouchedDocs(scratch.touchedStore)
         try meta.norms.withUnsafeBufferPointer { norms in
             try denominators.withUnsafeBufferPointer { den in
                 for ti in st.terms.indices {
@@ -70,19 +70,18 @@ extension SearchIndex {
         let head = max(want, QueryLimits.proximityCandidates)
         var heap = CandidateHeap(capacity: head)
         var total = 0, totalPages = 0
-        let score = scratch.score, matched = scratch.matched, tier = scratch.tier
-        let inTitleA = scratch.inTitle, inHeadingA = scratch.inHeading, pageSeen = scratch.pageSeen
-        for d32 in touched {
+        let docs = scratch.docs, pageSeen = scratch.pageSeen
+        for d32 in touched.list {
             let d = Int(d32)
-            let m = Int(matched[d])
-            let sc = score[d]
-            let inTitle = Int(inTitleA[d]), inHeading = Int(inHeadingA[d])
-            inTitleA[d] = 0
-            inHeadingA[d] = 0
+            let ds = docs[d]
+            let m = Int(ds.matched)
+            let sc = ds.score
+            let inTitle = Int(ds.inTitle), inHeading = Int(ds.inHeading)
+            docs[d].inTitle = 0
+            docs[d].inHeading = 0
             let p = Int(meta.pageOfDoc[d])
             if excludedMark[d] != 0 || (allowedPage.map { !$0[p] } ?? false) {
-                score[d] = 0
-                matched[d] = 0
+                docs[d] = DocScore()
                 continue
             }
             let coverage = m <= n ? coverageOf[m] : 1 / (1 + r.coverage * Double(n - m))
@@ -102,17 +101,17 @@ extension SearchIndex {
                 }
             }
             let c = Candidate(doc: d, tier: t, matched: UInt8(truncatingIfNeeded: m), final: sc * coverage * boost)
-            score[d] = c.final
-            tier[d] = t
+            docs[d].score = c.final
+            docs[d].tier = t
             total += 1
             if pageSeen[p] == 0 { pageSeen[p] = 1; totalPages += 1 }
             if heap.wants(c) { heap.offer(c) }
         }
         for d in excludedDocs { excludedMark[d] = 0 }
         // clear the page marks through the candidates' pages
-        for d32 in touched where pageSeen[Int(meta.pageOfDoc[Int(d32)])] != 0 { pageSeen[Int(meta.pageOfDoc[Int(d32)])] = 0 }
+        for d32 in touched.list where pageSeen[Int(meta.pageOfDoc[Int(d32)])] != 0 { pageSeen[Int(meta.pageOfDoc[Int(d32)])] = 0 }
         var ranked = RankedList(scratch: scratch)
-        ranked.touched = touched
+        ranked.touched = touched.list
         ranked.total = total
         ranked.totalPages = totalPages
         let sortedHead = heap.sorted()
@@ -149,7 +148,7 @@ extension SearchIndex {
                 var c = st.info[d]!
                 c.final = c.final * factor
                 st.info[d] = c
-                score[d] = c.final
+                docs[d].score = c.final
                 head.append(c)
             }
             head.sort(by: Candidate.before)
@@ -161,15 +160,14 @@ extension SearchIndex {
     /// A word term: its variants' postings merged (`tf_f = Σ weight × tf_f(variant)` in
     /// variant order, from 0) and scored into the scratch, in one pass per variant.
     func scoreWord(_ t: inout QueryTerm, norms: UnsafeBufferPointer<UInt8>, den: UnsafeBufferPointer<Double>,
-                   r: RankingParameters, touched: inout [Int32]) {
+                   r: RankingParameters, touched: inout TouchedDocs) {
         let F = IndexFormat.fieldCount
         let N = manifest.docCount
         let variants = t.variants
         let fw0 = r.fieldWeights[0], fw1 = r.fieldWeights[1], fw2 = r.fieldWeights[2]
         let fw3 = r.fieldWeights[3], fw4 = r.fieldWeights[4]
         let k1 = r.k1
-        let score = scratch.score, matched = scratch.matched
-        let inTitle = scratch.inTitle, inHeading = scratch.inHeading
+        let state = scratch.docs
         @inline(__always) func add(_ d: Int, _ tf0: Double, _ tf1: Double, _ tf2: Double, _ tf3: Double, _ tf4: Double, idf: Double) {
             var w = 0.0
             if tf0 != 0 { w = w + fw0 * tf0 / den[Int(norms[d])] }
@@ -178,11 +176,7 @@ extension SearchIndex {
             if tf3 != 0 { w = w + fw3 * tf3 / den[768 + Int(norms[3 * N + d])] }
             if tf4 != 0 { w = w + fw4 * tf4 / den[1024 + Int(norms[4 * N + d])] }
             let s = idf * (w * (k1 + 1) / (w + k1))
-            if matched[d] == 0 { touched.append(Int32(truncatingIfNeeded: d)) }
-            score[d] = score[d] + s
-            matched[d] = matched[d] &+ 1
-            if tf0 > 0 { inTitle[d] = inTitle[d] &+ 1 }
-            if tf1 > 0 { inHeading[d] = inHeading[d] &+ 1 }
+            state[d].add(s, title: tf0 > 0, heading: tf1 > 0, doc: d, touched: &touched)
         }
         if variants.count == 1, isStrictlyIncreasing(variants[0].postings.docs) {
             // one variant: every posting is a distinct doc, tf_f = 0 + weight × tf
@@ -250,7 +244,7 @@ extension SearchIndex {
     }
 
     /// A phrase term (its docs, tfs and norms already merged): scored into the scratch.
-    func scorePhrase(_ t: inout QueryTerm, den: UnsafeBufferPointer<Double>, r: RankingParameters, touched: inout [Int32]) {
+    func scorePhrase(_ t: inout QueryTerm, den: UnsafeBufferPointer<Double>, r: RankingParameters, touched: inout TouchedDocs) {
         let F = IndexFormat.fieldCount
         let N = manifest.docCount
         let df = t.docs.count
@@ -258,8 +252,7 @@ extension SearchIndex {
         if df == 0 { return }
         let idf = log(1 + (Double(N) - Double(df) + 0.5) / (Double(df) + 0.5))
         t.idf = idf
-        let score = scratch.score, matched = scratch.matched
-        let inTitle = scratch.inTitle, inHeading = scratch.inHeading
+        let docs = scratch.docs
         for (k, d) in t.docs.enumerated() {
             var w = 0.0
             for f in 0..<F {
@@ -268,11 +261,7 @@ extension SearchIndex {
                 w = w + r.fieldWeights[f] * tf / den[f * 256 + Int(t.norms[k * F + f])]
             }
             let s = idf * (w * (r.k1 + 1) / (w + r.k1))
-            if matched[d] == 0 { touched.append(Int32(truncatingIfNeeded: d)) }
-            score[d] = score[d] + s
-            matched[d] = matched[d] &+ 1
-            if t.tf[k * F] > 0 { inTitle[d] = inTitle[d] &+ 1 }
-            if t.tf[k * F + 1] > 0 { inHeading[d] = inHeading[d] &+ 1 }
+            docs[d].add(s, title: t.tf[k * F] > 0, heading: t.tf[k * F + 1] > 0, doc: d, touched: &touched)
         }
     }
 
@@ -531,14 +520,16 @@ struct RankedList {
     var order: [Int] = []
     var total = 0
     var totalPages = 0
-    var touched: [Int32] = []
+    /// Every candidate (a prefix of the scratch's `touchedStore`, valid until `finish()`).
+    var touched = UnsafeBufferPointer<Int32>(start: nil, count: 0)
     var restLeft = false
 
     init(scratch: RankScratch?) { self.scratch = scratch }
 
     @inline(__always) func candidate(_ d: Int) -> Candidate? {
-        guard let s = scratch, s.matched[d] != 0 else { return nil }
-        return Candidate(doc: d, tier: s.tier[d], matched: s.matched[d], final: s.score[d])
+        guard let s = scratch, s.docs[d].matched != 0 else { return nil }
+        let ds = s.docs[d]
+        return Candidate(doc: d, tier: ds.tier, matched: ds.matched, final: ds.score)
     }
 
     /// Appends the remaining candidates in order; false when there were none left.
@@ -603,14 +594,8 @@ struct RankedList {
     /// Clears what the query left in the scratch.
     mutating func finish() {
         guard let s = scratch else { return }
-        for d32 in touched {
-            let d = Int(d32)
-            s.score[d] = 0
-            s.matched[d] = 0
-            s.tier[d] = 0
-        }
-        s.giveBackTouched(touched)
-        touched = []
+        for d32 in touched { s.docs[Int(d32)] = DocScore() }
+        touched = UnsafeBufferPointer(start: nil, count: 0)
         s.end()
     }
 }
@@ -619,17 +604,16 @@ struct RankedList {
 /// zero between queries: users reset exactly the entries they touched. `calloc`, so a
 /// one-shot process pays only for the pages a query touches.
 final class RankScratch {
-    private(set) var score = UnsafeMutableBufferPointer<Double>(start: nil, count: 0)
-    private(set) var matched = UnsafeMutableBufferPointer<UInt8>(start: nil, count: 0)
-    private(set) var tier = UnsafeMutableBufferPointer<UInt8>(start: nil, count: 0)
+    /// Per doc: score so far, terms matched, tier, title/heading counters (one cache line
+    /// holds four docs: scoring a posting touches one place).
+    private(set) var docs = UnsafeMutableBufferPointer<DocScore>(start: nil, count: 0)
+    /// The docs with a nonzero `docs[d].matched`, in the order they were first scored.
+    private(set) var touchedStore = UnsafeMutableBufferPointer<Int32>(start: nil, count: 0)
     private(set) var seen = UnsafeMutableBufferPointer<UInt8>(start: nil, count: 0)
     private(set) var excluded = UnsafeMutableBufferPointer<UInt8>(start: nil, count: 0)
     private(set) var slot = UnsafeMutableBufferPointer<Int32>(start: nil, count: 0)
-    private(set) var inTitle = UnsafeMutableBufferPointer<UInt8>(start: nil, count: 0)
-    private(set) var inHeading = UnsafeMutableBufferPointer<UInt8>(start: nil, count: 0)
     private(set) var pageSeen = UnsafeMutableBufferPointer<UInt8>(start: nil, count: 0)
     private(set) var pageBest = UnsafeMutableBufferPointer<Int32>(start: nil, count: 0)
-    private var touchedBuffer: [Int32] = []
     private var termDocsBuffer: [Int32] = []
     private var termTFsBuffer: [Double] = []
     private var denominatorTable: [Double] = []
@@ -647,28 +631,24 @@ final class RankScratch {
     func begin(docCount n: Int, pageCount: Int) {
         prepare(docCount: n, pageCount: pageCount)
         if inUse {
-            score.update(repeating: 0)
+            docs.update(repeating: DocScore())
             slot.update(repeating: 0)
             pageBest.update(repeating: 0)
-            for b in [matched, tier, seen, excluded, inTitle, inHeading, pageSeen] { b.update(repeating: 0) }
+            for b in [seen, excluded, pageSeen] { b.update(repeating: 0) }
         }
         inUse = true
-        touchedBuffer.removeAll(keepingCapacity: true)
     }
 
     func end() { inUse = false }
 
     func prepare(docCount n: Int, pageCount: Int) {
-        if score.count == n && pageSeen.count == pageCount { return }
+        if docs.count == n && pageSeen.count == pageCount { return }
         release()
-        score = Self.zeroed(n, Double.self)
-        matched = Self.zeroed(n, UInt8.self)
-        tier = Self.zeroed(n, UInt8.self)
+        docs = Self.zeroed(n, DocScore.self)
+        touchedStore = Self.zeroed(n, Int32.self)
         seen = Self.zeroed(n, UInt8.self)
         excluded = Self.zeroed(n, UInt8.self)
         slot = Self.zeroed(n, Int32.self)
-        inTitle = Self.zeroed(n, UInt8.self)
-        inHeading = Self.zeroed(n, UInt8.self)
         pageSeen = Self.zeroed(pageCount, UInt8.self)
         pageBest = Self.zeroed(pageCount, Int32.self)
     }
@@ -680,8 +660,6 @@ final class RankScratch {
         t.removeAll(keepingCapacity: true)
         return t
     }
-    func takeTouched() -> [Int32] { Self.take(&touchedBuffer) }
-    func giveBackTouched(_ t: [Int32]) { touchedBuffer = t }
     func takeTermDocs() -> [Int32] { Self.take(&termDocsBuffer) }
     func giveBackTermDocs(_ t: [Int32]) { termDocsBuffer = t }
     func takeTermTFs() -> [Double] { Self.take(&termTFsBuffer) }
@@ -708,15 +686,48 @@ final class RankScratch {
     }
 
     private func release() {
-        for p in [UnsafeMutableRawPointer(score.baseAddress), UnsafeMutableRawPointer(matched.baseAddress),
-                  UnsafeMutableRawPointer(tier.baseAddress),
+        for p in [UnsafeMutableRawPointer(docs.baseAddress), UnsafeMutableRawPointer(touchedStore.baseAddress),
                   UnsafeMutableRawPointer(seen.baseAddress), UnsafeMutableRawPointer(excluded.baseAddress),
-                  UnsafeMutableRawPointer(slot.baseAddress), UnsafeMutableRawPointer(inTitle.baseAddress),
-                  UnsafeMutableRawPointer(inHeading.baseAddress), UnsafeMutableRawPointer(pageSeen.baseAddress),
+                  UnsafeMutableRawPointer(slot.baseAddress), UnsafeMutableRawPointer(pageSeen.baseAddress),
                   UnsafeMutableRawPointer(pageBest.baseAddress)] {
             free(p)
         }
     }
 
     deinit { release() }
+}
+
+/// One document's ranking state in `RankScratch` (all zero = not a candidate).
+struct DocScore {
+    var score: Double = 0
+    var matched: UInt8 = 0
+    var tier: UInt8 = 0
+    /// Terms seen in the title / heading field.
+    var inTitle: UInt8 = 0
+    var inHeading: UInt8 = 0
+
+    /// Adds one term's score (listing the doc as touched on its first term).
+    @inline(__always) mutating func add(_ s: Double, title: Bool, heading: Bool, doc d: Int, touched: inout TouchedDocs) {
+        if matched == 0 { touched.append(d) }
+        score = score + s
+        matched = matched &+ 1
+        if title { inTitle = inTitle &+ 1 }
+        if heading { inHeading = inHeading &+ 1 }
+    }
+}
+
+/// The candidates of a ranking, in the order first scored, written into the scratch's
+/// `touchedStore` (room for every doc, so appending never checks or grows).
+struct TouchedDocs {
+    let store: UnsafeMutableBufferPointer<Int32>
+    var count = 0
+
+    init(_ store: UnsafeMutableBufferPointer<Int32>) { self.store = store }
+
+    @inline(__always) mutating func append(_ d: Int) {
+        store[count] = Int32(truncatingIfNeeded: d)
+        count += 1
+    }
+
+    var list: UnsafeBufferPointer<Int32> { UnsafeBufferPointer(rebasing: store[0..<count]) }
 }
