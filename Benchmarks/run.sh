@@ -107,12 +107,12 @@ read -r est_h est_p est_t <<<"$est"
 echo "one build: hugo ${est_h}s, pagefind ${est_p}s, tome ${est_t}s" >&2
 
 # Runs per step within the budget: each step costs (runs + 1 warmup) builds, plus one
-# /usr/bin/time run; Tome has three steps (full, touched, no-op).
+# /usr/bin/time run; Tome has four steps (full, touched, edited, no-op).
 read -r runs_peer runs_tome <<<"$(python3 - "$RUNS" "$BUDGET" "$est_h" "$est_p" "$est_t" <<'PY'
 import sys
 runs, budget, h, p, t = (float(x) for x in sys.argv[1:])
 runs = int(runs)
-def cost(rp, rt): return (rp + 2) * (h + p) + 3 * (rt + 2) * t
+def cost(rp, rt): return (rp + 2) * (h + p) + 4 * (rt + 2) * t
 rp = rt = runs
 while cost(rp, rt) > budget and (rp > 3 or rt > 3):
     if rp > 3 and (rp >= rt or rt <= 3): rp -= 1
@@ -132,8 +132,13 @@ hf() { # name runs [hyperfine options...] command
 }
 hf hugo "$runs_peer" --prepare "rm -rf $work/hugo-public $work/hugo-resources" "$HUGO_CMD"
 hf pagefind "$runs_peer" --prepare "rm -rf $work/hugo-public/pagefind" "$PAGEFIND_CMD"
-hf tome-full "$runs_tome" --prepare "rm -rf $work/tome-out" "$TOME_CMD"
+# A full build starts with nothing: no output, no cache, no spare tree beside it.
+clean_tome="rm -rf $work/tome-out $work/.tome-out.tome-*"
+# A one-page edit: a new sentence at the end of the page (unique each run).
+edit_page='printf "\nEdited for the benchmark at %s.\n" "$(date +%s%N)" >> '"$touched"
+hf tome-full "$runs_tome" --prepare "$clean_tome" "$TOME_CMD"
 hf tome-touch "$runs_tome" --prepare "touch $touched" "$TOME_CMD"
+hf tome-edit "$runs_tome" --prepare "$edit_page" "$TOME_CMD"
 hf tome-noop "$runs_tome" "$TOME_CMD"
 
 say "peak memory: /usr/bin/time -v, one separate run each"
@@ -145,8 +150,9 @@ mem() { # name command...
 }
 rm -rf "$work/hugo-public" "$work/hugo-resources"; mem hugo $HUGO_CMD
 mem pagefind $PAGEFIND_CMD
-rm -rf "$work/tome-out"; mem tome-full $TOME_CMD
+eval "$clean_tome"; mem tome-full $TOME_CMD
 touch "$touched"; mem tome-touch $TOME_CMD
+eval "$edit_page"; mem tome-edit $TOME_CMD
 mem tome-noop $TOME_CMD
 
 # ---------------------------------------------------------------- 5. search latency

@@ -4,42 +4,81 @@ import TomeCore
 import Glibc
 #endif
 
-/// Incremental output: a `DiskSink` whose staging folder starts as hard links to the
-/// previous site, so an output whose bytes did not change is not written at all and
-/// keeps its modification time; a changed output is written to a temporary file and
-/// renamed over its link (the previous site's file is never written through). Outputs
-/// the build no longer produces are removed before the swap. The result is the same
-/// tree a clean build writes, and the swap is the same atomic one.
+/// Incremental output into a *spare* tree: `.<name>.tome-spare` beside the output,
+/// the site as it was one build ago. A build brings the spare up to date and then
+/// swaps it with the live site in one `renameat2(RENAME_EXCHANGE)`, so the old site
+/// becomes the next build's spare. The work is proportional to what changed, not to the
+/// size of the site: an output whose bytes equal the spare's copy is left alone; one
+/// whose bytes equal the live copy is hard-linked from it (same inode, so it keeps its
+/// modification time); only the rest is written (a temporary file renamed into place,
+/// never written through a link). Spare outputs this build did not produce are deleted
+/// before the swap. Until the swap the live site is never touched, so a build killed at
+/// any moment leaves the previous site exactly as it was.
 ///
-/// What was written is recorded in a cache beside the output (`.<name>.tome-cache`):
-/// each file's size, modification time and hash, and a fingerprint of every input.
-/// A file is trusted unchanged only if its size and time on disk still match.
+/// Each tree's cache (`.<name>.tome-cache` for the live site, `.<name>.tome-spare-cache`
+/// for the spare) records the tree's folder identity (device and inode) and, per file,
+/// its size, modification time and hash, plus the input fingerprint for the no-op check.
+/// Caches are matched to folders by identity, never by name: whatever a killed build
+/// left behind, a cache is trusted only for the folder it describes, and a file only if
+/// its size and time on disk still match. A spare nobody describes is thrown away.
 public final class IncrementalDiskSink: OutputSink, @unchecked Sendable {
-    // @unchecked: `written` is guarded by `lock`; everything else is immutable.
-    private let disk: DiskSink
-    private let previous: BuildCache
+    // @unchecked: `written`, `rewritten` and `warnings` are guarded by `lock`; the rest
+    // is immutable after init (`folders` has its own lock).
+    public let output: URL
+    private let spare: URL
+    /// What the spare holds (empty when it was started afresh) and what the live site holds.
+    private let spareCache: BuildCache
+    private let liveCache: BuildCache?
+    private let fingerprint: String
+    private let folders: FolderMaker
     private let lock = NSLock()
     private var written: [String: BuildCache.Entry] = [:]
     private var rewritten = 0
-
-    public var output: URL { disk.output }
+    private var warnings = 0
 
     /// - Parameter fingerprint: the inputs' fingerprint, stored for the next no-op check.
     public init(output: String, fingerprint: String) throws {
-        disk = try DiskSink(output: output)
-        previous = BuildCache.load(beside: disk.output) ?? BuildCache(fingerprint: "", warnings: 0, entries: [:])
+        let url = URL(fileURLWithPath: output).standardizedFileURL
+        self.output = url
+        spare = BuildCache.spareURL(beside: url)
         self.fingerprint = fingerprint
-        linkPreviousSite()
+        try? DiskSink.removeLeftovers(beside: url)
+        let fm = FileManager.default
+        do {
+            try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        } catch {
+            throw BuildError.io(path: url.path, reason: "cannot create the output's parent folder: \(error.localizedDescription)")
+        }
+        let caches = BuildCache.loadAll(beside: url)
+        let liveID = FolderID(path: url.path), spareID = FolderID(path: spare.path)
+        let live = caches.first { $0.cache.folder != nil && $0.cache.folder == liveID }
+        let spareState = caches.first { $0.cache.folder != nil && $0.cache.folder == spareID }?.cache
+        liveCache = live?.cache
+        // From here on the spare changes, so no cache file may vouch for it until the
+        // next swap: the live site's cache goes under the live name (whatever name it
+        // had), and the spare's cache file goes.
+        let liveName = BuildCache.url(beside: url)
+        if let live, live.file != liveName { _ = rename(live.file.path, liveName.path) }
+        try? fm.removeItem(at: BuildCache.spareCacheURL(beside: url))
+        if live == nil { try? fm.removeItem(at: liveName) }
+        if let spareState {
+            spareCache = spareState
+        } else {
+            spareCache = BuildCache(fingerprint: "", warnings: 0, entries: [:])
+            try? fm.removeItem(at: spare)
+            do {
+                try fm.createDirectory(at: spare, withIntermediateDirectories: false)
+            } catch {
+                throw BuildError.io(path: spare.path, reason: "cannot create the build folder: \(error.localizedDescription)")
+            }
+        }
+        folders = FolderMaker(root: spare.path)
     }
-
-    private var fingerprint: String
 
     /// Warnings of this build, kept in the cache so a later no-op build can say so.
     public func recordWarnings(_ count: Int) {
         lock.lock(); warnings = count; lock.unlock()
     }
-
-    private var warnings = 0
 
     /// Files written (not unchanged) so far.
     public var rewrittenCount: Int {
@@ -47,45 +86,46 @@ public final class IncrementalDiskSink: OutputSink, @unchecked Sendable {
         return rewritten
     }
 
-    private func linkPreviousSite() {
-        let root = disk.output.path, staging = disk.staging.path
-        // A folder is visited before anything inside it.
-        FileTree.walk(root) { entry in
-            if entry.isDirectory {
-                _ = mkdir(staging + "/" + entry.path, 0o755)
-            } else if previous.entries[entry.path] != nil {
-                _ = link(root + "/" + entry.path, staging + "/" + entry.path)
-            }
-        }
-    }
-
     public func write(_ path: String, _ bytes: [UInt8]) throws {
         guard DiskSink.isSafeRelativePath(path) else {
             throw BuildError.io(path: path, reason: "refusing to write outside the output folder")
         }
         let hash = BuildCache.hash(bytes)
-        let target = disk.staging.path + "/" + path
-        if let old = previous.entries[path], old.size == bytes.count, old.hash == hash,
-           let stamp = FileTree.stamp(of: target), stamp.size == old.size, stamp.modified == old.modified {
-            record(path, BuildCache.Entry(size: old.size, modified: old.modified, hash: hash), rewritten: false)
-            return
+        let target = spare.path + "/" + path
+        // The spare already has these bytes.
+        if let entry = spareCache.entry(path, size: bytes.count, hash: hash, at: target) {
+            return record(path, entry, rewritten: false)
         }
-        let folder = (target as NSString).deletingLastPathComponent
-        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let temporary = folder + "/.tome-tmp-" + UUID().uuidString
-        do {
+        try folders.ensureParent(of: path)
+        // The live site has them: share its file.
+        let live = output.path + "/" + path
+        if let entry = liveCache?.entry(path, size: bytes.count, hash: hash, at: live),
+           (try? replace(target) { link(live, $0) == 0 }) != nil {
+            return record(path, entry, rewritten: false)
+        }
+        try replace(target) { temporary in
             do {
                 try FileWriter.write(bytes, to: temporary)
-            } catch {
-                throw BuildError.io(path: target, reason: FileWriter.describe(error))
+                return true
+            } catch let failure as FileWriter.Failure {
+                throw BuildError.io(path: target, reason: FileWriter.describe(failure))
             }
-            guard rename(temporary, target) == 0 else { throw BuildError.io(path: target, reason: "cannot move the new file into place") }
-        } catch {
-            try? FileManager.default.removeItem(atPath: temporary)
-            throw error as? BuildError ?? BuildError.io(path: target, reason: error.localizedDescription)
         }
         let stamp = FileTree.stamp(of: target) ?? FileTree.Stamp(size: bytes.count, modified: 0)
         record(path, BuildCache.Entry(size: stamp.size, modified: stamp.modified, hash: hash), rewritten: true)
+    }
+
+    /// Puts a new file at `target` atomically: `make` creates it at a temporary path in
+    /// the same folder, which is then renamed over whatever `target` was.
+    private func replace(_ target: String, _ make: (String) throws -> Bool) throws {
+        let temporary = (target as NSString).deletingLastPathComponent + "/.tome-tmp-" + UUID().uuidString
+        do {
+            guard try make(temporary) else { throw BuildError.io(path: target, reason: "cannot create the file") }
+            guard rename(temporary, target) == 0 else { throw BuildError.io(path: target, reason: "cannot move the new file into place") }
+        } catch {
+            _ = unlink(temporary)
+            throw error as? BuildError ?? BuildError.io(path: target, reason: error.localizedDescription)
+        }
     }
 
     public func copy(from source: String, to path: String) throws {
@@ -102,38 +142,105 @@ public final class IncrementalDiskSink: OutputSink, @unchecked Sendable {
         lock.unlock()
     }
 
-    /// Removes outputs this build did not produce, swaps the site in, saves the cache.
+    /// Removes spare outputs this build did not produce, swaps the spare in, and records
+    /// both trees' caches.
     public func commit() throws {
         lock.lock()
-        let produced = written
+        let produced = written, fingerprint = self.fingerprint, warnings = self.warnings
         lock.unlock()
-        var folders: [String] = []
-        FileTree.walk(disk.staging.path) { entry in
-            let full = disk.staging.path + "/" + entry.path
-            if entry.isDirectory {
-                folders.append(full)
-            } else if produced[entry.path] == nil {
-                _ = unlink(full)
+        var emptied: Set<String> = []
+        for path in spareCache.entries.keys where produced[path] == nil {
+            if unlink(spare.path + "/" + path) == 0 { emptied.insert((path as NSString).deletingLastPathComponent) }
+        }
+        // Deepest first, each folder and then its parents, while they are empty
+        // (rmdir fails on a folder that is not).
+        for folder in emptied.sorted(by: { $0.count > $1.count }) {
+            var folder = folder
+            while !folder.isEmpty, rmdir(spare.path + "/" + folder) == 0 {
+                folder = (folder as NSString).deletingLastPathComponent
             }
         }
-        // Deepest first, so emptied parents go too (rmdir fails on a folder that is not empty).
-        for folder in folders.sorted(by: { $0.count > $1.count }) { _ = rmdir(folder) }
-        // Old cache out, site in, new cache in. A build killed in between leaves no cache,
-        // so the next build trusts nothing and rewrites every file. (Saving the new cache
-        // before the swap could describe a site that never arrived: unchanged files share
-        // their inode, so an old site missing only deleted pages would look intact.)
-        lock.lock()
-        let fingerprint = self.fingerprint, warnings = self.warnings
-        lock.unlock()
-        try? FileManager.default.removeItem(at: BuildCache.url(beside: disk.output))
-        try disk.commit()
-        try BuildCache(fingerprint: fingerprint, warnings: warnings, entries: produced).save(beside: disk.output)
+        let fm = FileManager.default
+        let newID = FolderID(path: spare.path)
+        if fm.fileExists(atPath: output.path) {
+            if !DiskSink.exchange(spare.path, output.path) {
+                // No atomic exchange here (old kernel, another file system): two renames,
+                // which a killed build's successor repairs (`DiskSink.removeLeftovers`).
+                try DiskSink.swapByRenaming(output, with: spare)
+            }
+            // The old site is the spare now, and its cache follows it.
+            if liveCache != nil {
+                _ = rename(BuildCache.url(beside: output).path, BuildCache.spareCacheURL(beside: output).path)
+            }
+        } else {
+            guard rename(spare.path, output.path) == 0 else {
+                throw BuildError.io(path: output.path, reason: "cannot move the new site into place")
+            }
+        }
+        try BuildCache(fingerprint: fingerprint, warnings: warnings, entries: produced, folder: newID)
+            .save(to: BuildCache.url(beside: output))
     }
 
-    public func discard() { disk.discard() }
+    /// Leaves the live site as it was. The spare is half updated and has no cache, so
+    /// the next build starts it afresh.
+    public func discard() {}
 }
 
-/// What the previous build wrote, beside the output folder.
+/// A folder's identity (device and inode), which survives a rename: how a cache knows
+/// which tree it describes after swaps.
+struct FolderID: Hashable, Sendable, CustomStringConvertible {
+    var device: UInt64
+    var inode: UInt64
+
+    init(device: UInt64, inode: UInt64) {
+        self.device = device
+        self.inode = inode
+    }
+
+    init?(path: String) {
+        var info = stat()
+        guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else { return nil }
+        self.init(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+    }
+
+    /// `device:inode`
+    init?(_ text: Substring) {
+        let parts = text.split(separator: ":")
+        guard parts.count == 2, let device = UInt64(parts[0]), let inode = UInt64(parts[1]) else { return nil }
+        self.init(device: device, inode: inode)
+    }
+
+    var description: String { "\(device):\(inode)" }
+}
+
+/// Creates folders below a root on demand, each once.
+final class FolderMaker: @unchecked Sendable {
+    // @unchecked: `made` is guarded by `lock`.
+    private let root: String
+    private let lock = NSLock()
+    private var made: Set<String> = [""]
+
+    init(root: String) { self.root = root }
+
+    func ensureParent(of path: String) throws {
+        let folder = (path as NSString).deletingLastPathComponent
+        lock.lock()
+        let known = made.contains(folder)
+        lock.unlock()
+        guard !known else { return }
+        do {
+            try FileManager.default.createDirectory(atPath: root + "/" + folder, withIntermediateDirectories: true)
+        } catch {
+            throw BuildError.io(path: root + "/" + folder, reason: "cannot create the folder: \(error.localizedDescription)")
+        }
+        lock.lock()
+        made.insert(folder)
+        lock.unlock()
+    }
+}
+
+/// What a build wrote into one tree: the tree's folder identity, each file's size,
+/// modification time and hash, the input fingerprint and the warning count.
 public struct BuildCache: Sendable {
     public struct Entry: Sendable, Hashable {
         var size: Int
@@ -146,41 +253,64 @@ public struct BuildCache: Sendable {
     /// Warnings the build that wrote the cache reported.
     var warnings: Int
     var entries: [String: Entry]
+    /// The folder these entries describe; nil for an empty description.
+    var folder: FolderID?
 
-    static let version = "tome-cache 2"
-
-    static func url(beside output: URL) -> URL {
-        output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent).tome-cache")
+    init(fingerprint: String, warnings: Int, entries: [String: Entry], folder: FolderID? = nil) {
+        self.fingerprint = fingerprint
+        self.warnings = warnings
+        self.entries = entries
+        self.folder = folder
     }
 
-    /// Nil when absent, torn or of another version: the build then rewrites everything.
-    static func load(beside output: URL) -> BuildCache? {
-        guard let data = FileManager.default.contents(atPath: url(beside: output).path) else { return nil }
+    static let version = "tome-cache 3"
+
+    /// The live site's cache: `.Public.tome-cache` beside `Public`.
+    static func url(beside output: URL) -> URL { sibling(of: output, ".tome-cache") }
+    /// The spare tree, `.Public.tome-spare`, and its cache.
+    static func spareURL(beside output: URL) -> URL { sibling(of: output, ".tome-spare") }
+    static func spareCacheURL(beside output: URL) -> URL { sibling(of: output, ".tome-spare-cache") }
+
+    private static func sibling(of output: URL, _ suffix: String) -> URL {
+        output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent)\(suffix)")
+    }
+
+    /// Both caches beside the output that can be read; which tree each one describes is
+    /// in its `folder`.
+    static func loadAll(beside output: URL) -> [(file: URL, cache: BuildCache)] {
+        [url(beside: output), spareCacheURL(beside: output)].compactMap { file in load(from: file).map { (file, $0) } }
+    }
+
+    /// Nil when absent, torn or of another version: the build then trusts nothing in it.
+    static func load(from file: URL) -> BuildCache? {
+        guard let data = FileManager.default.contents(atPath: file.path) else { return nil }
         // 20,000 lines on a large site: split bytes, not Strings.
         let lines = [UInt8](data).split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
         func text(_ bytes: ArraySlice<UInt8>) -> String { String(decoding: bytes, as: UTF8.self) }
-        guard lines.count >= 4, text(lines[0]) == version, text(lines[lines.count - 1]) == "end",
-              case let header = text(lines[2]), header.hasPrefix("warnings "),
+        guard lines.count >= 5, text(lines[0]) == version, text(lines[lines.count - 1]) == "end",
+              let folder = FolderID(Substring(text(lines[1]))),
+              case let header = text(lines[3]), header.hasPrefix("warnings "),
               let warnings = Int(header.dropFirst("warnings ".count)) else { return nil }
         var entries: [String: Entry] = [:]
         entries.reserveCapacity(lines.count)
-        for line in lines[3..<(lines.count - 1)] {
+        for line in lines[4..<(lines.count - 1)] {
             let fields = line.split(separator: UInt8(ascii: "\t"), omittingEmptySubsequences: false)
             guard fields.count == 4, let size = Int(text(fields[1])), let modified = Int64(text(fields[2])),
                   let hash = UInt64(text(fields[3]), radix: 16) else { return nil }
             entries[text(fields[0])] = Entry(size: size, modified: modified, hash: hash)
         }
-        return BuildCache(fingerprint: text(lines[1]), warnings: warnings, entries: entries)
+        return BuildCache(fingerprint: text(lines[2]), warnings: warnings, entries: entries, folder: folder)
     }
 
-    func save(beside output: URL) throws {
-        var text = BuildCache.version + "\n" + fingerprint + "\nwarnings \(warnings)\n"
+    /// Written to a temporary file and renamed into place, so a reader sees the old
+    /// cache or the new one.
+    func save(to target: URL) throws {
+        var text = BuildCache.version + "\n" + (folder?.description ?? "-") + "\n" + fingerprint + "\nwarnings \(warnings)\n"
         for path in entries.keys.sorted() {
             let e = entries[path]!
             text += "\(path)\t\(e.size)\t\(e.modified)\t\(String(e.hash, radix: 16))\n"
         }
         text += "end"
-        let target = BuildCache.url(beside: output)
         do {
             try Data(text.utf8).write(to: target, options: .atomic)
         } catch {
@@ -188,11 +318,20 @@ public struct BuildCache: Sendable {
         }
     }
 
-    /// True when every recorded output is still on disk exactly as written.
-    /// The no-op check: the fingerprint and warning count of the previous build if every
-    /// file it recorded is still on disk exactly as written, else nil. Read straight from
-    /// the cache's bytes, one `fstatat` per file (20,000 on a large site: most of a no-op
-    /// build) spread over all cores, without building the cache in memory.
+    /// The recorded entry for `path` if it has this size and hash and the file at `file`
+    /// is still exactly as recorded (same size and modification time).
+    func entry(_ path: String, size: Int, hash: UInt64, at file: String) -> Entry? {
+        guard let entry = entries[path], entry.size == size, entry.hash == hash,
+              let stamp = FileTree.stamp(of: file), stamp == FileTree.Stamp(size: entry.size, modified: entry.modified)
+        else { return nil }
+        return entry
+    }
+
+    /// The no-op check: the fingerprint and warning count of the previous build if the
+    /// live cache describes the output folder and every file it recorded is still on disk
+    /// exactly as written, else nil. Read straight from the cache's bytes, one `fstatat`
+    /// per file (20,000 on a large site: most of a no-op build) spread over all cores,
+    /// without building the cache in memory.
     static func intactSummary(beside output: URL) -> (fingerprint: String, warnings: Int, fileCount: Int)? {
         guard let data = FileManager.default.contents(atPath: url(beside: output).path) else { return nil }
         let bytes = [UInt8](data)
@@ -205,9 +344,10 @@ public struct BuildCache: Sendable {
         lines.append(start..<bytes.count)
         func text(_ r: Range<Int>) -> String { String(decoding: bytes[r], as: UTF8.self) }
         guard lines.count >= 5, text(lines[0]) == version, text(lines[lines.count - 1]) == "end",
-              case let header = text(lines[2]), header.hasPrefix("warnings "),
+              let folder = FolderID(Substring(text(lines[1]))), folder == FolderID(path: output.path),
+              case let header = text(lines[3]), header.hasPrefix("warnings "),
               let warnings = Int(header.dropFirst("warnings ".count)) else { return nil }
-        let files = lines[3..<(lines.count - 1)]
+        let files = lines[4..<(lines.count - 1)]
         let root = open(output.path, O_RDONLY | O_DIRECTORY)
         guard root >= 0 else { return nil }
         defer { close(root) }
@@ -223,7 +363,7 @@ public struct BuildCache: Sendable {
                 }
             }
         }
-        return damaged.isSet ? nil : (text(lines[1]), warnings, files.count)
+        return damaged.isSet ? nil : (text(lines[2]), warnings, files.count)
     }
 
     /// One cache line, `path TAB size TAB modified TAB hash`, against the file on disk.

@@ -66,22 +66,28 @@ public final class DiskSink: OutputSink, @unchecked Sendable {
         let fm = FileManager.default
         do {
             try fm.createDirectory(at: parent, withIntermediateDirectories: true)
-            // Left over by a build that was killed: a staging folder was never swapped in,
-            // so it is garbage. An old site is garbage too, unless the build was killed in
-            // the middle of the fallback swap (old moved aside, new not yet in): then it is
-            // the last complete site and goes back into place.
-            let leftovers = ((try? fm.contentsOfDirectory(atPath: parent.path)) ?? []).sorted()
-            for leftover in leftovers where leftover.hasPrefix(".\(name).tome-old-") {
-                let path = parent.appendingPathComponent(leftover)
-                if !fm.fileExists(atPath: url.path), (try? fm.moveItem(at: path, to: url)) != nil { continue }
-                try? fm.removeItem(at: path)
-            }
-            for leftover in leftovers where leftover.hasPrefix(".\(name).tome-new-") {
-                try? fm.removeItem(at: parent.appendingPathComponent(leftover))
-            }
+            try DiskSink.removeLeftovers(beside: url)
             try fm.createDirectory(at: staging, withIntermediateDirectories: true)
         } catch {
             throw BuildError.io(path: staging.path, reason: "cannot create the build folder: \(error.localizedDescription)")
+        }
+    }
+
+    /// Cleans up after a build that was killed: a staging folder was never swapped in,
+    /// so it is garbage. An old site is garbage too, unless the build was killed in the
+    /// middle of the fallback swap (old moved aside, new not yet in): then it is the last
+    /// complete site and goes back into place.
+    static func removeLeftovers(beside output: URL) throws {
+        let fm = FileManager.default
+        let parent = output.deletingLastPathComponent(), name = output.lastPathComponent
+        let leftovers = try fm.contentsOfDirectory(atPath: parent.path).sorted()
+        for leftover in leftovers where leftover.hasPrefix(".\(name).tome-old-") {
+            let path = parent.appendingPathComponent(leftover)
+            if !fm.fileExists(atPath: output.path), (try? fm.moveItem(at: path, to: output)) != nil { continue }
+            try? fm.removeItem(at: path)
+        }
+        for leftover in leftovers where leftover.hasPrefix(".\(name).tome-new-") {
+            try? fm.removeItem(at: parent.appendingPathComponent(leftover))
         }
     }
 
@@ -122,23 +128,36 @@ public final class DiskSink: OutputSink, @unchecked Sendable {
         }
     }
 
-    /// Swaps the finished site into place.
+    /// Swaps the finished site into place: one atomic step where the kernel offers it
+    /// (exchange the two folders, then delete the old site, now at the staging path),
+    /// else two renames. A build killed at any moment leaves the old site or the new one
+    /// in place, never neither (Benchmarks/crash-test.sh).
     public func commit() throws {
         let fm = FileManager.default
-        let old = output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent).tome-old-\(ProcessInfo.processInfo.processIdentifier)")
-        // One atomic step where the kernel offers it: swap the two folders, then delete
-        // the old site (now at the staging path). A build killed at any moment leaves
-        // the old site or the new one in place, never neither (Benchmarks/crash-test.sh).
-        if fm.fileExists(atPath: output.path), DiskSink.exchange(staging.path, output.path) {
-            try? fm.removeItem(at: staging)
-            return
-        }
-        do {
-            if fm.fileExists(atPath: output.path) {
-                try fm.moveItem(at: output, to: old)
+        if fm.fileExists(atPath: output.path) {
+            if !DiskSink.exchange(staging.path, output.path) {
+                try DiskSink.swapByRenaming(output, with: staging)
             }
-            try fm.moveItem(at: staging, to: output)
-            try? fm.removeItem(at: old)
+            try? fm.removeItem(at: staging)
+        } else {
+            do {
+                try fm.moveItem(at: staging, to: output)
+            } catch {
+                throw BuildError.io(path: output.path, reason: "cannot move the new site into place: \(error.localizedDescription)")
+            }
+        }
+    }
+
+    /// Where `renameat2` cannot exchange: the site at `output` goes aside (`.NAME.tome-old-PID`,
+    /// which `removeLeftovers` puts back if a build is killed before the next rename), the
+    /// new one at `other` moves in, and the old one takes the new one's former place.
+    static func swapByRenaming(_ output: URL, with other: URL) throws {
+        let fm = FileManager.default
+        let old = output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent).tome-old-\(ProcessInfo.processInfo.processIdentifier)")
+        do {
+            try fm.moveItem(at: output, to: old)
+            try fm.moveItem(at: other, to: output)
+            try fm.moveItem(at: old, to: other)
         } catch {
             // Put the previous site back if the new one could not be moved in.
             if !fm.fileExists(atPath: output.path), fm.fileExists(atPath: old.path) {

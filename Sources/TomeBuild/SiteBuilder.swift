@@ -138,7 +138,11 @@ public struct SiteBuilder: Sendable {
             return report
         }
         try sink.commit()
-        try? FileManager.default.removeItem(at: BuildCache.url(beside: URL(fileURLWithPath: output).standardizedFileURL))
+        // A clean build trusts and keeps nothing of earlier incremental builds.
+        let outputURL = URL(fileURLWithPath: output).standardizedFileURL
+        for leftover in [BuildCache.url(beside: outputURL), BuildCache.spareCacheURL(beside: outputURL), BuildCache.spareURL(beside: outputURL)] {
+            try? FileManager.default.removeItem(at: leftover)
+        }
         return report
     }
 

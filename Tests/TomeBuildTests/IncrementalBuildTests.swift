@@ -83,6 +83,57 @@ import TomeCore
         #expect(try String(contentsOf: output.appendingPathComponent("robots.txt"), encoding: .utf8) != "changed")
     }
 
+    /// Each build brings the spare tree (the site one build ago) up to date and swaps it
+    /// in: an output changed by the previous build and not by this one keeps that build's
+    /// file and time, and caches are trusted only for the folder they describe.
+    @Test func spareTreeFollowsTheSwaps() async throws {
+        let folder = try Fixture.copy()
+        let content = folder.appendingPathComponent("Content")
+        let output = folder.appendingPathComponent("Public")
+        let builder = SiteBuilder(options: Fixture.options(content: content))
+        let clean = folder.appendingPathComponent("Clean")
+        func expectSameAsClean(_ step: String) async throws {
+            _ = try await builder.publish(to: clean.path, incremental: false)
+            #expect(try tree(output) == tree(clean), "after \(step), the incremental output equals a clean build")
+        }
+        _ = try await builder.publish(to: output.path)
+
+        try Fixture.write("---\ntitle: Introduction\n---\nFirst edit.\n", to: "guide/intro.md", in: content)
+        let second = try await builder.publish(to: output.path)
+        #expect(second.succeeded && (second.rewrittenFileCount ?? .max) < second.fileCount)
+        #expect(FileManager.default.fileExists(atPath: BuildCache.spareURL(beside: output).path), "the old site is kept as the spare")
+        let intro = output.appendingPathComponent("guide/intro/index.html")
+        let introTime = try modified(intro)
+        try await expectSameAsClean("one edit")
+
+        try await Task.sleep(for: .milliseconds(20))
+        try Fixture.write("# Installing\n\nSecond edit, same title.\n", to: "guide/setup/install.md", in: content)
+        let third = try await builder.publish(to: output.path)
+        #expect(third.succeeded && (third.rewrittenFileCount ?? .max) < third.fileCount)
+        #expect(try modified(intro) == introTime, "the page edited one build ago keeps its file and time")
+        try await expectSameAsClean("a second edit")
+
+        // The two caches trade names: each must still be matched to its own folder.
+        let live = BuildCache.url(beside: output), spare = BuildCache.spareCacheURL(beside: output)
+        let liveBytes = try Data(contentsOf: live), spareBytes = try Data(contentsOf: spare)
+        try spareBytes.write(to: live)
+        try liveBytes.write(to: spare)
+        #expect(try await !builder.publish(to: output.path).upToDate, "a cache that names another folder is not trusted")
+        try Fixture.write("---\ntitle: Introduction\n---\nThird edit.\n", to: "guide/intro.md", in: content)
+        _ = try await builder.publish(to: output.path)
+        try await expectSameAsClean("swapped caches")
+
+        // A spare that lost files, or vanished, is started afresh.
+        try FileManager.default.removeItem(at: BuildCache.spareURL(beside: output).appendingPathComponent("robots.txt"))
+        try Fixture.write("---\ntitle: Introduction\n---\nFourth edit.\n", to: "guide/intro.md", in: content)
+        _ = try await builder.publish(to: output.path)
+        try await expectSameAsClean("a damaged spare")
+        try FileManager.default.removeItem(at: BuildCache.spareURL(beside: output))
+        try Fixture.write("---\ntitle: Introduction\n---\nFifth edit.\n", to: "guide/intro.md", in: content)
+        _ = try await builder.publish(to: output.path)
+        try await expectSameAsClean("a deleted spare")
+    }
+
     @Test func tornCacheIsIgnored() async throws {
         let folder = try Fixture.copy()
         let content = folder.appendingPathComponent("Content")
