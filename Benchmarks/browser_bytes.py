@@ -23,6 +23,7 @@ import gzip
 import http.server
 import json
 import os
+import re
 import statistics
 import threading
 import time
@@ -45,12 +46,32 @@ class CountingHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
     def send_head(self):
-        f = super().send_head()
-        self._status_path = self.path
-        return f
+        # A single-range `Range: bytes=a-b` on a file: 206 with just those bytes (what
+        # Tome's engine asks of the doc store); anything else as SimpleHTTPRequestHandler.
+        self._range = None
+        m = re.fullmatch(r"bytes=(\d+)-(\d+)", self.headers.get("Range", ""))
+        path = self.translate_path(self.path)
+        if m and os.path.isfile(path):
+            size = os.path.getsize(path)
+            a, b = int(m.group(1)), min(int(m.group(2)), size - 1)
+            if a <= b:
+                self._range = (a, b)
+                f = open(path, "rb")
+                self.send_response(206)
+                self.send_header("Content-Type", self.guess_type(path))
+                self.send_header("Content-Range", f"bytes {a}-{b}/{size}")
+                self.send_header("Content-Length", str(b - a + 1))
+                self.end_headers()
+                return f
+        return super().send_head()
 
     def copyfile(self, source, outputfile):
-        body = source.read()
+        # the bytes actually sent: the range only, for a 206
+        if self._range:
+            source.seek(self._range[0])
+            body = source.read(self._range[1] - self._range[0] + 1)
+        else:
+            body = source.read()
         outputfile.write(body)
         # What a host that gzips text (Content-Encoding) would send: the index's .bin
         # files are gzip already; .js/.json/.html/.css compress.
@@ -58,7 +79,7 @@ class CountingHandler(http.server.SimpleHTTPRequestHandler):
         gz = len(body) if name.endswith((".bin", ".pf_fragment", ".pf_index", ".pf_meta", ".wasm")) or len(body) < 256 \
             else len(gzip.compress(body, 6))
         with self.lock:
-            self.log.append({"path": self.path, "bytes": len(body), "gz": gz, "t": time.time()})
+            self.log.append({"path": self.path + (" bytes=%d-%d" % self._range if self._range else ""), "bytes": len(body), "gz": gz, "t": time.time()})
 
     def end_headers(self):
         self.send_header("Cache-Control", "no-store")

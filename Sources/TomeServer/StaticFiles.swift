@@ -92,7 +92,7 @@ struct StaticFiles: Sendable {
             return Response(status: .notFound, headers: [.contentType: "text/plain; charset=utf-8"],
                             body: .init(byteBuffer: ByteBuffer(string: "Not found\n")))
         }
-        let body = file.gzip ?? file.body
+        var body = file.gzip ?? file.body, status = status
         // A validator per representation (RFC 9110 8.8.3): the gzip form has its own ETag.
         let etag = "\"\(String(info.size, radix: 16))-\(String(info.modifiedNanoseconds, radix: 16))\(inject ? "-lr" : "")\(file.gzip != nil ? "-gz" : "")\""
         let lastModified = FileSystem.httpDate(info.modifiedSeconds)
@@ -114,11 +114,56 @@ struct StaticFiles: Sendable {
                 return Response(status: .notModified, headers: headers)
             }
         }
+        // Byte ranges of the identity form (the browser engine reads doc store records
+        // with `Range`); an If-Range that does not match asks for the whole file.
+        if file.gzip == nil && status == .ok {
+            headers[.acceptRanges] = "bytes"
+            if let spec = request.headers[.range], request.headers[.ifRange].map({ $0 == etag }) ?? true {
+                switch Self.byteRange(spec, size: body.readableBytes) {
+                case .whole:
+                    break
+                case .part(let r):
+                    headers[.contentRange] = "bytes \(r.lowerBound)-\(r.upperBound - 1)/\(body.readableBytes)"
+                    body = body.getSlice(at: body.readerIndex + r.lowerBound, length: r.count) ?? body
+                    status = .partialContent
+                case .unsatisfiable:
+                    headers[.contentRange] = "bytes */\(body.readableBytes)"
+                    headers[.contentLength] = "0"
+                    return Response(status: .rangeNotSatisfiable, headers: headers, body: .init())
+                }
+            }
+        }
         headers[.contentLength] = String(body.readableBytes)
         if request.method == .head {
             return Response(status: status, headers: headers, body: .init())
         }
         return Response(status: status, headers: headers, body: .init(byteBuffer: body))
+    }
+
+    enum ByteRange: Equatable {
+        /// no usable range (malformed, another unit, several ranges): the whole file, 200
+        case whole
+        case part(Range<Int>)
+        case unsatisfiable
+    }
+
+    /// One `bytes=a-b`, `bytes=a-` or `bytes=-n` range of a file of `size` bytes
+    /// (RFC 9110 14.1.2), `b` clamped to the end.
+    static func byteRange(_ spec: String, size: Int) -> ByteRange {
+        guard spec.hasPrefix("bytes="), !spec.contains(",") else { return .whole }
+        let parts = spec.dropFirst(6).trimmingSpaces.split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false)
+        guard parts.count == 2, parts[0].allSatisfy(\.isASCII), parts[1].allSatisfy(\.isASCII) else { return .whole }
+        let first = parts[0].isEmpty ? nil : Int(parts[0]), last = parts[1].isEmpty ? nil : Int(parts[1])
+        switch (first, last) {
+        case (let a?, nil) where parts[1].isEmpty:
+            return a < size ? .part(a..<size) : .unsatisfiable
+        case (let a?, let b?) where a <= b:
+            return a < size ? .part(a..<min(b + 1, size)) : .unsatisfiable
+        case (nil, let n?) where parts[0].isEmpty:
+            return n > 0 && size > 0 ? .part(max(0, size - n)..<size) : .unsatisfiable
+        default:
+            return .whole
+        }
     }
 }
 

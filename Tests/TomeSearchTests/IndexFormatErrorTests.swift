@@ -67,11 +67,34 @@ struct IndexFormatErrorTests {
     }
 
     /// Garbage with a matching checksum must still fail cleanly in the decoder: garbage
-    /// gzip bytes (`inside` false) and valid gzip of garbage (`inside` true).
+    /// gzip bytes (`inside` false) and valid gzip of garbage (`inside` true; doc store
+    /// files are records, not one gzip member: `storeRecordOfGarbage`).
     @Test(arguments: ["t-", "p-", "d-", "m-", "n-", "f-"], [UInt8(0x00), 0xFF, 0x7F])
     func garbageWithValidChecksum(_ prefix: String, _ fill: UInt8) {
         garbage(prefix, fill, inside: false)
-        garbage(prefix, fill, inside: true)
+        if prefix != "d-" { garbage(prefix, fill, inside: true) }
+    }
+
+    /// A doc store record that inflates (checksum included) to garbage is corrupt too.
+    @Test func storeRecordOfGarbage() throws {
+        let files = Sample.files().files
+        let index = try open(files)
+        let meta = try index.docMeta()
+        let b = meta.blocks[0]
+        let name = index.manifest.docChunks[b.chunk].file.name
+        var store = files.first { $0.name == name }!.bytes
+        let garbage = Gzip.deflateRecord([UInt8](repeating: 0xFF, count: 40), dictionary: meta.dictionary)
+        #expect(garbage.count <= b.bytes)
+        store.replaceSubrange(b.offset..<(b.offset + garbage.count), with: garbage)
+        let old = files.first { $0.name == name }!.bytes
+        let manifest = String(decoding: files.first { $0.name == "manifest.json" }!.bytes, as: UTF8.self)
+            .replacingFirst("\"crc32\":\(Checksum.crc32(old))", with: "\"crc32\":\(Checksum.crc32(store))")
+        let broken = try SearchIndex(read: { n in
+            n == name ? store : n == "manifest.json" ? Array(manifest.utf8) : files.first { $0.name == n }!.bytes
+        })
+        #expect(throws: IndexFormatError.corrupt(file: name, detail: "doc store block at byte 0 is not valid deflate data")) {
+            _ = try broken.section(0)
+        }
     }
 
     func garbage(_ prefix: String, _ fill: UInt8, inside: Bool) {

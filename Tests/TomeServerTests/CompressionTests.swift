@@ -120,8 +120,9 @@ import Testing
                     #expect(r.headers[.vary] == nil, "\(name)")
                     #expect(r.headers[.contentType] == "application/octet-stream")
                     let stored = try Data(contentsOf: URL(fileURLWithPath: fixture.publicDirectory + "/search/" + name))
-                    #expect(Array(buffer: r.body) == Array(stored), "served as stored: one gzip member")
-                    #expect(Array(stored.prefix(2)) == [0x1F, 0x8B])
+                    #expect(Array(buffer: r.body) == Array(stored), "served as stored")
+                    // one gzip member each, but the doc store's files (deflate records)
+                    #expect(Array(stored.prefix(2)) == [0x1F, 0x8B] || name.hasPrefix("d-"))
                 }
             }
             // The manifest is JSON: compressed when large enough.

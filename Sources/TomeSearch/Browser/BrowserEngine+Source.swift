@@ -6,7 +6,7 @@ public enum BrowserEngine {
     public static let source: String = #"""
 (root=>{
 'use strict';
-var VERSION=3,ANALYZER='tome-en-1+porter2',F=5,MANIFEST='manifest.json';
+var VERSION=4,ANALYZER='tome-en-1+porter2',F=5,MANIFEST='manifest.json';
 var te=new TextEncoder(),td=new TextDecoder();
 function IndexError(file,message,hint='; rebuild the index with `tome build`'){
 return Object.assign(new Error(file+': '+message+hint),{name:'TomeSearchError',file});
@@ -43,16 +43,18 @@ var c= -1;
 for(var i=0;i<u8.length;i++)c=CRC[(c^u8[i])&255]^(c>>>8);
 return~c>>>0;
 }
-function inflate(u8,name){
-return new Response(new Blob([u8]).stream().pipeThrough(new DecompressionStream('gzip'))).arrayBuffer()
-.then(b=>new Uint8Array(b),()=>{throw err.corrupt(name,'not valid gzip data');});
+function inflate(u8,name,format='gzip'){
+return new Response(new Blob([u8]).stream().pipeThrough(new DecompressionStream(format))).arrayBuffer()
+.then(b=>new Uint8Array(b),()=>{throw err.corrupt(name,'not valid '+format+' data');});
 }
 function Reader(u8,file,from,to){
 this.b=u8;this.o=from||0;this.end=to===undefined?u8.length:Math.min(to,u8.length);this.file=file;
 }
 Reader.prototype={
 fail(what){return err.corrupt(this.file,what+' at byte '+this.o);},
-u8(){if(this.o>=this.end)throw this.fail('unexpected end of data');return this.b[this.o++];},
+need(ok,what){if(!ok)throw this.fail(what);},
+done(){this.need(this.o===this.end,'trailing bytes');},
+u8(){if(this.o>=this.end)throw this.fail('truncated');return this.b[this.o++];},
 varint(){
 for(var r=0,mul=1,b=128;b&128;mul*=128){
 if(mul>2**49)throw this.fail('varint too long');
@@ -61,14 +63,14 @@ b=this.u8();r+=(b&127)*mul;
 return r;
 },
 raw(n){
-if(n<0||n>this.end-this.o)throw this.fail('length '+n+' past end of data');
+if(n<0||n>this.end-this.o)throw this.fail('length '+n);
 return this.b.subarray(this.o,this.o+=n);
 },
 take(n){return bstr(this.raw(n));},
 str(){return td.decode(this.raw(this.varint()));},
 list(item){var a=[];for(var n=this.varint();n>0;n--)a.push(item());return a;},
 f64(){
-if(this.end-this.o<8)throw this.fail('length 8 past end of data');
+if(this.end-this.o<8)throw this.fail('truncated');
 var v=new DataView(this.b.buffer,this.b.byteOffset+this.o,8).getFloat64(0,true);this.o+=8;return v;
 },
 magic(m){
@@ -163,9 +165,9 @@ return marked?w.replace(/Y/g,'y'):w;
 var WORDRE= /[\p{Alphabetic}\p{Nd}\p{Nl}\p{No}\p{M}]/u,MARKRE= /[\p{Mn}\p{Me}]/u,SPACE= /\p{White_Space}/u;
 function Analyzer(spec){
 this.stop=new Set(spec.stopWords);
-this.fold=new Map((spec.fold||[]).map(e=>[e[0],utf8(e[1])]));
-this.max=spec.maxTokenBytes||64;
-this.conn=spec.connectors||'.-@_';
+this.fold=new Map(spec.fold.map(e=>[e[0],utf8(e[1])]));
+this.max=spec.maxTokenBytes;
+this.conn=spec.connectors;
 }
 Analyzer.prototype={
 stemOf(t){return/^[a-z\x80-\xff]*$/.test(t)?stem(t):t;},
@@ -318,27 +320,41 @@ for(var i=0;i<b.length;i++)out[i+1]=u+=(b[i]&0xC0)===0x80?0:b[i]>=0xF0?2:1;
 return out;
 }
 function Index(load){
-Object.assign(this,{load,files:new Map(),pending:new Map(),cache:{},fetched:[]});
+Object.assign(this,{load,files:new Map(),pending:new Map(),cache:{},refs:{}});
 }
 Index.prototype={
 ensure(names){
-return Promise.all(names.map(name=>{
-if(!this.pending.has(name)){
-this.pending.set(name,Promise.resolve().then(()=>this.load(name)).then(bytes=>{
+return Promise.all(names.map(name=>this.once(name,()=>this.get(name).then(u8=> /\.bin$/.test(name)?inflate(u8,name):u8))));
+},
+once(key,fn){
+var p=this.pending;
+if(!p.has(key))p.set(key,Promise.resolve().then(fn).then(u8=>this.files.set(key,u8)).catch(e=>{p.delete(key);throw e;}));
+return p.get(key);
+},
+get(name,b){
+return this.load(name,b).then(bytes=>{
 if(!bytes)throw err.missing(name);
-var u8=new Uint8Array(bytes);
-this.fetched.push(name);
-if(name!==MANIFEST){
-var ref=this.refs[name];
-if(!ref||u8.length!==ref.bytes||crc32(u8)!==ref.crc32){
+var u8=new Uint8Array(bytes),ref=this.refs[name];
+if(b&&u8.length===b.len&&u8.length!==ref.bytes)return u8;
+if(name!==MANIFEST&&(!ref||u8.length!==ref.bytes||crc32(u8)!==ref.crc32)){
 throw IndexError(name,'search index file does not match its checksum in the manifest (corrupt or truncated)');
 }
-}
-return/\.bin$/.test(name)?inflate(u8,name):u8;
-}).then(u8=>this.files.set(name,u8)).catch(e=>{this.pending.delete(name);throw e;}));
-}
-return this.pending.get(name);
-}));
+return b?this.files.set(name,u8)&&u8.subarray(b.off,b.off+b.len):u8;
+});
+},
+blocks(docs){
+var M=this.meta,n=M.dict.length,f=this.files;
+return Promise.all(docs.map(d=>this.blockOf(d)).map(k=>this.once(k,()=>{
+var b=M.blocks[k],name=b.file.name;
+return(this.load.ranges&& !f.has(name)?this.get(name,b)
+:this.once(name,()=>f.get(name)||this.get(name)).then(()=>f.get(name).subarray(b.off,b.off+b.len))).then(rec=>{
+var z=new Uint8Array(7+n+rec.length);
+z.set([120,1,0,n,n>>8,~n,~n>>8]);
+z.set(M.dict,7);
+z.set(rec,7+n);
+return inflate(z,name,'deflate');
+}).then(u8=>this.block(b,u8.subarray(n)));
+})));
 },
 open(){
 if(!this.opening){
@@ -360,8 +376,7 @@ if(j.analyzer!==ANALYZER)throw err.analyzer(f,j.analyzer===undefined?'(none)':j.
 function check(ok,what){if(!ok)throw err.corrupt(f,"missing or invalid '"+what+"'");}
 function isInt(x){return typeof x==='number'&&Math.floor(x)===x;}
 function ref(v,what){
-check(v&&typeof v.name==='string'&&isInt(v.bytes)&&v.crc32===v.crc32>>>0&&
-v.name.indexOf('/')<0&&v.name[0]!=='.',what);
+check(v&& /^\w[\w.-]*$/.test(v.name)&&isInt(v.bytes)&&v.crc32===v.crc32>>>0,what);
 return refs[v.name]=v;
 }
 ['docCount','pageCount','termCount'].forEach(k=>check(isInt(j[k])&&j[k]>=0,k));
@@ -396,34 +411,40 @@ var ref=this.m.analyzerFile,j;
 try{j=JSON.parse(td.decode(this.bytes(ref)));}catch(e){throw err.corrupt(ref.name,'invalid JSON');}
 if(!j||j.id!==ANALYZER)throw err.analyzer(ref.name,j&&j.id||'(none)');
 var an=new Analyzer(j);
-this.syn=new Synonyms((j.synonyms||[]).map(g=>(g||[]).filter(s=>typeof s==='string')),an);
+this.syn=new Synonyms(j.synonyms,an);
 return an;
 },
 docMeta(){
 var ref=this.m.docMeta,r=new Reader(this.bytes(ref),ref.name);
 r.magic('TOMM');
 var docs=r.varint(),pages=r.varint();
-if(docs!==this.m.docCount||pages!==this.m.pageCount)throw r.fail('counts disagree with the manifest');
-var pageOf=new Int32Array(docs),d=0,boosts=new Float64Array(docs).fill(1);
+r.need(docs===this.m.docCount&&pages===this.m.pageCount,'counts');
+var pageOf=new Int32Array(docs),d=0,boosts=new Float64Array(docs).fill(1),ch=this.m.chunks,c= -1,off=0;
 for(var p=0;p<pages;p++){
-var n=r.varint();
-if(d+n>docs)throw r.fail('page sizes exceed document count');
-pageOf.fill(p,d,d+=n);
+pageOf.fill(p,d,d+=r.varint());
 }
-if(d!==docs)throw r.fail('page sizes do not add up');
+r.need(d===docs,'page sizes');
 r.list(()=>{
 var doc=r.varint(),b=r.f64();
-if(!(doc<docs)|| !isFinite(b))throw r.fail('bad boost entry');
+r.need(doc<docs&&isFinite(b),'boost');
 boosts[doc]=b;
 });
-if(r.o!==r.end)throw r.fail('unexpected trailing bytes');
-return{pageOf,boosts};
+d=0;
+var blocks=r.list(()=>{
+var n=r.varint(),len=r.varint(),doc=d;
+if(c+1<ch.length&&ch[c+1].firstDoc===doc){c++;off=0;}
+r.need(n&&(d+=n)<=docs&&c>=0&&off+len<=ch[c].file.bytes,'doc store blocks');
+return{doc,end:d,file:ch[c].file,off,len:(off+=len,len)};
+});
+r.need(d===docs&&c===ch.length-1,'doc store blocks');
+var dict=r.raw(r.varint());
+r.done();
+return{pageOf,boosts,blocks,dict};
 },
 norms(){
 var ref=this.m.norms,r=new Reader(this.bytes(ref),ref.name),N=this.m.docCount;
 r.magic('TOMN');
-if(r.varint()!==N)throw r.fail('document count disagrees with the manifest');
-if(r.end-r.o!==N*F)throw r.fail('norms do not match the document count');
+r.need(r.varint()===N&&r.end-r.o===N*F,'counts');
 return r.b.subarray(r.o,r.end);
 },
 facets(){
@@ -436,7 +457,7 @@ r.list(()=>{
 var key=r.str(),p=0;
 map[key]=r.list(()=>{
 p+=r.varint();
-if(!(p<this.m.pageCount))throw r.fail('page index out of range');
+r.need(p<this.m.pageCount,'page index');
 return p;
 });
 });
@@ -449,14 +470,14 @@ return this.memo('s'+i,()=>{
 var ref=this.m.shards[i].terms,u8=this.bytes(ref),r=new Reader(u8,ref.name);
 r.magic('TOMT');
 var count=r.varint();
-if(count>u8.length)throw r.fail('term count '+count+' too large');
+r.need(count<=u8.length,'term count');
 var sh={name:ref.name,u8,terms:[],stems:[],df:[],index:new Map()},prev='',pl=[],ql=[];
 for(var k=0;k<count;k++){
 var shared=r.varint();
-if(shared>prev.length)throw r.fail('bad shared prefix length');
+r.need(shared<=prev.length,'prefix length');
 var term=prev.slice(0,shared)+r.take(r.varint());
 var ss=r.varint();
-if(ss>term.length)throw r.fail('bad stem prefix length');
+r.need(ss<=term.length,'prefix length');
 var st=term.slice(0,ss)+r.take(r.varint());
 sh.index.set(term,k);
 sh.terms.push(term);sh.stems.push(st);
@@ -465,8 +486,7 @@ prev=term;
 }
 var starts=(lens,o)=>[o].concat(lens.map(l=>o+=l));
 sh.po=starts(pl,r.o);sh.qo=starts(ql,5);
-if(sh.po[count]>u8.length)throw err.corrupt(ref.name,'postings run past the end of the file');
-if(sh.po[count]!==u8.length)throw err.corrupt(ref.name,'unexpected trailing bytes');
+if(sh.po[count]!==u8.length)throw err.corrupt(ref.name,'postings length');
 return sh;
 });
 },
@@ -476,12 +496,12 @@ var sh=this.shard(si),r=new Reader(sh.u8,sh.name,sh.po[t],sh.po[t+1]),n=sh.df[t]
 var L={docs:[],tfs:[]},doc=0,masks=[],k,f;
 for(k=0;k<n;k++){
 doc+=r.varint();
-if(!(doc<this.m.docCount))throw r.fail('document id '+doc+' out of range');
+r.need(doc<this.m.docCount,'doc id '+doc);
 L.docs.push(doc);
 }
 for(k=0;k<n;k++)masks.push(r.u8());
 for(k=0;k<n;k++)for(f=0;f<F;f++)L.tfs.push(masks[k]&(1<<f)?r.varint():0);
-if(r.o!==r.end)throw r.fail('postings end with unexpected bytes');
+r.done();
 return L;
 });
 },
@@ -496,27 +516,25 @@ var out=[first],p2=prefix.slice(0,2);
 for(var i=first+1;i<s.length&&s[i].first.startsWith(p2);i++)out.push(i);
 return out;
 },
-chunkIndex(doc){
-var c=this.m.chunks;
-return bsearch(c.length,i=>c[i].firstDoc<=doc)-1;
+blockOf(doc){
+var B=this.meta.blocks;
+return bsearch(B.length,i=>B[i].doc<=doc)-1;
 },
-chunk(i){
-return this.memo('c'+i,()=>{
-var ref=this.m.chunks[i].file,r=new Reader(this.bytes(ref),ref.name),out=[];
-r.magic('TOMD');
-var doc=r.varint();
-if(doc!==this.m.chunks[i].firstDoc)throw r.fail('first document disagrees with the manifest');
+block(b,u8){
+var r=new Reader(u8,b.file.name),out=[],doc=r.varint();
+r.need(doc===b.doc,'doc store blocks');
 r.list(()=>{
 var page={pageURL:r.str(),pageTitle:r.str(),book:r.str(),bookTitle:r.str(),type:r.str(),tags:r.list(()=>r.str())};
-r.list(()=>out.push(Object.assign({docID:doc++,url:r.str(),heading:r.str(),headingPath:r.list(()=>r.str()),
-raw:r.raw(r.varint())},page)));
+r.list(()=>out.push(Object.assign({docID:doc++,url:(r.u8()?page.pageURL:'')+r.str(),heading:r.str(),
+headingPath:r.list(()=>r.str()),raw:r.raw(r.varint())},page)));
 });
+r.need(doc===b.end,'doc store blocks');
+r.done();
 return out;
-});
 },
 section(doc){
-var c=this.chunkIndex(doc);
-return c<0?null:this.chunk(c)[doc-this.m.chunks[c].firstDoc];
+var k=this.blockOf(doc);
+return this.files.get(k)[doc-this.meta.blocks[k].doc];
 },
 variant(s,ti,kind){
 return{shard:s,term:ti,bytes:this.shard(s).terms[ti],kind,weight:this.m.r[kind],L:this.postings(s,ti)};
@@ -804,9 +822,7 @@ return this.run(()=>{var st=this.prepare(parsed);return{st,list:this.rank(st)};}
 }
 };
 function Engine(base,options){
-base=(base||'').replace(/[^/]$/,'$&/');
-this.base=base;
-this.index=new Index((options||{}).loader||defaultLoader(base));
+this.index=new Index((options||{}).loader||defaultLoader((base||'').replace(/[^/]$/,'$&/')));
 }
 Engine.prototype={
 prefetch(){return this.index.open().then(()=>{});},
@@ -815,9 +831,9 @@ return this.index.ranked(query).then(x=>x.list.slice(0,limit).map(d=>({docID:d,s
 },
 search(query,opts){
 opts=opts||{};
-var ix=this.index,limit=opts.limit===undefined?10:opts.limit,per=opts.sectionsPerPage||3,size=opts.snippetTokens||28;
+var ix=this.index,limit=opts.limit===undefined?10:opts.limit,per=opts.sectionsPerPage||3;
 return ix.ranked(query).then(x=>{
-var order=[],docsOf=new Map(),need=new Set(),seen=new Uint32Array(ix.m.pageCount);
+var order=[],docsOf=new Map(),seen=new Uint32Array(ix.m.pageCount);
 x.list.forEach(d=>{
 var p=ix.meta.pageOf[d];
 if(!seen[p]++){order.push(p);if(order.length<=limit)docsOf.set(p,[]);}
@@ -825,16 +841,11 @@ var l=docsOf.get(p);
 if(l&&l.length<per)l.push(d);
 });
 var shown=order.slice(0,Math.max(0,limit));
-shown.forEach(p=>docsOf.get(p).forEach(d=>{var c=ix.m.chunks[ix.chunkIndex(d)];if(c)need.add(c.file.name);}));
-if(opts.facetCounts)need.add(ix.m.facets.name);
-return ix.ensure(Array.from(need)).then(()=>{
+return Promise.all([ix.blocks([].concat(...shown.map(p=>docsOf.get(p)))),ix.ensure(opts.facetCounts?[ix.m.facets.name]:[])]).then(()=>{
 var pages=shown.map(p=>{
 var hits=docsOf.get(p).map(d=>{
 var s=ix.section(d);
-var c=ix.m.chunks.slice(-1)[0];
-if(!s)throw err.corrupt(c?c.file.name:MANIFEST,'document '+d+' missing from the doc store');
-var hit=Object.assign({},s,{score:x.st.final[d],
-snippet:opts.snippets===false?{text:'',highlights:[]}:ix.snippet(s,x.st,size)});
+var hit=Object.assign({},s,{score:x.st.final[d],snippet:ix.snippet(s,x.st,28)});
 delete hit.raw;
 return hit;
 });
@@ -846,7 +857,7 @@ var f=ix.facets(),counts=res.facets={};
 Object.keys(f).forEach(name=>{
 var c=counts[name]={};
 Object.keys(f[name]).forEach(v=>{
-var n=Array.from(new Set(f[name][v])).filter(p=>seen[p]).length;
+var n=f[name][v].filter(p=>seen[p]).length;
 if(n)c[v]=n;
 });
 });
@@ -854,10 +865,6 @@ if(n)c[v]=n;
 return res;
 });
 });
-},
-facets(){
-var ix=this.index;
-return ix.open().then(()=>ix.ensure([ix.m.facets.name])).then(()=>ix.facets());
 },
 highlighter(query){
 var ix=this.index;
@@ -868,12 +875,12 @@ out.sort((p,q)=>p[0]-q[0]||q[1]-p[1]);
 return out.filter((r,i)=>i===0||r[0]>=out[i-1][1]);
 });
 },
-get loadedFiles(){return this.index.fetched.slice();}
 };
 var pendingScripts={};
 function defaultLoader(base){
 if(!root.location||root.location.protocol!=='file:'){
-return name=>fetch(base+name).then(res=>res.ok?res.arrayBuffer():null,()=>null);
+return Object.assign((name,b)=>fetch(base+name,b&&{headers:{Range:'bytes='+b.off+'-'+(b.off+b.len-1)}})
+.then(res=>res.ok?res.arrayBuffer():null,()=>null),{ranges:1});
 }
 root.tomeSearchLoad=(name,b64)=>{
 var resolve=pendingScripts[name];
@@ -891,21 +898,10 @@ document.head.appendChild(el);
 });
 }
 var api={
-version:VERSION,
-analyzerId:ANALYZER,
 open:(base,options)=>new Engine(base,options),
 parse,
 stem:word=>unbstr(stem(utf8(word))),
-Analyzer(spec){
-var an=new Analyzer(spec);
-return{
-tokens(text,keepStop){
-return an.tokens(text,keepStop).map(t=>({term:unbstr(t.term),stem:unbstr(t.stem),position:t.pos,start:t.start,
-end:t.end,kind:['word','whole','part'][t.kind],isStopWord:t.stop}));
-},
-fold:s=>an.foldString(s)
-};
-}
+Analyzer:spec=>new Analyzer(spec)
 };
 root.TomeSearch=api;
 if(typeof module==='object'&&module.exports)module.exports=api;

@@ -1,11 +1,11 @@
 /* Tome browser search engine: reads the index that `tome build` writes into
- * Public/search/ (format v3, see ARCHITECTURE.md) and answers queries exactly as the
+ * Public/search/ (format v4, see ARCHITECTURE.md) and answers queries exactly as the
  * Swift engine does: same analyzer, matching, BM25F arithmetic, grouping, snippets.
  * Plain ES2017, no dependencies, no eval. Terms are kept as "byte strings" (one char
  * per UTF-8 byte) so that comparisons and sorting match the Swift side byte for byte. */
 (root => {
   'use strict';
-  var VERSION = 3, ANALYZER = 'tome-en-1+porter2', F = 5, MANIFEST = 'manifest.json';
+  var VERSION = 4, ANALYZER = 'tome-en-1+porter2', F = 5, MANIFEST = 'manifest.json';
   var te = new TextEncoder(), td = new TextDecoder();
 
   // ---------- errors ----------
@@ -49,10 +49,11 @@
     return ~c >>> 0;
   }
 
-  // Index .bin files are gzip; the browser's own DecompressionStream inflates them.
-  function inflate(u8, name) {
-    return new Response(new Blob([u8]).stream().pipeThrough(new DecompressionStream('gzip'))).arrayBuffer()
-      .then(b => new Uint8Array(b), () => { throw err.corrupt(name, 'not valid gzip data'); });
+  // Index .bin files are gzip, doc store records deflate; the browser's own
+  // DecompressionStream inflates them.
+  function inflate(u8, name, format = 'gzip') {
+    return new Response(new Blob([u8]).stream().pipeThrough(new DecompressionStream(format))).arrayBuffer()
+      .then(b => new Uint8Array(b), () => { throw err.corrupt(name, 'not valid ' + format + ' data'); });
   }
 
   function Reader(u8, file, from, to) {
@@ -60,7 +61,10 @@
   }
   Reader.prototype = {
     fail(what) { return err.corrupt(this.file, what + ' at byte ' + this.o); },
-    u8() { if (this.o >= this.end) throw this.fail('unexpected end of data'); return this.b[this.o++]; },
+    // throws what (as corrupt at this byte) unless ok; done: at the end
+    need(ok, what) { if (!ok) throw this.fail(what); },
+    done() { this.need(this.o === this.end, 'trailing bytes'); },
+    u8() { if (this.o >= this.end) throw this.fail('truncated'); return this.b[this.o++]; },
     // LEB128, at most 8 bytes (exact as a double up to 2^53)
     varint() {
       for (var r = 0, mul = 1, b = 128; b & 128; mul *= 128) {
@@ -71,7 +75,7 @@
     },
     // The next n bytes (a view), as a byte string (take) or as UTF-8 text (str).
     raw(n) {
-      if (n < 0 || n > this.end - this.o) throw this.fail('length ' + n + ' past end of data');
+      if (n < 0 || n > this.end - this.o) throw this.fail('length ' + n);
       return this.b.subarray(this.o, this.o += n);
     },
     take(n) { return bstr(this.raw(n)); },
@@ -79,7 +83,7 @@
     // A count, then that many items read by `item`.
     list(item) { var a = []; for (var n = this.varint(); n > 0; n--) a.push(item()); return a; },
     f64() {
-      if (this.end - this.o < 8) throw this.fail('length 8 past end of data');
+      if (this.end - this.o < 8) throw this.fail('truncated');
       var v = new DataView(this.b.buffer, this.b.byteOffset + this.o, 8).getFloat64(0, true); this.o += 8; return v;
     },
     magic(m) {
@@ -195,9 +199,9 @@
 
   function Analyzer(spec) {
     this.stop = new Set(spec.stopWords);
-    this.fold = new Map((spec.fold || []).map(e => [e[0], utf8(e[1])]));
-    this.max = spec.maxTokenBytes || 64;
-    this.conn = spec.connectors || '.-@_';
+    this.fold = new Map(spec.fold.map(e => [e[0], utf8(e[1])]));
+    this.max = spec.maxTokenBytes;
+    this.conn = spec.connectors;
   }
   Analyzer.prototype = {
     stemOf(t) { return /^[a-z\x80-\xff]*$/.test(t) ? stem(t) : t; }, // letters only
@@ -374,29 +378,50 @@
 
   // ---------- the index ----------
   function Index(load) {
-    // files: loaded (inflated) bytes by name; pending: their loads; fetched: names in load order
-    Object.assign(this, { load, files: new Map(), pending: new Map(), cache: {}, fetched: [] });
+    // files: loaded (inflated) bytes by name (doc store blocks by number); pending: their loads
+    Object.assign(this, { load, files: new Map(), pending: new Map(), cache: {}, refs: {} });
   }
   Index.prototype = {
     // Fetches (once) and checks the named files, in parallel.
     ensure(names) {
-      return Promise.all(names.map(name => {
-        if (!this.pending.has(name)) {
-          this.pending.set(name, Promise.resolve().then(() => this.load(name)).then(bytes => {
-            if (!bytes) throw err.missing(name);
-            var u8 = new Uint8Array(bytes); // (a copy of a Uint8Array, a view of an ArrayBuffer)
-            this.fetched.push(name);
-            if (name !== MANIFEST) {
-              var ref = this.refs[name];
-              if (!ref || u8.length !== ref.bytes || crc32(u8) !== ref.crc32) {
-                throw IndexError(name, 'search index file does not match its checksum in the manifest (corrupt or truncated)');
-              }
-            }
-            return /\.bin$/.test(name) ? inflate(u8, name) : u8;
-          }).then(u8 => this.files.set(name, u8)).catch(e => { this.pending.delete(name); throw e; }));
+      return Promise.all(names.map(name => this.once(name, () => this.get(name).then(u8 => /\.bin$/.test(name) ? inflate(u8, name) : u8))));
+    },
+    // fn's bytes stored under key, fn run once (again after a failure)
+    once(key, fn) {
+      var p = this.pending;
+      if (!p.has(key)) p.set(key, Promise.resolve().then(fn).then(u8 => this.files.set(key, u8)).catch(e => { p.delete(key); throw e; }));
+      return p.get(key);
+    },
+    // The bytes of a file, checked against the manifest; with b ({off, len}) just
+    // those (a host that ignores Range sends the whole file: checked, kept, sliced).
+    get(name, b) {
+      return this.load(name, b).then(bytes => {
+        if (!bytes) throw err.missing(name);
+        var u8 = new Uint8Array(bytes), ref = this.refs[name]; // (a copy of a Uint8Array, a view of an ArrayBuffer)
+        if (b && u8.length === b.len && u8.length !== ref.bytes) return u8; // checked by its own Adler-32
+        if (name !== MANIFEST && (!ref || u8.length !== ref.bytes || crc32(u8) !== ref.crc32)) {
+          throw IndexError(name, 'search index file does not match its checksum in the manifest (corrupt or truncated)');
         }
-        return this.pending.get(name);
-      }));
+        return b ? this.files.set(name, u8) && u8.subarray(b.off, b.off + b.len) : u8;
+      });
+    },
+    // The doc store blocks holding these docs, in parallel: each record fetched by
+    // itself (an HTTP Range request) or, from a loader without ranges or once a host
+    // sent the whole store file, cut from that file; then inflated as a zlib stream
+    // behind a stored block of the dictionary.
+    blocks(docs) {
+      var M = this.meta, n = M.dict.length, f = this.files;
+      return Promise.all(docs.map(d => this.blockOf(d)).map(k => this.once(k, () => {
+        var b = M.blocks[k], name = b.file.name;
+        return (this.load.ranges && !f.has(name) ? this.get(name, b)
+          : this.once(name, () => f.get(name) || this.get(name)).then(() => f.get(name).subarray(b.off, b.off + b.len))).then(rec => {
+          var z = new Uint8Array(7 + n + rec.length);
+          z.set([120, 1, 0, n, n >> 8, ~n, ~n >> 8]);
+          z.set(M.dict, 7);
+          z.set(rec, 7 + n);
+          return inflate(z, name, 'deflate');
+        }).then(u8 => this.block(b, u8.subarray(n)));
+      })));
     },
     open() {
       if (!this.opening) {
@@ -419,8 +444,7 @@
       function isInt(x) { return typeof x === 'number' && Math.floor(x) === x; }
       // A file reference {name, bytes, crc32}: a plain file name in the same folder.
       function ref(v, what) {
-        check(v && typeof v.name === 'string' && isInt(v.bytes) && v.crc32 === v.crc32 >>> 0 &&
-          v.name.indexOf('/') < 0 && v.name[0] !== '.', what);
+        check(v && /^\w[\w.-]*$/.test(v.name) && isInt(v.bytes) && v.crc32 === v.crc32 >>> 0, what);
         return refs[v.name] = v;
       }
       ['docCount', 'pageCount', 'termCount'].forEach(k => check(isInt(j[k]) && j[k] >= 0, k));
@@ -451,41 +475,48 @@
       if (!b) throw new Need(ref.name);
       return b;
     },
-    // fn's result, once per key (keys: 'facets', 's' shard, 'l' postings, 'c' chunk)
+    // fn's result, once per key (keys: 'facets', 's' shard, 'l' postings)
     memo(key, fn) { var c = this.cache; return key in c ? c[key] : (c[key] = fn()); },
     analyzer() {
       var ref = this.m.analyzerFile, j;
       try { j = JSON.parse(td.decode(this.bytes(ref))); } catch (e) { throw err.corrupt(ref.name, 'invalid JSON'); }
       if (!j || j.id !== ANALYZER) throw err.analyzer(ref.name, j && j.id || '(none)');
       var an = new Analyzer(j);
-      this.syn = new Synonyms((j.synonyms || []).map(g => (g || []).filter(s => typeof s === 'string')), an);
+      this.syn = new Synonyms(j.synonyms, an); // (its shape checked by the manifest's CRC-32)
       return an;
     },
     docMeta() {
       var ref = this.m.docMeta, r = new Reader(this.bytes(ref), ref.name);
       r.magic('TOMM');
       var docs = r.varint(), pages = r.varint();
-      if (docs !== this.m.docCount || pages !== this.m.pageCount) throw r.fail('counts disagree with the manifest');
-      var pageOf = new Int32Array(docs), d = 0, boosts = new Float64Array(docs).fill(1);
+      r.need(docs === this.m.docCount && pages === this.m.pageCount, 'counts');
+      var pageOf = new Int32Array(docs), d = 0, boosts = new Float64Array(docs).fill(1), ch = this.m.chunks, c = -1, off = 0;
       for (var p = 0; p < pages; p++) {
-        var n = r.varint();
-        if (d + n > docs) throw r.fail('page sizes exceed document count');
-        pageOf.fill(p, d, d += n);
+        pageOf.fill(p, d, d += r.varint()); // (past docs: caught below)
       }
-      if (d !== docs) throw r.fail('page sizes do not add up');
+      r.need(d === docs, 'page sizes');
       r.list(() => {
         var doc = r.varint(), b = r.f64();
-        if (!(doc < docs) || !isFinite(b)) throw r.fail('bad boost entry');
+        r.need(doc < docs && isFinite(b), 'boost');
         boosts[doc] = b;
       });
-      if (r.o !== r.end) throw r.fail('unexpected trailing bytes');
-      return { pageOf, boosts };
+      // doc store blocks: sections and record length each; they fill the store files in order
+      d = 0;
+      var blocks = r.list(() => {
+        var n = r.varint(), len = r.varint(), doc = d;
+        if (c + 1 < ch.length && ch[c + 1].firstDoc === doc) { c++; off = 0; }
+        r.need(n && (d += n) <= docs && c >= 0 && off + len <= ch[c].file.bytes, 'doc store blocks');
+        return { doc, end: d, file: ch[c].file, off, len: (off += len, len) };
+      });
+      r.need(d === docs && c === ch.length - 1, 'doc store blocks');
+      var dict = r.raw(r.varint());
+      r.done();
+      return { pageOf, boosts, blocks, dict };
     },
     norms() {
       var ref = this.m.norms, r = new Reader(this.bytes(ref), ref.name), N = this.m.docCount;
       r.magic('TOMN');
-      if (r.varint() !== N) throw r.fail('document count disagrees with the manifest');
-      if (r.end - r.o !== N * F) throw r.fail('norms do not match the document count');
+      r.need(r.varint() === N && r.end - r.o === N * F, 'counts');
       return r.b.subarray(r.o, r.end);
     },
     facets() {
@@ -499,7 +530,7 @@
             var key = r.str(), p = 0;
             map[key] = r.list(() => {
               p += r.varint();
-              if (!(p < this.m.pageCount)) throw r.fail('page index out of range');
+              r.need(p < this.m.pageCount, 'page index');
               return p;
             });
           });
@@ -512,14 +543,14 @@
         var ref = this.m.shards[i].terms, u8 = this.bytes(ref), r = new Reader(u8, ref.name);
         r.magic('TOMT');
         var count = r.varint();
-        if (count > u8.length) throw r.fail('term count ' + count + ' too large');
+        r.need(count <= u8.length, 'term count');
         var sh = { name: ref.name, u8, terms: [], stems: [], df: [], index: new Map() }, prev = '', pl = [], ql = [];
         for (var k = 0; k < count; k++) {
           var shared = r.varint();
-          if (shared > prev.length) throw r.fail('bad shared prefix length');
+          r.need(shared <= prev.length, 'prefix length');
           var term = prev.slice(0, shared) + r.take(r.varint());
           var ss = r.varint();
-          if (ss > term.length) throw r.fail('bad stem prefix length');
+          r.need(ss <= term.length, 'prefix length');
           var st = term.slice(0, ss) + r.take(r.varint());
           sh.index.set(term, k);
           sh.terms.push(term); sh.stems.push(st);
@@ -530,8 +561,7 @@
         // positions file, after its header) start: term k's run from [k] to [k + 1]
         var starts = (lens, o) => [o].concat(lens.map(l => o += l));
         sh.po = starts(pl, r.o); sh.qo = starts(ql, 5);
-        if (sh.po[count] > u8.length) throw err.corrupt(ref.name, 'postings run past the end of the file');
-        if (sh.po[count] !== u8.length) throw err.corrupt(ref.name, 'unexpected trailing bytes');
+        if (sh.po[count] !== u8.length) throw err.corrupt(ref.name, 'postings length');
         return sh;
       });
     },
@@ -542,12 +572,12 @@
         // doc deltas, then field masks, then tfs
         for (k = 0; k < n; k++) {
           doc += r.varint();
-          if (!(doc < this.m.docCount)) throw r.fail('document id ' + doc + ' out of range');
+          r.need(doc < this.m.docCount, 'doc id ' + doc);
           L.docs.push(doc);
         }
         for (k = 0; k < n; k++) masks.push(r.u8());
         for (k = 0; k < n; k++) for (f = 0; f < F; f++) L.tfs.push(masks[k] & (1 << f) ? r.varint() : 0);
-        if (r.o !== r.end) throw r.fail('postings end with unexpected bytes');
+        r.done();
         return L;
       });
     },
@@ -562,28 +592,29 @@
       for (var i = first + 1; i < s.length && s[i].first.startsWith(p2); i++) out.push(i);
       return out;
     },
-    chunkIndex(doc) {
-      var c = this.m.chunks;
-      return bsearch(c.length, i => c[i].firstDoc <= doc) - 1;
+    blockOf(doc) {
+      var B = this.meta.blocks;
+      return bsearch(B.length, i => B[i].doc <= doc) - 1;
     },
-    chunk(i) {
-      return this.memo('c' + i, () => {
-        var ref = this.m.chunks[i].file, r = new Reader(this.bytes(ref), ref.name), out = [];
-        r.magic('TOMD');
-        var doc = r.varint();
-        if (doc !== this.m.chunks[i].firstDoc) throw r.fail('first document disagrees with the manifest');
-        // pages, each with its sections
-        r.list(() => {
-          var page = { pageURL: r.str(), pageTitle: r.str(), book: r.str(), bookTitle: r.str(), type: r.str(), tags: r.list(() => r.str()) };
-          r.list(() => out.push(Object.assign({ docID: doc++, url: r.str(), heading: r.str(), headingPath: r.list(() => r.str()),
-            raw: r.raw(r.varint()) }, page)));
-        });
-        return out;
+    // The sections of block b (inflated bytes u8), each with its page's fields.
+    block(b, u8) {
+      var r = new Reader(u8, b.file.name), out = [], doc = r.varint();
+      r.need(doc === b.doc, 'doc store blocks');
+      // pages, each with its sections (a URL: flag 1 and the rest after the page's URL)
+      r.list(() => {
+        var page = { pageURL: r.str(), pageTitle: r.str(), book: r.str(), bookTitle: r.str(), type: r.str(), tags: r.list(() => r.str()) };
+        r.list(() => out.push(Object.assign({ docID: doc++, url: (r.u8() ? page.pageURL : '') + r.str(), heading: r.str(),
+          headingPath: r.list(() => r.str()), raw: r.raw(r.varint()) }, page)));
       });
+      r.need(doc === b.end, 'doc store blocks');
+      r.done();
+      return out;
     },
+
+    // (its block fetched by blocks())
     section(doc) {
-      var c = this.chunkIndex(doc);
-      return c < 0 ? null : this.chunk(c)[doc - this.m.chunks[c].firstDoc];
+      var k = this.blockOf(doc);
+      return this.files.get(k)[doc - this.meta.blocks[k].doc];
     },
 
     // ----- matching -----
@@ -909,9 +940,7 @@
 
   // ---------- public engine ----------
   function Engine(base, options) {
-    base = (base || '').replace(/[^/]$/, '$&/');
-    this.base = base;
-    this.index = new Index((options || {}).loader || defaultLoader(base));
+    this.index = new Index((options || {}).loader || defaultLoader((base || '').replace(/[^/]$/, '$&/')));
   }
   Engine.prototype = {
     prefetch() { return this.index.open().then(() => {}); },
@@ -920,10 +949,10 @@
     },
     search(query, opts) {
       opts = opts || {};
-      var ix = this.index, limit = opts.limit === undefined ? 10 : opts.limit, per = opts.sectionsPerPage || 3, size = opts.snippetTokens || 28;
+      var ix = this.index, limit = opts.limit === undefined ? 10 : opts.limit, per = opts.sectionsPerPage || 3;
       return ix.ranked(query).then(x => {
         // pages in order of their best section; sections kept only for the pages shown
-        var order = [], docsOf = new Map(), need = new Set(), seen = new Uint32Array(ix.m.pageCount);
+        var order = [], docsOf = new Map(), seen = new Uint32Array(ix.m.pageCount);
         x.list.forEach(d => {
           var p = ix.meta.pageOf[d];
           if (!seen[p]++) { order.push(p); if (order.length <= limit) docsOf.set(p, []); }
@@ -931,16 +960,11 @@
           if (l && l.length < per) l.push(d);
         });
         var shown = order.slice(0, Math.max(0, limit));
-        shown.forEach(p => docsOf.get(p).forEach(d => { var c = ix.m.chunks[ix.chunkIndex(d)]; if (c) need.add(c.file.name); }));
-        if (opts.facetCounts) need.add(ix.m.facets.name);
-        return ix.ensure(Array.from(need)).then(() => {
+        return Promise.all([ix.blocks([].concat(...shown.map(p => docsOf.get(p)))), ix.ensure(opts.facetCounts ? [ix.m.facets.name] : [])]).then(() => {
           var pages = shown.map(p => {
             var hits = docsOf.get(p).map(d => {
               var s = ix.section(d);
-              var c = ix.m.chunks.slice(-1)[0];
-              if (!s) throw err.corrupt(c ? c.file.name : MANIFEST, 'document ' + d + ' missing from the doc store');
-              var hit = Object.assign({}, s, { score: x.st.final[d],
-                snippet: opts.snippets === false ? { text: '', highlights: [] } : ix.snippet(s, x.st, size) });
+              var hit = Object.assign({}, s, { score: x.st.final[d], snippet: ix.snippet(s, x.st, 28) });
               delete hit.raw;
               return hit;
             });
@@ -953,7 +977,7 @@
             Object.keys(f).forEach(name => {
               var c = counts[name] = {};
               Object.keys(f[name]).forEach(v => {
-                var n = Array.from(new Set(f[name][v])).filter(p => seen[p]).length;
+                var n = f[name][v].filter(p => seen[p]).length; // (a page is listed once per value)
                 if (n) c[v] = n;
               });
             });
@@ -961,11 +985,6 @@
           return res;
         });
       });
-    },
-    // All facet values with their page counts over the whole index.
-    facets() {
-      var ix = this.index;
-      return ix.open().then(() => ix.ensure([ix.m.facets.name])).then(() => ix.facets());
     },
     // A function that returns the UTF-16 ranges of `text` matching `query` (for
     // highlighting the words of a query on the page a result leads to).
@@ -979,7 +998,6 @@
         return out.filter((r, i) => i === 0 || r[0] >= out[i - 1][1]);
       });
     },
-    get loadedFiles() { return this.index.fetched.slice(); }
   };
 
   // ---------- loaders ----------
@@ -987,7 +1005,8 @@
   function defaultLoader(base) {
     // over HTTP (nothing loaded is a missing file)
     if (!root.location || root.location.protocol !== 'file:') {
-      return name => fetch(base + name).then(res => res.ok ? res.arrayBuffer() : null, () => null);
+      return Object.assign((name, b) => fetch(base + name, b && { headers: { Range: 'bytes=' + b.off + '-' + (b.off + b.len - 1) } })
+        .then(res => res.ok ? res.arrayBuffer() : null, () => null), { ranges: 1 });
     }
     // from disk, where fetch is blocked: the NAME.js twins, each calling tomeSearchLoad
     root.tomeSearchLoad = (name, b64) => {
@@ -1008,21 +1027,11 @@
   }
 
   var api = {
-    version: VERSION,
-    analyzerId: ANALYZER,
     open: (base, options) => new Engine(base, options),
     parse,
     stem: word => unbstr(stem(utf8(word))),
-    Analyzer(spec) {
-      var an = new Analyzer(spec);
-      return {
-        tokens(text, keepStop) {
-          return an.tokens(text, keepStop).map(t => ({ term: unbstr(t.term), stem: unbstr(t.stem), position: t.pos, start: t.start,
-            end: t.end, kind: ['word', 'whole', 'part'][t.kind], isStopWord: t.stop }));
-        },
-        fold: s => an.foldString(s)
-      };
-    }
+    // for tests: tokens(text, keepStop) gives {term, stem (byte strings), pos, start, end, kind (0 word, 1 whole, 2 part), stop}
+    Analyzer: spec => new Analyzer(spec)
   };
   root.TomeSearch = api;
   if (typeof module === 'object' && module.exports) module.exports = api;

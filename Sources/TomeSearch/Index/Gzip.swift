@@ -8,14 +8,26 @@ public enum Gzip {
     /// Deterministic gzip: no file name, mtime 0, OS byte fixed by zlib's build (we
     /// overwrite it with 255 "unknown" so bytes never depend on the build machine).
     public static func compress(_ input: [UInt8], level: Int32 = 6) -> [UInt8] {
+        var out = deflateStream(input, level: level, windowBits: 15 + 16, dictionary: [])
+        if out.count > 9 { out[9] = 255 }
+        return out
+    }
+
+    /// The whole of `input` deflated in one call (gzip, zlib or raw by `windowBits`),
+    /// `dictionary` (raw streams only) preset as the window.
+    private static func deflateStream(_ input: [UInt8], level: Int32, windowBits: Int32, dictionary: [UInt8]) -> [UInt8] {
         var stream = z_stream()
-        guard deflateInit2_(&stream, level, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY,
+        guard deflateInit2_(&stream, level, Z_DEFLATED, windowBits, 9, Z_DEFAULT_STRATEGY,
                             ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
             preconditionFailure("zlib deflateInit2 failed")
         }
         defer { deflateEnd(&stream) }
+        var dictionary = dictionary, input = input
+        if !dictionary.isEmpty {
+            let rc = dictionary.withUnsafeMutableBufferPointer { deflateSetDictionary(&stream, $0.baseAddress, uInt($0.count)) }
+            precondition(rc == Z_OK, "zlib deflateSetDictionary failed")
+        }
         var out = [UInt8](repeating: 0, count: Int(deflateBound(&stream, uLong(input.count))) + 32)
-        var input = input
         let produced: Int = input.withUnsafeMutableBufferPointer { inp in
             out.withUnsafeMutableBufferPointer { o in
                 stream.next_in = inp.baseAddress
@@ -28,7 +40,6 @@ public enum Gzip {
             }
         }
         out.removeSubrange(produced...)
-        if out.count > 9 { out[9] = 255 }
         return out
     }
 
@@ -39,15 +50,60 @@ public enum Gzip {
         // ISIZE (last 4 bytes) is the inflated size mod 2^32: a good first guess.
         let n = input.count
         let isize = Int(input[n - 4]) | Int(input[n - 3]) << 8 | Int(input[n - 2]) << 16 | Int(input[n - 1]) << 24
-        guard isize <= limit else { return nil }
+        return inflateStream(input, windowBits: 15 + 16, sizeGuess: isize, limit: limit)
+    }
+
+    /// A doc store record: `input` deflated (raw, RFC 1951) with `dictionary` as its
+    /// preset window, then the big-endian Adler-32 of dictionary + input. Behind a zlib
+    /// header and a stored block holding the dictionary (`recordStream`) it is a whole
+    /// zlib stream (RFC 1950), which inflates to dictionary + input with its checksum
+    /// verified: how a browser's `DecompressionStream("deflate")`, which takes no preset
+    /// dictionary, inflates it. `dictionary` is at most 32 KB (the deflate window).
+    static func deflateRecord(_ input: [UInt8], dictionary: [UInt8]) -> [UInt8] {
+        precondition(dictionary.count <= 32 * 1024, "a preset dictionary fits the 32 KB window")
+        var out = deflateStream(input, level: 9, windowBits: -15, dictionary: dictionary)
+        let sum = input.withUnsafeBufferPointer { i in
+            dictionary.withUnsafeBufferPointer { d in
+                adler32(adler32(1, d.baseAddress, uInt(d.count)), i.baseAddress, uInt(i.count))
+            }
+        }
+        out += [UInt8(sum >> 24 & 255), UInt8(sum >> 16 & 255), UInt8(sum >> 8 & 255), UInt8(sum & 255)]
+        return out
+    }
+
+    /// The zlib stream of a record (see `deflateRecord`): header 78 01, a stored block
+    /// holding the dictionary, the record.
+    static func recordStream(_ record: ArraySlice<UInt8>, dictionary: [UInt8]) -> [UInt8] {
+        let n = dictionary.count
+        var s: [UInt8] = [0x78, 0x01, 0x00, UInt8(n & 255), UInt8(n >> 8), UInt8(~n & 255), UInt8(~n >> 8 & 255)]
+        s.reserveCapacity(s.count + n + record.count)
+        s += dictionary
+        s += record
+        return s
+    }
+
+    /// Inflates a record; nil when it is not valid (bad deflate data, wrong checksum,
+    /// trailing bytes) or would inflate past `limit` bytes.
+    static func inflateRecord(_ record: ArraySlice<UInt8>, dictionary: [UInt8], limit: Int = 1 << 30) -> [UInt8]? {
+        guard var out = inflateStream(recordStream(record, dictionary: dictionary), windowBits: 15,
+                                      sizeGuess: dictionary.count + record.count * 4, limit: limit + dictionary.count),
+              out.count >= dictionary.count else { return nil }
+        out.removeSubrange(0..<dictionary.count)
+        return out
+    }
+
+    /// Inflates a whole zlib (windowBits 15) or gzip (15 + 16) stream; nil on any error,
+    /// on bytes after its end, or past `limit` bytes.
+    private static func inflateStream(_ input: [UInt8], windowBits: Int32, sizeGuess: Int, limit: Int) -> [UInt8]? {
+        guard sizeGuess <= limit else { return nil }
         var stream = z_stream()
-        guard inflateInit2_(&stream, 15 + 16, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else { return nil }
+        guard inflateInit2_(&stream, windowBits, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else { return nil }
         defer { inflateEnd(&stream) }
-        // ISIZE is only a claim: a corrupt or hostile file can say 1 GB in 20 bytes
-        // (found by fuzzing: a 5 KB file made every read zero a gigabyte). Deflate
-        // cannot expand more than 1032:1, so never reserve more than that up front;
-        // the loop below still grows the buffer if the data really is larger.
-        var out = [UInt8](repeating: 0, count: max(min(isize, input.count * 1032), 64))
+        // A size in the data is only a claim: a corrupt or hostile file can say 1 GB in
+        // 20 bytes (found by fuzzing: a 5 KB file made every read zero a gigabyte).
+        // Deflate cannot expand more than 1032:1, so never reserve more than that up
+        // front; the loop below still grows the buffer if the data really is larger.
+        var out = [UInt8](repeating: 0, count: max(min(sizeGuess, input.count * 1032), 64))
         var input = input
         var total = 0
         let ok: Bool = input.withUnsafeMutableBufferPointer { inp in

@@ -158,6 +158,11 @@ struct DocMeta {
     var boosts: [Int: Double] = [:]
     /// Quantised field lengths, field-major: doc d's field f at `f * docCount + d`.
     var norms: [UInt8] = []
+    /// Doc store blocks in order: first doc, store file (index into the manifest's
+    /// `docChunks`), offset and length of its record in that file.
+    var blocks: [(firstDoc: Int, chunk: Int, offset: Int, bytes: Int)] = []
+    /// The doc store's preset deflate dictionary.
+    var dictionary: [UInt8] = []
 }
 
 /// A section as stored in the doc store.
@@ -186,7 +191,8 @@ public final class SearchIndex {
     let read: (String) throws -> [UInt8]
     var shardCache: [Int: TermShard] = [:]
     var positionsCache: [Int: [UInt8]] = [:]
-    var chunkCache: [Int: DocChunk] = [:]
+    var storeCache: [Int: [UInt8]] = [:]
+    var blockCache: [Int: DocChunk] = [:]
     var docMetaCache: DocMeta?
     var facetsCache: Facets?
     var synonymsCache: SynonymTable?
@@ -211,11 +217,13 @@ public final class SearchIndex {
         })
     }
 
-    func file(_ ref: IndexFileRef) throws -> [UInt8] {
+    /// A file's bytes, checked against the manifest, inflated if gzip (every `.bin`
+    /// file but the doc store's, which holds records inflated one by one).
+    func file(_ ref: IndexFileRef, gzip: Bool = true) throws -> [UInt8] {
         let b = try read(ref.name)
         loadedFiles.append(ref.name)
         guard b.count == ref.bytes, Checksum.crc32(b) == ref.crc32 else { throw IndexFormatError.checksumMismatch(file: ref.name) }
-        guard ref.name.hasSuffix(".bin") else { return b }
+        guard gzip && ref.name.hasSuffix(".bin") else { return b }
         guard let inflated = Gzip.decompress(b) else { throw IndexFormatError.corrupt(file: ref.name, detail: "not valid gzip data") }
         return inflated
     }
@@ -226,7 +234,7 @@ public final class SearchIndex {
         _ = try facets()
         _ = try synonyms()
         for i in manifest.shards.indices { _ = try shard(i); _ = try positions(i) }
-        for i in manifest.docChunks.indices { _ = try chunk(i) }
+        for i in try docMeta().blocks.indices { _ = try block(i) }
     }
 
     func synonyms() throws -> SynonymTable {
@@ -358,6 +366,21 @@ public final class SearchIndex {
             guard d < docs, b.isFinite else { throw r.fail("bad boost entry") }
             meta.boosts[d] = b
         }
+        var chunk = -1, offset = 0, doc = 0
+        for _ in 0..<(try r.varint()) {
+            let sections = try r.varint(), bytes = try r.varint()
+            guard sections > 0, doc + sections <= docs else { throw r.fail("doc store blocks exceed the document count") }
+            if chunk + 1 < manifest.docChunks.count && manifest.docChunks[chunk + 1].firstDoc == doc { chunk += 1; offset = 0 }
+            guard chunk >= 0, offset + bytes <= manifest.docChunks[chunk].file.bytes else {
+                throw r.fail("doc store block \(meta.blocks.count) lies outside the store files")
+            }
+            meta.blocks.append((doc, chunk, offset, bytes))
+            offset += bytes
+            doc += sections
+        }
+        guard doc == docs, chunk == manifest.docChunks.count - 1 else { throw r.fail("doc store blocks do not cover the documents") }
+        meta.dictionary = Array(try r.take(try r.varint()))
+        guard meta.dictionary.count <= 32 * 1024 else { throw r.fail("doc store dictionary larger than 32 KB") }
         guard r.atEnd else { throw r.fail("unexpected trailing bytes") }
         let nref = manifest.norms
         var n = ByteReader(try file(nref), file: nref.name)
@@ -398,25 +421,20 @@ public final class SearchIndex {
         return out
     }
 
-    func chunkIndex(for doc: Int) -> Int? {
-        var lo = 0, hi = manifest.docChunks.count - 1, found: Int? = nil
-        while lo <= hi {
-            let mid = (lo + hi) / 2
-            if manifest.docChunks[mid].firstDoc <= doc { found = mid; lo = mid + 1 } else { hi = mid - 1 }
+    /// A doc store block, inflated, checked and indexed (offsets of every section and of
+    /// its page's header); sections are decoded only when asked for.
+    func block(_ i: Int) throws -> DocChunk {
+        if let c = blockCache[i] { return c }
+        let meta = try docMeta()
+        let b = meta.blocks[i], ref = manifest.docChunks[b.chunk].file
+        let store = try storeCache[b.chunk] ?? file(ref, gzip: false)
+        storeCache[b.chunk] = store
+        guard let bytes = Gzip.inflateRecord(store[b.offset..<(b.offset + b.bytes)], dictionary: meta.dictionary) else {
+            throw IndexFormatError.corrupt(file: ref.name, detail: "doc store block at byte \(b.offset) is not valid deflate data")
         }
-        return found
-    }
-
-    /// A doc store chunk, checked and indexed (offsets of every section and of its
-    /// page's header); sections are decoded only when asked for.
-    func chunk(_ i: Int) throws -> DocChunk {
-        if let c = chunkCache[i] { return c }
-        let ref = manifest.docChunks[i].file
-        let bytes = try file(ref)
         var r = ByteReader(bytes, file: ref.name)
-        try r.expectMagic("TOMD")
         let first = try r.varint()
-        guard first == manifest.docChunks[i].firstDoc else { throw r.fail("first document disagrees with the manifest") }
+        guard first == b.firstDoc else { throw r.fail("first document of the block at byte \(b.offset) disagrees with the doc meta") }
         let pages = try r.varint()
         var c = DocChunk(bytes: bytes, name: ref.name, firstDoc: first)
         func skipString() throws { _ = try r.take(try r.varint()) }
@@ -429,28 +447,38 @@ public final class SearchIndex {
             for _ in 0..<ns {
                 c.pageStart.append(header)
                 c.sectionStart.append(r.offset)
-                try skipString(); try skipString()
+                _ = try r.u8(); try skipString(); try skipString()
                 let np = try r.varint()
                 for _ in 0..<np { try skipString() }
                 try skipString()
             }
         }
-        chunkCache[i] = c
+        let end = i + 1 < meta.blocks.count ? meta.blocks[i + 1].firstDoc : manifest.docCount
+        guard r.atEnd, c.sectionStart.count == end - first else {
+            throw r.fail("doc store block at byte \(b.offset) disagrees with the doc meta")
+        }
+        blockCache[i] = c
         return c
     }
 
     /// The stored section for a document id.
     public func section(_ doc: Int) throws -> StoredSection? {
-        guard let c = chunkIndex(for: doc) else { return nil }
-        let chunk = try chunk(c)
-        let k = doc - chunk.firstDoc
-        guard k >= 0, k < chunk.sectionStart.count else { return nil }
-        return try chunk.section(k)
+        let blocks = try docMeta().blocks
+        var lo = 0, hi = blocks.count - 1, found = -1
+        while lo <= hi {
+            let mid = (lo + hi) / 2
+            if blocks[mid].firstDoc <= doc { found = mid; lo = mid + 1 } else { hi = mid - 1 }
+        }
+        guard found >= 0 else { return nil }
+        let block = try block(found)
+        let k = doc - block.firstDoc
+        guard k >= 0, k < block.sectionStart.count else { return nil }
+        return try block.section(k)
     }
 }
 
-/// One doc store chunk: its inflated bytes and where each section's record and its
-/// page's header start (both already bounds-checked when the chunk was loaded).
+/// One doc store block: its inflated bytes and where each section's record and its
+/// page's header start (both already bounds-checked when the block was loaded).
 struct DocChunk {
     var bytes: [UInt8]
     var name: String
@@ -466,7 +494,8 @@ struct DocChunk {
         var tags: [String] = []
         for _ in 0..<nt { tags.append(try r.string()) }
         r = ByteReader(bytes, file: name, offset: sectionStart[k])
-        let url = try r.string(), heading = try r.string()
+        let underPage = try r.u8() == 1
+        let url = (underPage ? pageURL : "") + (try r.string()), heading = try r.string()
         let np = try r.varint()
         var path: [String] = []
         for _ in 0..<np { path.append(try r.string()) }
