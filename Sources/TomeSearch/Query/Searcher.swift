@@ -123,13 +123,13 @@ extension SearchIndex {
         let sh = try shard(si)
         var seen = Set<[UInt8]>()
         if let ti = sh.index[w] {
-            t.variants.append(Variant(shard: si, term: ti, bytes: w, kind: .exact, weight: r.exactWeight, postings: try postings(sh, ti)))
+            t.variants.append(Variant(shard: si, term: ti, bytes: w, kind: .exact, weight: r.exactWeight, postings: try queryPostings(sh, ti)))
             seen.insert(w)
         }
         var stems = 0
         for (ti, s) in sh.stems.enumerated() where s == stem && !seen.contains(sh.terms[ti]) {
             if stems >= QueryLimits.maxStemVariants { break }
-            t.variants.append(Variant(shard: si, term: ti, bytes: sh.terms[ti], kind: .stem, weight: r.stemWeight, postings: try postings(sh, ti)))
+            t.variants.append(Variant(shard: si, term: ti, bytes: sh.terms[ti], kind: .stem, weight: r.stemWeight, postings: try queryPostings(sh, ti)))
             seen.insert(sh.terms[ti])
             stems += 1
         }
@@ -148,7 +148,7 @@ extension SearchIndex {
             for k in order.prefix(QueryLimits.maxPrefixVariants) {
                 let (s, ti, term) = cands[k]
                 t.variants.append(Variant(shard: s, term: ti, bytes: term, kind: .prefix, weight: r.prefixWeight,
-                                          postings: try postings(try shard(s), ti)))
+                                          postings: try queryPostings(try shard(s), ti)))
                 seen.insert(term)
             }
         }
@@ -156,20 +156,17 @@ extension SearchIndex {
             let letters = String(decoding: w, as: UTF8.self).unicodeScalars.count
             if letters >= 5 {
                 let maxEdits = letters >= 9 ? 2 : 1
-                let wl = Array(String(decoding: w, as: UTF8.self).unicodeScalars)
+                var typos = TypoDistance(w, limit: maxEdits)
                 var cands: [(Int, Int, Int)] = []  // distance, df, term index
                 for (ti, term) in sh.terms.enumerated() where term.first == w.first && abs(term.count - w.count) <= maxEdits * 2 {
-                    let tl = Array(String(decoding: term, as: UTF8.self).unicodeScalars)
-                    if abs(tl.count - wl.count) > maxEdits { continue }
-                    let d = editDistance(wl, tl, limit: maxEdits)
-                    if d <= maxEdits { cands.append((d, sh.df[ti], ti)) }
+                    if let d = typos.distance(to: term) { cands.append((d, sh.df[ti], ti)) }
                 }
                 cands.sort { a, b in
                     a.0 != b.0 ? a.0 < b.0 : (a.1 != b.1 ? a.1 > b.1 : sh.terms[a.2].lexicographicallyPrecedes(sh.terms[b.2]))
                 }
                 for c in cands.prefix(QueryLimits.maxTypoVariants) {
                     t.variants.append(Variant(shard: si, term: c.2, bytes: sh.terms[c.2], kind: .typo, weight: r.typoWeight,
-                                              postings: try postings(sh, c.2)))
+                                              postings: try queryPostings(sh, c.2)))
                 }
                 if let best = cands.first {
                     corrections.append(.init(typed: String(decoding: w, as: UTF8.self), suggestion: String(decoding: sh.terms[best.2], as: UTF8.self)))
@@ -242,7 +239,7 @@ extension SearchIndex {
                         let gt = SynonymTable.groupTerm(g)
                         if let si = shardIndex(for: gt), let ti = try shard(si).index[gt] {
                             qt.variants.append(Variant(shard: si, term: ti, bytes: gt, kind: .synonym, weight: r.synonymWeight,
-                                                       postings: try postings(try shard(si), ti)))
+                                                       postings: try queryPostings(try shard(si), ti)))
                         }
                     }
                     st.highlightStems.insert(w.stem)
@@ -405,27 +402,64 @@ func binaryIndex(_ a: [Int], _ x: Int) -> Int? {
 }
 
 /// Edit distance over scalars (optimal string alignment: insert, delete, substitute,
-/// swap two adjacent letters — each 1), giving up (limit + 1) past `limit`.
-func editDistance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar], limit: Int) -> Int {
-    if a.isEmpty { return b.count }
-    if b.isEmpty { return a.count }
-    var prev2 = [Int](repeating: 0, count: b.count + 1)
-    var prev = Array(0...b.count)
-    var cur = [Int](repeating: 0, count: b.count + 1)
-    for i in 1...a.count {
-        cur[0] = i
-        var rowMin = cur[0]
-        for j in 1...b.count {
-            let cost = a[i - 1] == b[j - 1] ? 0 : 1
-            var v = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] { v = min(v, prev2[j - 2] + 1) }
-            cur[j] = v
-            rowMin = min(rowMin, v)
-        }
-        if rowMin > limit { return limit + 1 }
-        (prev2, prev, cur) = (prev, cur, prev2)
+/// swap two adjacent letters — each 1) from one typed word to many candidate terms, with
+/// rows and scalar buffers reused across candidates; ASCII terms are read as their bytes
+/// (the same scalars), others decoded as `String(decoding:as:)` decodes them.
+struct TypoDistance {
+    private let word: [UInt32]
+    private let limit: Int
+    private var term: [UInt32] = []
+    private var prev2: [Int] = [], prev: [Int] = [], cur: [Int] = []
+
+    init(_ typed: [UInt8], limit: Int) {
+        word = Self.scalars(of: typed)
+        self.limit = limit
     }
-    return prev[b.count]
+
+    private static func scalars(of bytes: [UInt8]) -> [UInt32] {
+        if bytes.allSatisfy({ $0 < 0x80 }) { return bytes.map { UInt32($0) } }
+        return String(decoding: bytes, as: UTF8.self).unicodeScalars.map(\.value)
+    }
+
+    /// The distance to `candidate` if it is at most the limit (scalar counts differing
+    /// by more than the limit are not compared).
+    mutating func distance(to candidate: [UInt8]) -> Int? {
+        term.removeAll(keepingCapacity: true)
+        if candidate.allSatisfy({ $0 < 0x80 }) {
+            for b in candidate { term.append(UInt32(b)) }
+        } else {
+            for s in String(decoding: candidate, as: UTF8.self).unicodeScalars { term.append(s.value) }
+        }
+        if abs(term.count - word.count) > limit { return nil }
+        let d = editDistance()
+        return d <= limit ? d : nil
+    }
+
+    /// Giving up (limit + 1) past `limit`.
+    private mutating func editDistance() -> Int {
+        let a = word, b = term
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        let width = b.count + 1
+        prev2.removeAll(keepingCapacity: true)
+        prev.removeAll(keepingCapacity: true)
+        cur.removeAll(keepingCapacity: true)
+        for j in 0..<width { prev2.append(0); prev.append(j); cur.append(0) }
+        for i in 1...a.count {
+            cur[0] = i
+            var rowMin = cur[0]
+            for j in 1...b.count {
+                let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                var v = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+                if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] { v = min(v, prev2[j - 2] + 1) }
+                cur[j] = v
+                rowMin = min(rowMin, v)
+            }
+            if rowMin > limit { return limit + 1 }
+            (prev2, prev, cur) = (prev, cur, prev2)
+        }
+        return prev[b.count]
+    }
 }
 
 /// A set of doc ids as marks in a scratch buffer (set by the caller, cleared after).
