@@ -17,6 +17,11 @@ struct FileLinksSink: OutputSink {
         try base.copy(from: source, to: path)
     }
 
+    // A step whose files this sink rewrites would need the rewriting in its key; the
+    // steps that reuse (search) write no HTML.
+    func reuse(step: String, key: String) -> [String]? { base.reuse(step: step, key: key) }
+    func remember(step: String, key: String, paths: [String]) { base.remember(step: step, key: key, paths: paths) }
+
     private static let attributes: [[UInt8]] = [" href=\"/", " src=\"/", " action=\"/", "; url=/"].map { Array($0.utf8) }
 
     func rewrite(_ bytes: [UInt8], in path: String) -> [UInt8] {

@@ -33,6 +33,7 @@ public final class IncrementalDiskSink: OutputSink, @unchecked Sendable {
     private let folders: FolderMaker
     private let lock = NSLock()
     private var written: [String: BuildCache.Entry] = [:]
+    private var steps: [String: BuildCache.StepRecord] = [:]
     private var rewritten = 0
     private var warnings = 0
 
@@ -91,18 +92,9 @@ public final class IncrementalDiskSink: OutputSink, @unchecked Sendable {
             throw BuildError.io(path: path, reason: "refusing to write outside the output folder")
         }
         let hash = BuildCache.hash(bytes)
-        let target = spare.path + "/" + path
-        // The spare already has these bytes.
-        if let entry = spareCache.entry(path, size: bytes.count, hash: hash, at: target) {
-            return record(path, entry, rewritten: false)
-        }
+        if keep(path, size: bytes.count, hash: hash) { return }
         try folders.ensureParent(of: path)
-        // The live site has them: share its file.
-        let live = output.path + "/" + path
-        if let entry = liveCache?.entry(path, size: bytes.count, hash: hash, at: live),
-           (try? replace(target) { link(live, $0) == 0 }) != nil {
-            return record(path, entry, rewritten: false)
-        }
+        let target = spare.path + "/" + path
         try replace(target) { temporary in
             do {
                 try FileWriter.write(bytes, to: temporary)
@@ -113,6 +105,39 @@ public final class IncrementalDiskSink: OutputSink, @unchecked Sendable {
         }
         let stamp = FileTree.stamp(of: target) ?? FileTree.Stamp(size: bytes.count, modified: 0)
         record(path, BuildCache.Entry(size: stamp.size, modified: stamp.modified, hash: hash), rewritten: true)
+    }
+
+    /// Keeps a file with these bytes without writing it: the spare's copy if it has
+    /// them, else the live site's, hard-linked. False when neither tree has them intact.
+    private func keep(_ path: String, size: Int, hash: UInt64) -> Bool {
+        let target = spare.path + "/" + path
+        if let entry = spareCache.entry(path, size: size, hash: hash, at: target) {
+            record(path, entry, rewritten: false)
+            return true
+        }
+        let live = output.path + "/" + path
+        if let entry = liveCache?.entry(path, size: size, hash: hash, at: live),
+           (try? folders.ensureParent(of: path)) != nil,
+           (try? replace(target) { link(live, $0) == 0 }) != nil {
+            record(path, entry, rewritten: false)
+            return true
+        }
+        return false
+    }
+
+    public func reuse(step: String, key: String) -> [String]? {
+        guard let liveCache, let previous = liveCache.steps[step], previous.key == key else { return nil }
+        for path in previous.paths {
+            guard let entry = liveCache.entries[path], keep(path, size: entry.size, hash: entry.hash) else { return nil }
+        }
+        remember(step: step, key: key, paths: previous.paths)
+        return previous.paths
+    }
+
+    public func remember(step: String, key: String, paths: [String]) {
+        lock.lock()
+        steps[step] = BuildCache.StepRecord(key: key, paths: paths)
+        lock.unlock()
     }
 
     /// Puts a new file at `target` atomically: `make` creates it at a temporary path in
@@ -146,7 +171,7 @@ public final class IncrementalDiskSink: OutputSink, @unchecked Sendable {
     /// both trees' caches.
     public func commit() throws {
         lock.lock()
-        let produced = written, fingerprint = self.fingerprint, warnings = self.warnings
+        let produced = written, steps = self.steps, fingerprint = self.fingerprint, warnings = self.warnings
         lock.unlock()
         var emptied: Set<String> = []
         for path in spareCache.entries.keys where produced[path] == nil {
@@ -177,7 +202,7 @@ public final class IncrementalDiskSink: OutputSink, @unchecked Sendable {
                 throw BuildError.io(path: output.path, reason: "cannot move the new site into place")
             }
         }
-        try BuildCache(fingerprint: fingerprint, warnings: warnings, entries: produced, folder: newID)
+        try BuildCache(fingerprint: fingerprint, warnings: warnings, entries: produced, steps: steps, folder: newID)
             .save(to: BuildCache.url(beside: output))
     }
 
@@ -253,17 +278,30 @@ public struct BuildCache: Sendable {
     /// Warnings the build that wrote the cache reported.
     var warnings: Int
     var entries: [String: Entry]
+    /// Steps that can be skipped when their key is unchanged (`OutputSink.reuse`).
+    var steps: [String: StepRecord]
     /// The folder these entries describe; nil for an empty description.
     var folder: FolderID?
 
-    init(fingerprint: String, warnings: Int, entries: [String: Entry], folder: FolderID? = nil) {
+    /// What a step read (its key) and the files it wrote.
+    struct StepRecord: Sendable, Equatable {
+        var key: String
+        var paths: [String]
+    }
+
+    init(fingerprint: String, warnings: Int, entries: [String: Entry], steps: [String: StepRecord] = [:], folder: FolderID? = nil) {
         self.fingerprint = fingerprint
         self.warnings = warnings
         self.entries = entries
+        self.steps = steps
         self.folder = folder
     }
 
-    static let version = "tome-cache 3"
+    /// Step lines start with `/`, which no output path does:
+    /// `/step TAB name TAB key TAB path TAB path …`.
+    static let stepMarker = UInt8(ascii: "/")
+
+    static let version = "tome-cache 4"
 
     /// The live site's cache: `.Public.tome-cache` beside `Public`.
     static func url(beside output: URL) -> URL { sibling(of: output, ".tome-cache") }
@@ -292,14 +330,20 @@ public struct BuildCache: Sendable {
               case let header = text(lines[3]), header.hasPrefix("warnings "),
               let warnings = Int(header.dropFirst("warnings ".count)) else { return nil }
         var entries: [String: Entry] = [:]
+        var steps: [String: StepRecord] = [:]
         entries.reserveCapacity(lines.count)
         for line in lines[4..<(lines.count - 1)] {
             let fields = line.split(separator: UInt8(ascii: "\t"), omittingEmptySubsequences: false)
+            if line.first == stepMarker {
+                guard fields.count >= 3, text(fields[0]) == "/step" else { return nil }
+                steps[text(fields[1])] = StepRecord(key: text(fields[2]), paths: fields.dropFirst(3).map(text))
+                continue
+            }
             guard fields.count == 4, let size = Int(text(fields[1])), let modified = Int64(text(fields[2])),
                   let hash = UInt64(text(fields[3]), radix: 16) else { return nil }
             entries[text(fields[0])] = Entry(size: size, modified: modified, hash: hash)
         }
-        return BuildCache(fingerprint: text(lines[2]), warnings: warnings, entries: entries, folder: folder)
+        return BuildCache(fingerprint: text(lines[2]), warnings: warnings, entries: entries, steps: steps, folder: folder)
     }
 
     /// Written to a temporary file and renamed into place, so a reader sees the old
@@ -309,6 +353,10 @@ public struct BuildCache: Sendable {
         for path in entries.keys.sorted() {
             let e = entries[path]!
             text += "\(path)\t\(e.size)\t\(e.modified)\t\(String(e.hash, radix: 16))\n"
+        }
+        for name in steps.keys.sorted() {
+            let step = steps[name]!
+            text += (["/step", name, step.key] + step.paths).joined(separator: "\t") + "\n"
         }
         text += "end"
         do {
@@ -347,7 +395,8 @@ public struct BuildCache: Sendable {
               let folder = FolderID(Substring(text(lines[1]))), folder == FolderID(path: output.path),
               case let header = text(lines[3]), header.hasPrefix("warnings "),
               let warnings = Int(header.dropFirst("warnings ".count)) else { return nil }
-        let files = lines[4..<(lines.count - 1)]
+        // File lines, then step lines (`save` writes them in that order).
+        let files = lines[4..<(lines.count - 1)].prefix { $0.isEmpty || bytes[$0.lowerBound] != stepMarker }
         let root = open(output.path, O_RDONLY | O_DIRECTORY)
         guard root >= 0 else { return nil }
         defer { close(root) }
@@ -400,17 +449,8 @@ public struct BuildCache: Sendable {
         return value
     }
 
-    /// FNV-1a, 64 bits: fast, and only compared with itself.
-    static func hash(_ bytes: [UInt8]) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        bytes.withUnsafeBufferPointer { buffer in
-            for b in buffer {
-                h ^= UInt64(b)
-                h &*= 0x100_0000_01b3
-            }
-        }
-        return h
-    }
+    /// A file's hash, as the cache records it.
+    static func hash(_ bytes: [UInt8]) -> UInt64 { Digest.of(bytes) }
 }
 
 /// A flag any thread may set once; the others see it soon after.

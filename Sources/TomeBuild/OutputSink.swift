@@ -9,12 +9,22 @@ public protocol OutputSink: Sendable {
     func write(_ path: String, _ bytes: [UInt8]) throws
     /// Copies a file from disk (images and other assets).
     func copy(from source: String, to path: String) throws
+    /// A step's memo: if the previous build ran `step` with the same `key` (a digest of
+    /// everything the step reads) and every file it wrote is still intact, the sink keeps
+    /// those files for this build and returns their paths. Nil otherwise, or when the
+    /// sink keeps nothing between builds: the step then writes its files.
+    func reuse(step: String, key: String) -> [String]?
+    /// Records that `step` with `key` wrote `paths`, for the next build's `reuse`.
+    func remember(step: String, key: String, paths: [String])
 }
 
 extension OutputSink {
     public func write(_ path: String, _ text: String) throws {
         try write(path, Array(text.utf8))
     }
+
+    public func reuse(step: String, key: String) -> [String]? { nil }
+    public func remember(step: String, key: String, paths: [String]) {}
 }
 
 /// Keeps every file in memory, keyed by path.

@@ -1,3 +1,4 @@
+import Foundation
 import TomeCore
 import TomeSearch
 import TomeSite
@@ -50,16 +51,53 @@ struct SearchStep: Sendable {
 
     func run() throws -> Result {
         let documents = documents()
+        // The index is a function of the documents alone (with the synonyms, the twins
+        // option and this binary): when they are what the last build indexed, as after a
+        // template change or a date-only edit, its files are kept as they are.
+        let key = SearchStep.key(documents, synonyms: context.site.configuration.synonyms, scriptTwins: scriptTwins)
+        if let kept = sink.reuse(step: "search", key: key) {
+            return Result(fileCount: kept.count, sectionCount: documents.count)
+        }
         let index = IndexBuilder(synonyms: context.site.configuration.synonyms).build(documents)
-        for file in index.files {
-            try sink.write(SearchStep.folder + file.name, file.bytes)
-        }
+        var files = index.files.map { (SearchStep.folder + $0.name, $0.bytes) }
         // The browser engine that reads these files, versioned with the format.
-        try sink.write(SearchStep.folder + BrowserEngine.fileName, BrowserEngine.source)
-        let twins = scriptTwins ? index.scriptTwins() : []
-        for file in twins {
-            try sink.write(SearchStep.folder + file.name, file.bytes)
+        files.append((SearchStep.folder + BrowserEngine.fileName, Array(BrowserEngine.source.utf8)))
+        if scriptTwins { files += index.scriptTwins().map { (SearchStep.folder + $0.name, $0.bytes) } }
+        for (path, bytes) in files { try sink.write(path, bytes) }
+        sink.remember(step: "search", key: key, paths: files.map(\.0))
+        return Result(fileCount: files.count, sectionCount: documents.count)
+    }
+
+    /// A digest of everything the index is made from. Every field of `SearchDocument`
+    /// goes in (a test fails when one is added and not listed here), and the binary's
+    /// size and time stand for the analyzer, the format and the engine.
+    static func key(_ documents: [SearchDocument], synonyms: [[String]], scriptTwins: Bool) -> String {
+        var digest = Digest()
+        digest.add("search 1 twins:\(scriptTwins)")
+        if let executable = Bundle.main.executablePath, let stamp = FileTree.stamp(of: executable) {
+            digest.add(stamp.size)
+            digest.add(Int(stamp.modified))
         }
-        return Result(fileCount: index.files.count + twins.count + 1, sectionCount: documents.count)
+        digest.add(synonyms.count)
+        for group in synonyms { addList(group, to: &digest) }
+        digest.add(documents.count)
+        for document in documents {
+            for field in [document.url, document.pageURL, document.pageTitle, document.heading, document.text,
+                          document.book, document.bookTitle, document.type] {
+                digest.add(field)
+            }
+            addList(document.headingPath, to: &digest)
+            addList(document.tags, to: &digest)
+            digest.add(Int(bitPattern: UInt(document.boost.bitPattern)))
+        }
+        return String(digest.value, radix: 16) + "-" + String(documents.count)
+    }
+
+    /// The number of fields `key` covers, checked against `SearchDocument` by a test.
+    static let keyedFieldCount = 11
+
+    private static func addList(_ list: [String], to digest: inout Digest) {
+        digest.add(list.count)
+        for item in list { digest.add(item) }
     }
 }
