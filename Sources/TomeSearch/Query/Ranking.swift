@@ -485,27 +485,36 @@ struct CandidateHeap {
         heap.count < capacity || (capacity > 0 && Candidate.before(c, heap[0]))
     }
 
-    /// The root is the worst of the best so far.
+    /// The root is the worst of the best so far. Sifts with a hole (one write per level)
+    /// through the array's buffer.
     mutating func offer(_ c: Candidate) {
         if heap.count < capacity {
             heap.append(c)
-            var i = heap.count - 1
-            while i > 0 {
-                let p = (i - 1) / 2
-                if Self.worse(heap[i], heap[p]) { heap.swapAt(i, p); i = p } else { break }
+            heap.withUnsafeMutableBufferPointer { h in
+                var i = h.count - 1
+                while i > 0 {
+                    let p = (i - 1) / 2
+                    if !Self.worse(c, h[p]) { break }
+                    h[i] = h[p]
+                    i = p
+                }
+                h[i] = c
             }
         } else if capacity > 0 && Candidate.before(c, heap[0]) {
-            heap[0] = c
-            var i = 0
-            let n = heap.count
-            while true {
-                let l = 2 * i + 1, r = l + 1
-                var m = i
-                if l < n && Self.worse(heap[l], heap[m]) { m = l }
-                if r < n && Self.worse(heap[r], heap[m]) { m = r }
-                if m == i { break }
-                heap.swapAt(i, m)
-                i = m
+            heap.withUnsafeMutableBufferPointer { h in
+                var i = 0
+                let n = h.count
+                while true {
+                    let l = 2 * i + 1, r = l + 1
+                    var m = -1
+                    var worst = c
+                    if l < n && Self.worse(h[l], worst) { m = l; worst = h[l] }
+                    if r < n && Self.worse(h[r], worst) { m = r }
+                    if m < 0 { break }
+                    h[i] = h[m]
+                    i = m
+                }
+                h[i] = c
             }
         }
     }

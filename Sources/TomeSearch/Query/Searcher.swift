@@ -138,8 +138,8 @@ extension SearchIndex {
             var dfs: [Int] = []
             for s in shardIndexes(forPrefix: w) {
                 let psh = try shard(s)
-                for (ti, term) in psh.terms.enumerated() where term.count > w.count && term.starts(with: w) && !seen.contains(term) {
-                    cands.append((s, ti, term)); dfs.append(psh.df[ti])
+                for ti in psh.termRange(withPrefix: w) where psh.terms[ti].count > w.count && !seen.contains(psh.terms[ti]) {
+                    cands.append((s, ti, psh.terms[ti])); dfs.append(psh.df[ti])
                 }
             }
             let order = cands.indices.sorted { a, b in
@@ -386,6 +386,24 @@ extension SearchIndex {
                            coverageFactor: 1 / (1 + r.coverage * Double(st.terms.count - m)),
                            boost: (try? docMeta().boosts[d]) ?? 1, proximityFactor: st.proximity[d] ?? 1,
                            allTermsTier: c.tier & 1 != 0, titleTier: c.tier == 3, score: c.final)
+    }
+}
+
+extension TermShard {
+    /// Indexes of the terms that start with `prefix` (a shard's terms are sorted
+    /// byte-wise, so they are one run): two binary searches instead of a scan.
+    func termRange(withPrefix prefix: [UInt8]) -> Range<Int> {
+        func firstIndex(where isAfter: ([UInt8]) -> Bool) -> Int {
+            var lo = 0, hi = terms.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if isAfter(terms[mid]) { hi = mid } else { lo = mid + 1 }
+            }
+            return lo
+        }
+        let start = firstIndex { !$0.lexicographicallyPrecedes(prefix) }
+        let end = firstIndex { !$0.lexicographicallyPrecedes(prefix) && !$0.starts(with: prefix) }
+        return start..<max(start, end)
     }
 }
 
