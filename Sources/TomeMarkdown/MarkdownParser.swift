@@ -11,50 +11,66 @@ import Darwin
 /// Swift values and frees every C object before returning; nothing it is given can
 /// make it trap (cmark-gfm itself accepts any byte sequence).
 public enum MarkdownParser {
-    /// cmark-gfm's registration of its core extensions guards itself with a plain,
-    /// unsynchronised flag: run it exactly once, behind Swift's thread-safe lazy global.
-    private static let extensionsRegistered: Bool = {
+    private static let extensionNames = ["table", "strikethrough", "autolink", "tasklist"]
+    private static let options = CMARK_OPT_SOURCEPOS | CMARK_OPT_FOOTNOTES | CMARK_OPT_UNSAFE | CMARK_OPT_VALIDATE_UTF8
+
+    /// Whether pages are parsed on all cores at once; otherwise one at a time behind a
+    /// lock. cmark-gfm's process-wide state is set up here once, behind Swift's
+    /// thread-safe lazy global, before the first page is parsed:
+    ///
+    /// - Registering the core extensions guards itself with a plain, unsynchronised flag.
+    /// - The special-character table is made constant (see `SpecialCharacters`). Where
+    ///   that cannot be done (the library's calls are not interposed, as on macOS),
+    ///   parsing stays serialised.
+    public static let parsesOnAllCores: Bool = {
         cmark_gfm_core_extensions_ensure_registered()
+        // The library's own function: the next definition after this executable's.
+        guard let library = dlsym(UnsafeMutableRawPointer(bitPattern: -1) /* RTLD_NEXT */, "cmark_manage_extensions_special_characters") else {
+            return false
+        }
+        SpecialCharacters.library = unsafeBitCast(library, to: SpecialCharacters.Manage.self)
+        // A parse adds and removes the characters once each: through our definition?
+        if let probe = parseC("~~probe~~") { cmark_node_free(probe) }
+        guard SpecialCharacters.forwardedCalls == 2, let parser = newParser() else { return false }
+        SpecialCharacters.library?(parser, 1)
+        cmark_parser_free(parser)
+        SpecialCharacters.fixed = true
         return true
     }()
-
-    private static let extensionNames = ["table", "strikethrough", "autolink", "tasklist"]
 
     /// Deepest block or inline nesting converted; deeper content is flattened to text.
     /// Keeps recursion bounded on hostile input such as 10,000 nested block quotes.
     public static let maximumDepth = 128
 
     public static func parse(_ markdown: String) -> MarkdownDocument {
-        _ = extensionsRegistered
-        let options = CMARK_OPT_SOURCEPOS | CMARK_OPT_FOOTNOTES | CMARK_OPT_UNSAFE | CMARK_OPT_VALIDATE_UTF8
-        var text = markdown
-        // cmark-gfm is not thread-safe while it parses: `cmark_parser_finish` adds the
-        // extensions' special characters (`~` for strikethrough, autolink triggers) to a
-        // process-wide table and removes them again when it is done. Two pages parsed at
-        // once race on that table, and one of them may lose `~~strike~~` (found by
-        // Benchmarks/crash-test.sh: two builds of the same input differed). So the C
-        // parser (set-up, feeding, finishing) runs one page at a time; converting to Swift
-        // values and rendering stay parallel.
-        let parsed: OpaquePointer? = cmarkLock.withLock {
-            guard let parser = cmark_parser_new(options) else { return nil }
-            defer { cmark_parser_free(parser) }
-            for name in extensionNames {
-                if let ext = cmark_find_syntax_extension(name) {
-                    cmark_parser_attach_syntax_extension(parser, ext)
-                }
-            }
-            text.withUTF8 { bytes in
-                bytes.withMemoryRebound(to: CChar.self) { chars in
-                    if let base = chars.baseAddress { cmark_parser_feed(parser, base, chars.count) }
-                }
-            }
-            return cmark_parser_finish(parser)
-        }
+        let parsed = parsesOnAllCores ? parseC(markdown) : cmarkLock.withLock { parseC(markdown) }
         guard let root = parsed else { return MarkdownDocument(blocks: []) }
         defer { cmark_node_free(root) }
         var converter = Converter()
         let blocks = converter.blocks(of: root, depth: 0)
         return MarkdownDocument(blocks: blocks, flattenedLine: converter.flattenedLine)
+    }
+
+    /// A parser with Tome's options and extensions.
+    private static func newParser() -> OpaquePointer? {
+        guard let parser = cmark_parser_new(options) else { return nil }
+        for name in extensionNames {
+            if let ext = cmark_find_syntax_extension(name) { cmark_parser_attach_syntax_extension(parser, ext) }
+        }
+        return parser
+    }
+
+    /// cmark-gfm's tree of `markdown`, for the caller to free.
+    private static func parseC(_ markdown: String) -> OpaquePointer? {
+        guard let parser = newParser() else { return nil }
+        defer { cmark_parser_free(parser) }
+        var text = markdown
+        text.withUTF8 { bytes in
+            bytes.withMemoryRebound(to: CChar.self) { chars in
+                if let base = chars.baseAddress { cmark_parser_feed(parser, base, chars.count) }
+            }
+        }
+        return cmark_parser_finish(parser)
     }
 }
 
@@ -227,7 +243,43 @@ private struct Converter {
     }
 }
 
-/// The one lock around cmark-gfm's parser (see `MarkdownParser.parse`).
+/// cmark-gfm's special-character table, made constant.
+///
+/// The inline parser finds the characters an extension reacts to (`~`; `:` and `w` for
+/// autolinks) in a process-wide table. `cmark_parser_finish` adds each attached
+/// extension's characters to it before it parses inlines and removes them after,
+/// through `cmark_manage_extensions_special_characters`; two pages parsed at once race
+/// on the table and one may lose `~~strike~~` (found by Benchmarks/crash-test.sh).
+///
+/// libcmark-gfm calls that function through its PLT, so the definition below, which
+/// the executable exports, is the one it calls (ELF symbol interposition).
+/// `MarkdownParser.parsesOnAllCores` checks that it is called, has the library's own
+/// function add Tome's extensions' characters once, for good, and sets `fixed`; from
+/// then on the calls do nothing, the table is constant, and parsers on any number of
+/// threads only read it. Every parse sees the table it saw before: the table is read
+/// only while inlines are parsed, between that add and remove, and every parser
+/// attaches the same extensions (`ParallelParseTests`; valgrind's helgrind reports no
+/// race in libcmark-gfm parsing on two threads this way, and races on the table without it).
+enum SpecialCharacters {
+    typealias Manage = @convention(c) (OpaquePointer?, Int32) -> Void
+    // Written only while `parsesOnAllCores` is initialised, before any parse can run
+    // on another thread; read-only afterwards.
+    nonisolated(unsafe) static var library: Manage?
+    nonisolated(unsafe) static var forwardedCalls = 0
+    nonisolated(unsafe) static var fixed = false
+}
+
+/// Replaces libcmark-gfm's `cmark_manage_extensions_special_characters` (see
+/// `SpecialCharacters`). Not for calling from Swift.
+@_cdecl("cmark_manage_extensions_special_characters")
+public func tomeManageExtensionsSpecialCharacters(_ parser: OpaquePointer?, _ add: Int32) {
+    guard !SpecialCharacters.fixed else { return }
+    SpecialCharacters.forwardedCalls += 1
+    SpecialCharacters.library?(parser, add)
+}
+
+/// The lock around cmark-gfm's parser where pages cannot be parsed at once (see
+/// `MarkdownParser.parsesOnAllCores`).
 private let cmarkLock = CMarkLock()
 
 private final class CMarkLock: Sendable {
