@@ -30,6 +30,7 @@ test: deps theme
 
 release: deps theme
 	$(SWIFT) build -c release --product tome
+	$(SWIFT) build -c release --product tome-mcp
 
 # System libraries: installed with apt-get when running as root, otherwise the exact
 # command is printed.

@@ -9,9 +9,10 @@ import PackageDescription
 //   TomeMarkdown, TomeHTML         C at the edge, Swift values inside
 //   TomeSite                       the content model
 //   TomeBuild                      the pipeline as named steps
-//   TomeServer                     HTTP (Hummingbird) and MCP over a built site; never builds
+//   TomeServer                     HTTP (Hummingbird) over a built site; never builds
+//   TomeMCP                        the MCP tools over TomeServer's published site
 //   TomeCommands                   argv, stderr and exit codes
-//   tome                           one-line executable
+//   tome, tome-mcp                 one-file executables (`tome mcp` execs tome-mcp)
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
@@ -21,6 +22,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "tome", targets: ["tome"]),
+        .executable(name: "tome-mcp", targets: ["tome-mcp"]),
         .library(name: "TomeSearch", targets: ["TomeSearch"]),
     ],
     dependencies: [
@@ -68,7 +70,6 @@ let package = Package(
             dependencies: [
                 "TomeCore", "TomeSearch",
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -79,7 +80,6 @@ let package = Package(
             dependencies: [
                 "TomeCore", "TomeSite", "TomeBuild", "TomeSearch", "TomeServer",
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -87,6 +87,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .executableTarget(name: "tome", dependencies: ["TomeCommands"], swiftSettings: swiftSettings),
+        // The MCP server in its own executable, so that `tome` never loads the MCP SDK's
+        // networking stack (FoundationNetworking, libcurl): `tome mcp` execs it.
+        .target(
+            name: "TomeMCP",
+            dependencies: ["TomeCore", "TomeSearch", "TomeServer", .product(name: "MCP", package: "swift-sdk")],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "tome-mcp",
+            dependencies: ["TomeMCP", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: swiftSettings
+        ),
 
         .testTarget(name: "TomeCoreTests", dependencies: ["TomeCore"], swiftSettings: swiftSettings),
         .testTarget(name: "TomeSearchTests", dependencies: ["TomeSearch"], resources: [.copy("Data")], swiftSettings: swiftSettings),
@@ -103,7 +115,7 @@ let package = Package(
         .testTarget(
             name: "TomeServerTests",
             dependencies: [
-                "TomeServer", "TomeSearch", "TomeCommands",
+                "TomeServer", "TomeSearch", "TomeCommands", "TomeMCP",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "MCP", package: "swift-sdk"),

@@ -7,7 +7,7 @@ import TomeCore
 /// fingerprints and an intact output mean a build would write the same bytes again.
 enum InputFingerprint {
     static func compute(_ options: BuildOptions, baseURLOverride: String?) -> String {
-        var lines: [String] = ["tome \(TomeBuildInfo.version)"]
+        var lines: [String] = ["tome \(TomeVersion.string)"]
         lines.append("options \(options.includeDrafts) \(options.strict) \(options.useGit) \(options.useFileDates) \(options.links.rawValue) \(baseURLOverride ?? "-")")
         lines.append("content " + options.contentDirectory)
         lines += stamps(under: options.contentDirectory)
@@ -57,8 +57,4 @@ enum InputFingerprint {
         }
         return nil
     }
-}
-
-public enum TomeBuildInfo {
-    public static let version = "0.1.0"
 }

@@ -1,5 +1,5 @@
 import ArgumentParser
-import TomeBuild
+import TomeCore
 
 /// The `tome` command tree. This module is the only place that knows argv, stderr and
 /// exit codes: 0 success, 1 content errors (or a corrupt index), 64 bad usage.
@@ -12,10 +12,4 @@ public struct TomeCommand: AsyncParsableCommand {
     )
 
     public init() {}
-}
-
-public enum TomeVersion {
-    /// One version for the whole tool; the build keeps it (it is part of the build cache's
-    /// fingerprint), the commands print it.
-    public static var string: String { TomeBuildInfo.version }
 }

@@ -1,9 +1,9 @@
 import Hummingbird
 
 /// A JSON error body: `{"error":{"status":400,"message":"..."}}`.
-struct APIError: Error, Sendable {
+package struct APIError: Error, Sendable {
     var status: HTTPResponse.Status
-    var message: String
+    package var message: String
 
     init(_ status: HTTPResponse.Status, _ message: String) {
         self.status = status

@@ -3,7 +3,7 @@ import Hummingbird
 
 /// A page as Markdown, read from its twin (`index.md` next to `index.html`, written by
 /// `tome build`), with what the search index knows about it (book, tags, sections).
-struct Article: Sendable {
+package struct Article: Sendable {
     var url: String
     var title: String
     var book: String
@@ -15,10 +15,10 @@ struct Article: Sendable {
     /// The page's Markdown (the twin without its front matter).
     var markdown: String
     /// The whole twin file as published.
-    var twin: String
+    package var twin: String
 }
 
-enum ArticleLookup {
+package enum ArticleLookup {
     /// A site URL from what a person or an agent may pass: an absolute URL, a site path
     /// with or without slashes, `index.html`/`index.md`, a content file (`billing/refunds.md`).
     /// Fragments and queries are dropped.
@@ -42,7 +42,7 @@ enum ArticleLookup {
         return path
     }
 
-    static func find(_ input: String, in site: PublishedSite) throws(APIError) -> Article {
+    package static func find(_ input: String, in site: PublishedSite) throws(APIError) -> Article {
         let path = sitePath(input)
         let parsed: (segments: [String], trailingSlash: Bool)
         do { parsed = try SitePath.segments(path) } catch { throw APIError(.badRequest, "'\(input)' is not a page path") }

@@ -41,7 +41,7 @@ public final class PublishedSite: Sendable {
 
     var searchDirectory: String { root + "/search" }
 
-    func searchPool() throws -> SearchPool {
+    package func searchPool() throws -> SearchPool {
         if let pool = state.withLock({ $0.pool }) { return pool }
         let generation = self.generation
         let pool = try SearchPool(directory: searchDirectory, instances: searchInstances,

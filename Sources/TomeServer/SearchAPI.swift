@@ -2,15 +2,15 @@ import Hummingbird
 import TomeSearch
 
 /// `GET /api/search?q=&limit=&sections=&book=&tag=&type=`: the same ranking as `tome search`.
-struct SearchAPI: Sendable {
+package struct SearchAPI: Sendable {
     let site: PublishedSite
 
     static let maxLimit = 100
     static let maxSectionsPerPage = 20
 
-    struct Request: Equatable {
-        var query: String
-        var limit = 10
+    package struct Request: Equatable {
+        package var query: String
+        package var limit = 10
         var sectionsPerPage = 3
 
         /// What the answer depends on, and nothing else (the cache key).
@@ -20,7 +20,7 @@ struct SearchAPI: Sendable {
     /// Validates the parameters and folds the filters into the query (`book:"x"`).
     /// Normalized: parameter order does not matter, filters are sorted, and runs of white
     /// space in `q` become one space (the query parser reads them alike).
-    static func parse(_ rawQuery: String?) throws(APIError) -> Request {
+    package static func parse(_ rawQuery: String?) throws(APIError) -> Request {
         guard let params = QueryString.parse(rawQuery) else { throw APIError(.badRequest, "the query string is not valid percent-encoded UTF-8") }
         var q: String?
         var request = Request(query: "")
@@ -114,7 +114,7 @@ struct SearchAPI: Sendable {
         }
     }
 
-    static func encode(_ r: SearchResults) -> [UInt8] {
+    package static func encode(_ r: SearchResults) -> [UInt8] {
         var w = JSONWriter(capacity: 4096)
         w.object { o in
             o.key("query"); o.string(r.query)

@@ -7,7 +7,7 @@ import TomeSearch
 /// `SearchIndex` fills caches lazily and is not thread-safe, so every copy is loaded
 /// completely up front (`loadAll()`, which also verifies every checksum) and only ever
 /// touched under its lock. Several copies let queries run on every core at once.
-final class SearchPool: Sendable {
+package final class SearchPool: Sendable {
     static var defaultInstances: Int { min(4, max(1, ProcessInfo.processInfo.activeProcessorCount)) }
 
     private final class Slot: Sendable {
@@ -18,9 +18,9 @@ final class SearchPool: Sendable {
     private let slots: [Slot]
     private let next = Atomic<Int>(0)
     /// Pages by URL (`/support/faq/`), with their sections, read once from the doc store.
-    let pages: [String: PageRecord]
+    package let pages: [String: PageRecord]
     /// Page URLs in index order (books and pages as the site lists them).
-    let pageOrder: [String]
+    package let pageOrder: [String]
     let manifest: Manifest
     /// Encoded answers to repeated requests; goes with this index when a rebuild replaces it.
     let responses: ResponseCache
@@ -55,7 +55,7 @@ final class SearchPool: Sendable {
     }
 
     /// Runs a query on a free copy (or waits for one).
-    func search(_ query: String, options: SearchOptions) throws -> SearchResults {
+    package func search(_ query: String, options: SearchOptions) throws -> SearchResults {
         let start = next.wrappingAdd(1, ordering: .relaxed).oldValue
         let n = slots.count
         for k in 0..<n {
@@ -73,17 +73,17 @@ final class SearchPool: Sendable {
 }
 
 /// What the doc store knows about one page.
-struct PageRecord: Sendable {
-    struct Section: Sendable {
-        var url: String
-        var heading: String
-        var headingPath: [String]
+package struct PageRecord: Sendable {
+    package struct Section: Sendable {
+        package var url: String
+        package var heading: String
+        package var headingPath: [String]
     }
-    var url: String
-    var title: String
-    var book: String
-    var bookTitle: String
-    var type: String
-    var tags: [String]
-    var sections: [Section]
+    package var url: String
+    package var title: String
+    package var book: String
+    package var bookTitle: String
+    package var type: String
+    package var tags: [String]
+    package var sections: [Section]
 }

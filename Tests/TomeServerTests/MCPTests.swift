@@ -2,6 +2,7 @@ import Foundation
 import MCP
 import Testing
 @testable import TomeServer
+@testable import TomeMCP
 
 /// A real MCP session: the SDK's client talks to our server over an in-process transport.
 @Suite struct MCPTests {

@@ -5,6 +5,7 @@ import HummingbirdTesting
 import MCP
 import Testing
 @testable import TomeServer
+@testable import TomeMCP
 
 /// Script injection over the HTTP API and the MCP tools (issue 8), with the payload table
 /// the build's XSS tests use (`Tests/Shared/xss-payloads.json`). Each payload is written

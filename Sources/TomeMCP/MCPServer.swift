@@ -1,6 +1,7 @@
 import Foundation
 import MCP
 import TomeSearch
+import TomeServer
 
 /// The Model Context Protocol side of Tome: three read-only tools over a built site.
 ///
