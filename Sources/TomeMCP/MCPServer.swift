@@ -156,20 +156,8 @@ public struct KnowledgeBaseTools: Sendable {
         return CallTool.Result(content: [.text(text: text, annotations: nil, _meta: nil)], structuredContent: structured as Value?, isError: false)
     }
 
-    static func formEncode(_ s: String) -> String {
-        var out = ""
-        for b in s.utf8 {
-            switch b {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                 UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
-                out.unicodeScalars.append(UnicodeScalar(b))
-            default:
-                let hex = Array("0123456789ABCDEF".unicodeScalars)
-                out += "%" + String(hex[Int(b >> 4)]) + String(hex[Int(b & 15)])
-            }
-        }
-        return out
-    }
+    /// A query-string value with everything but unreserved characters percent-encoded.
+    static func formEncode(_ s: String) -> String { StaticFiles.encodeSegment(s) }
 }
 
 /// An MCP server with the knowledge-base tools registered, ready for `start(transport:)`.

@@ -3,7 +3,7 @@ import Hummingbird
 /// Serves files below the site folder: pretty URLs (`/a/b/` → `a/b/index.html`),
 /// content types, ETag and Last-Modified with conditional requests, the site's
 /// `404.html`, and (when live reload is on) the reload script in every HTML page.
-struct StaticFiles: Sendable {
+package struct StaticFiles: Sendable {
     let site: PublishedSite
     let liveReload: Bool
 
@@ -45,7 +45,7 @@ struct StaticFiles: Sendable {
         return .file(path: real, info: info)
     }
 
-    static func encodeSegment(_ s: String) -> String {
+    package static func encodeSegment(_ s: String) -> String {
         var out = ""
         for b in s.utf8 {
             switch b {
