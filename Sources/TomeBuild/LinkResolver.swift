@@ -46,7 +46,8 @@ struct LinkResolver: Sendable {
 
     static func isExternal(_ destination: String) -> Bool {
         if destination.hasPrefix("//") { return true }
-        guard let colon = destination.firstIndex(of: ":") else { return false }
+        // Most destinations have no colon: no need to walk their Characters.
+        guard destination.utf8.contains(UInt8(ascii: ":")), let colon = destination.firstIndex(of: ":") else { return false }
         let scheme = destination[..<colon]
         return !scheme.isEmpty && scheme.allSatisfy { $0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" || $0 == "." }
             && destination[..<colon].first?.isLetter == true
@@ -74,7 +75,8 @@ struct LinkResolver: Sendable {
             query = String(path[q...])
             path = path[..<q]
         }
-        let decoded = String(path).removingPercentEncoding ?? String(path)
+        // Foundation's decoding is slow, and most paths have nothing to decode.
+        let decoded = path.utf8.contains(UInt8(ascii: "%")) ? String(path).removingPercentEncoding ?? String(path) : String(path)
         let suffix = query + (fragment.map { "#" + $0 } ?? "")
 
         if decoded.hasPrefix("/") {
@@ -125,8 +127,17 @@ struct LinkResolver: Sendable {
 
     /// Resolves `.` and `..`; nil when the path climbs above the root.
     static func normalise(_ path: String) -> String? {
+        if isNormal(path) { return path }
+        // In ASCII text bytes are Characters, and splitting bytes is much faster.
+        if path.utf8.allSatisfy({ $0 < 0x80 }) {
+            return resolvingDots(path.utf8.split(separator: UInt8(ascii: "/")).map { Substring($0) })
+        }
+        return resolvingDots(path.split(separator: "/", omittingEmptySubsequences: true))
+    }
+
+    private static func resolvingDots(_ segments: [Substring]) -> String? {
         var parts: [Substring] = []
-        for part in path.split(separator: "/", omittingEmptySubsequences: true) {
+        for part in segments {
             if part == "." { continue }
             if part == ".." {
                 guard !parts.isEmpty else { return nil }
@@ -136,6 +147,23 @@ struct LinkResolver: Sendable {
             }
         }
         return parts.joined(separator: "/")
+    }
+
+    /// No empty, `.` or `..` segment: `normalise` would return the path as it is.
+    static func isNormal(_ path: String) -> Bool {
+        let slash = UInt8(ascii: "/"), dot = UInt8(ascii: ".")
+        var length = 0
+        var onlyDots = true
+        for byte in path.utf8 {
+            if byte == slash {
+                if length == 0 || (onlyDots && length <= 2) { return false }
+                (length, onlyDots) = (0, true)
+            } else {
+                length += 1
+                onlyDots = onlyDots && byte == dot
+            }
+        }
+        return path.isEmpty || length > 0 && !(onlyDots && length <= 2)
     }
 
     static func percentEncode(_ segment: String) -> String {

@@ -52,9 +52,10 @@ struct RenderStep {
         if page.type == "faq" {
             diagnostics += FAQ.problems(in: FAQ.groups(from: markdown.sections), file: page.file, lineOffset: lineOffset)
         }
-        // Links with a fragment are checked once every page's anchors are known.
+        // Links with a fragment are checked once every page's anchors are known (a
+        // destination without `#` has none: most are not resolved a second time).
         var pending: [LinkResolver.PendingAnchor] = []
-        for link in markdown.links where link.kind == .link {
+        for link in markdown.links where link.kind == .link && link.destination.utf8.contains(UInt8(ascii: "#")) {
             switch resolver.resolve(link.destination, from: page.id, kind: .link) {
             case .page(_, let id, let fragment?) where !fragment.isEmpty:
                 pending.append(.init(targetID: id, fragment: fragment, line: link.line + lineOffset, column: link.column))

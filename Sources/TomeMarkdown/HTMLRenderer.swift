@@ -287,7 +287,7 @@ public struct HTMLRenderer {
     // MARK: Video
 
     private mutating func renderVideo(_ inlines: [Inline]) -> Bool {
-        let meaningful = inlines.filter { if case .text(let t) = $0 { return !t.trimmed.isEmpty }; return true }
+        let meaningful = inlines.filter { if case .text(let t) = $0 { return !t.isBlank }; return true }
         guard meaningful.count == 1 else { return false }
         switch meaningful[0] {
         case .link(let destination, _, let label, _, _) where label.plainText.trimmed == destination:
@@ -409,10 +409,18 @@ public struct HTMLRenderer {
 }
 
 extension StringProtocol {
+    /// Without leading and trailing white space (Unicode's White_Space property).
     var trimmed: String {
         let scalars = unicodeScalars
         guard let start = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
         let end = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
-        return String(String.UnicodeScalarView(scalars[start...end]))
+        // Scalar indices are valid indices of the text: slicing copies the bytes at once
+        // (appending scalar by scalar cost 8% of a build's CPU in section texts).
+        return String(self[start..<scalars.index(after: end)])
+    }
+
+    /// Whether the text is empty or all white space, without building a trimmed copy.
+    var isBlank: Bool {
+        !unicodeScalars.contains { !$0.properties.isWhitespace }
     }
 }

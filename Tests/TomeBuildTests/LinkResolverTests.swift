@@ -1,0 +1,33 @@
+import Testing
+@testable import TomeBuild
+
+/// `LinkResolver.normalise` takes byte-level shortcuts for plain paths: its answers must
+/// stay those of the rule it implements (split at `/` Characters, drop empty and `.`
+/// segments, `..` climbs one, nil above the root).
+@Suite struct LinkResolverTests {
+    static func reference(_ path: String) -> String? {
+        var parts: [Substring] = []
+        for part in path.split(separator: "/") {
+            if part == "." { continue }
+            if part == ".." {
+                guard !parts.isEmpty else { return nil }
+                parts.removeLast()
+            } else {
+                parts.append(part)
+            }
+        }
+        return parts.joined(separator: "/")
+    }
+
+    @Test(arguments: ["", "a", "a/b.md", "a/./b", "a/../b", "../a", "a//b", "/a/b/", "a/b/..", "a/...", "..a/b.", ".", "..",
+                      "a/.", "x/y/../../z", "x/../..", "café/../thé.md", "a/\u{301}/b", "a/\u{301}../b", "./a\r\n/b"])
+    func normaliseFollowsTheSegmentRule(_ path: String) {
+        #expect(LinkResolver.normalise(path) == Self.reference(path))
+    }
+
+    @Test(arguments: [("https://x.org/a", true), ("mailto:a@b.c", true), ("//cdn/x.js", true), ("a/b.md", false),
+                      ("../c++:thing.md", false), ("1http://x", false), ("", false), ("C:\\x", true)])
+    func externalDestinations(_ destination: String, _ external: Bool) {
+        #expect(LinkResolver.isExternal(destination) == external)
+    }
+}
