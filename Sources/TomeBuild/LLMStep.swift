@@ -56,10 +56,13 @@ struct LLMStep: Sendable {
             let twin = step.twin(for: page)
             return (twin, Swift.Result { try step.sink.write(step.twinPath(page), twin) })
         }
+        full.reserveCapacity(full.utf8.count + twins.reduce(0) { $0 + $1.0.utf8.count + 2 })
         for (twin, written) in twins {
             try written.get()
             result.fileCount += 1
-            full += "\n" + twin + (twin.hasSuffix("\n") ? "" : "\n")
+            full += "\n"
+            full += twin
+            if !twin.hasSuffix("\n") { full += "\n" }
         }
         try sink.write("llms.txt", index())
         try sink.write("llms-full.txt", full)
@@ -164,7 +167,7 @@ struct TwinLinks: Sendable {
 
     /// The twin's URL for `destination` written in page `pageID`, or nil to keep it.
     func target(_ destination: String, from pageID: String, image: Bool) -> String? {
-        if !MarkdownURLPolicy.isSafe(destination.trimmingCharacters(in: .whitespaces), image: image) { return "#" }
+        if !MarkdownURLPolicy.isSafe(destination.trimmingWhitespaces, image: image) { return "#" }
         switch resolver.resolve(destination, from: pageID, kind: image ? .image : .link) {
         case .page(_, let id, let fragment):
             guard let page = context.site.pages[id] else { return nil }
@@ -328,9 +331,30 @@ struct TwinLinks: Sendable {
 }
 
 private extension String {
+    /// Without trailing newlines and spaces.
     var trimmingTrailingNewlines: String {
+        // Walking Characters back from the end is slow: drop ASCII bytes while the
+        // byte before them is ASCII too (then no grapheme cluster joins them).
+        var end = utf8.endIndex
+        while end > utf8.startIndex {
+            let byte = utf8[utf8.index(before: end)]
+            guard byte == UInt8(ascii: " ") || (0x0A...0x0D).contains(byte) else {
+                if byte < 0x80 { return String(self[..<end]) }
+                break
+            }
+            end = utf8.index(before: end)
+        }
+        if end == utf8.startIndex { return "" }
         var s = Substring(self)
         while let last = s.last, last.isNewline || last == " " { s = s.dropLast() }
         return String(s)
+    }
+
+    /// `trimmingCharacters(in: .whitespaces)`, without Foundation when there is
+    /// nothing to trim (an ASCII first and last byte that is not a space or tab).
+    var trimmingWhitespaces: String {
+        let plain = { (byte: UInt8?) in byte.map { $0 < 0x80 && $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") } ?? false }
+        if plain(utf8.first), plain(utf8.last) { return self }
+        return trimmingCharacters(in: .whitespaces)
     }
 }
