@@ -180,12 +180,17 @@ struct ViewBuilder: Sendable {
     }
 
     func recentlyUpdated(limit: Int = 8) -> [LinkView] {
-        let pages = context.site.orderedPages.filter { $0.kind == .page && $0.revision.updated != nil }
-        let sorted = pages.sorted { a, b in
-            if a.revision.updated! != b.revision.updated! { return a.revision.updated! > b.revision.updated! }
+        // Sorts (date, id) pairs, not whole pages (10,000 page values are slow to move).
+        let site = context.site
+        let dated = site.order.compactMap { id -> (updated: Timestamp, id: String)? in
+            guard let page = site.pages[id], page.kind == .page, let updated = page.revision.updated else { return nil }
+            return (updated, id)
+        }
+        let sorted = dated.sorted { a, b in
+            if a.updated != b.updated { return a.updated > b.updated }
             return a.id < b.id
         }
-        return sorted.prefix(limit).map(link)
+        return sorted.prefix(limit).compactMap { site.pages[$0.id] }.map(link)
     }
 
     static func tagURL(_ tag: String) -> String {
@@ -213,7 +218,14 @@ struct ViewBuilder: Sendable {
 /// once per folder through `partials/sidebar`, without a current link, and each page
 /// marks its own link with `aria-current` in the cached HTML.
 struct SidebarCache: Sendable {
-    private let byKey: [String: String]
+    /// A folder's sidebar and where each link in it starts (the first `<a href="URL">`
+    /// of each URL, by its escaped URL), so a page finds its own link without a search.
+    struct Entry: Sendable {
+        var html: String
+        var links: [String: Int]
+    }
+
+    private let byKey: [String: Entry]
 
     static func key(for page: Page) -> String? {
         guard page.book != nil, page.kind != .home else { return nil }
@@ -229,40 +241,52 @@ struct SidebarCache: Sendable {
         }
         let keys = representatives.keys.sorted()
         let anchors = representatives
-        let rendered = await concurrentMap(keys) { key -> String in
+        let rendered = await concurrentMap(keys) { key -> Entry in
             let anchor = anchors[key]!
-            guard let bookPage = anchor.book.flatMap({ site.pages[$0 + "/_index.md"] }) else { return "" }
+            guard let bookPage = anchor.book.flatMap({ site.pages[$0 + "/_index.md"] }) else { return Entry(html: "", links: [:]) }
             let view = SidebarView(site: views.siteView, book: views.link(bookPage),
                                    nav: views.navigation(in: bookPage, current: anchor))
-            return theme.render(view, template: "partials/sidebar")
+            let html = theme.render(view, template: "partials/sidebar")
+            return Entry(html: html, links: links(in: html))
         }
         return SidebarCache(byKey: Dictionary(uniqueKeysWithValues: zip(keys, rendered)))
     }
 
     func html(for page: Page, url: String) -> String {
-        guard let key = SidebarCache.key(for: page), let html = byKey[key] else { return "" }
-        let plain = Array("<a href=\"\(HTMLEscaping.escape(url))\">".utf8)
-        let bytes = Array(html.utf8)
-        guard let start = SidebarCache.firstIndex(of: plain, in: bytes) else { return html }
-        var marked = bytes[..<(start + plain.count - 1)]
-        marked += " aria-current=\"page\">".utf8
-        marked += bytes[(start + plain.count)...]
-        return String(decoding: marked, as: UTF8.self)
+        guard let key = SidebarCache.key(for: page), let entry = byKey[key] else { return "" }
+        let escaped = HTMLEscaping.escape(url)
+        guard let start = entry.links[escaped] else { return entry.html }
+        // `<a href="URL"` + ` aria-current="page">` + what follows the link's `>`.
+        let html = entry.html.utf8
+        let close = html.index(html.startIndex, offsetBy: start + SidebarCache.linkStart.count + escaped.utf8.count + 1)
+        var marked = ""
+        marked.reserveCapacity(html.count + 24)
+        marked += entry.html[..<close]
+        marked += " aria-current=\"page\">"
+        marked += entry.html[html.index(after: close)...]
+        return marked
     }
 
-    /// Plain byte search (the generic `firstRange(of:)` is far slower on large HTML).
-    static func firstIndex(of needle: [UInt8], in haystack: [UInt8]) -> Int? {
-        guard let first = needle.first, haystack.count >= needle.count else { return nil }
+    private static let linkStart = Array("<a href=\"".utf8)
+
+    /// Byte offset of the first `<a href="X">` for each X in `html`. X (escaped) has no
+    /// `"`, so `<a href="X">` starts at an offset exactly when X is the attribute there.
+    static func links(in html: String) -> [String: Int] {
+        var links: [String: Int] = [:]
+        let bytes = Array(html.utf8)
+        let start = linkStart
         var i = 0
-        let last = haystack.count - needle.count
-        while i <= last {
-            if haystack[i] == first {
-                var j = 1
-                while j < needle.count, haystack[i + j] == needle[j] { j += 1 }
-                if j == needle.count { return i }
+        while i + start.count < bytes.count {
+            guard bytes[i] == start[0], bytes[i..<(i + start.count)].elementsEqual(start) else { i += 1; continue }
+            let valueStart = i + start.count
+            var j = valueStart
+            while j < bytes.count, bytes[j] != UInt8(ascii: "\"") { j += 1 }
+            if j + 1 < bytes.count, bytes[j + 1] == UInt8(ascii: ">") {
+                let value = String(decoding: bytes[valueStart..<j], as: UTF8.self)
+                if links[value] == nil { links[value] = i }
             }
-            i += 1
+            i = valueStart
         }
-        return nil
+        return links
     }
 }
