@@ -57,10 +57,9 @@ public struct IndexBuilder: Sendable {
     public var ranking: RankingParameters
     /// Body text kept in the doc store for snippets (bytes, cut at a word boundary).
     public var maxStoredTextBytes: Int = 320
-    /// Smallest target sizes (raw bytes). Term shards small, so a query on a small site
-    /// fetches little; doc chunks large, so a small site's doc store is one or two files
-    /// and later queries find their pages cached (sample site: warm 1.6 KB a query
-    /// instead of 3.8 KB with 4 KB chunks). A shard never splits a two-byte term key.
+    /// Smallest term shard target (raw bytes): small, so a query on a small site fetches
+    /// little. A shard never splits a two-byte term key, and where the cuts fall is part
+    /// of the answers (typo candidates come from the typed word's shard).
     public var termShardTargetBytes: Int = 2 * 1024
     /// Doc store: pages go into blocks of at least this many raw bytes (a block is what
     /// a browser fetches, with an HTTP Range request, for a result on one of its pages);
@@ -69,7 +68,7 @@ public struct IndexBuilder: Sendable {
     public var docBlockTargetBytes: Int = 4 * 1024
     public var docChunkTargetBytes: Int = 64 * 1024
     /// Files in `search/` (the index, its manifest and the engine) at most; term shards
-    /// (+ as many positions files) at most `maxTermShards`, doc chunks take the rest
+    /// (+ as many positions files) at most `maxTermShards`, doc store files take the rest
     /// (see ARCHITECTURE.md, "Files").
     public var maxFiles: Int = 300
     public var maxTermShards: Int = 100
