@@ -71,14 +71,13 @@ extension SearchIndex {
         var heap = CandidateHeap(capacity: head)
         var total = 0, totalPages = 0
         let docs = scratch.docs, pageSeen = scratch.pageSeen
+        var pages = scratch.takePages()  // pages marked in `pageSeen`, to clear after
         for d32 in touched.list {
             let d = Int(d32)
-            let ds = docs[d]
+            let ds = docs[d]  // (its title/heading counters are cleared with the rest by `finish`)
             let m = Int(ds.matched)
             let sc = ds.score
             let inTitle = Int(ds.inTitle), inHeading = Int(ds.inHeading)
-            docs[d].inTitle = 0
-            docs[d].inHeading = 0
             let p = Int(meta.pageOfDoc[d])
             if excludedMark[d] != 0 || (allowedPage.map { !$0[p] } ?? false) {
                 docs[d] = DocScore()
@@ -104,12 +103,13 @@ extension SearchIndex {
             docs[d].score = c.final
             docs[d].tier = t
             total += 1
-            if pageSeen[p] == 0 { pageSeen[p] = 1; totalPages += 1 }
+            if pageSeen[p] == 0 { pageSeen[p] = 1; pages.append(Int32(truncatingIfNeeded: p)) }
             if heap.wants(c) { heap.offer(c) }
         }
         for d in excludedDocs { excludedMark[d] = 0 }
-        // clear the page marks through the candidates' pages
-        for d32 in touched.list where pageSeen[Int(meta.pageOfDoc[Int(d32)])] != 0 { pageSeen[Int(meta.pageOfDoc[Int(d32)])] = 0 }
+        totalPages = pages.count
+        for p in pages { pageSeen[Int(p)] = 0 }
+        scratch.giveBackPages(pages)
         var ranked = RankedList(scratch: scratch)
         ranked.touched = touched.list
         ranked.total = total
@@ -625,6 +625,7 @@ final class RankScratch {
     private(set) var pageBest = UnsafeMutableBufferPointer<Int32>(start: nil, count: 0)
     private var termDocsBuffer: [Int32] = []
     private var termTFsBuffer: [Double] = []
+    private var pagesBuffer: [Int32] = []
     private var denominatorTable: [Double] = []
     private var denominatorKey: [Double] = []
 
@@ -671,6 +672,8 @@ final class RankScratch {
     }
     func takeTermDocs() -> [Int32] { Self.take(&termDocsBuffer) }
     func giveBackTermDocs(_ t: [Int32]) { termDocsBuffer = t }
+    func takePages() -> [Int32] { Self.take(&pagesBuffer) }
+    func giveBackPages(_ p: [Int32]) { pagesBuffer = p }
     func takeTermTFs() -> [Double] { Self.take(&termTFsBuffer) }
     func giveBackTermTFs(_ t: [Double]) { termTFsBuffer = t }
 
