@@ -263,13 +263,21 @@ struct RenderedPage: Sendable {
 struct SiteContext: Sendable {
     let site: Site
     let rendered: [String: RenderedPage]
+    /// Worked out from `baseURL` once: `href` runs for every link of every page.
+    let basePath: String
+    private let origin: String
 
-    var basePath: String { site.configuration.basePath }
+    init(site: Site, rendered: [String: RenderedPage]) {
+        self.site = site
+        self.rendered = rendered
+        basePath = site.configuration.basePath
+        origin = site.configuration.origin
+    }
 
     /// A page URL as published: with the site's base path.
     func href(_ url: String) -> String { basePath + url }
 
     func absoluteURL(_ url: String) -> String {
-        site.configuration.origin + basePath + url
+        origin + basePath + url
     }
 }
