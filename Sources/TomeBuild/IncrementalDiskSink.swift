@@ -238,32 +238,6 @@ struct FolderID: Hashable, Sendable, CustomStringConvertible {
     var description: String { "\(device):\(inode)" }
 }
 
-/// Creates folders below a root on demand, each once.
-final class FolderMaker: @unchecked Sendable {
-    // @unchecked: `made` is guarded by `lock`.
-    private let root: String
-    private let lock = NSLock()
-    private var made: Set<String> = [""]
-
-    init(root: String) { self.root = root }
-
-    func ensureParent(of path: String) throws {
-        let folder = (path as NSString).deletingLastPathComponent
-        lock.lock()
-        let known = made.contains(folder)
-        lock.unlock()
-        guard !known else { return }
-        do {
-            try FileManager.default.createDirectory(atPath: root + "/" + folder, withIntermediateDirectories: true)
-        } catch {
-            throw BuildError.io(path: root + "/" + folder, reason: "cannot create the folder: \(error.localizedDescription)")
-        }
-        lock.lock()
-        made.insert(folder)
-        lock.unlock()
-    }
-}
-
 /// What a build wrote into one tree: the tree's folder identity, each file's size,
 /// modification time and hash, the input fingerprint and the warning count.
 public struct BuildCache: Sendable {

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Where a build's files go. Tests use `MemorySink`; `tome build` uses `DiskSink`,
 /// which writes into a fresh folder beside the output and swaps it into place only
@@ -61,11 +64,10 @@ public final class MemorySink: OutputSink, @unchecked Sendable {
 /// place of `<output>`: the old site is renamed aside, the new one renamed in, the old
 /// one removed. Nothing is written outside the staging folder.
 public final class DiskSink: OutputSink, @unchecked Sendable {
-    // @unchecked: the only mutable state is `createdFolders`, guarded by `lock`.
+    // @unchecked: the only mutable state is inside `folders`, which locks it.
     public let output: URL
     public let staging: URL
-    private let lock = NSLock()
-    private var createdFolders: Set<String> = [""]
+    private let folders: FolderMaker
 
     public init(output: String) throws {
         let url = URL(fileURLWithPath: output).standardizedFileURL
@@ -73,6 +75,7 @@ public final class DiskSink: OutputSink, @unchecked Sendable {
         let parent = url.deletingLastPathComponent()
         let name = url.lastPathComponent
         staging = parent.appendingPathComponent(".\(name).tome-new-\(ProcessInfo.processInfo.processIdentifier)")
+        folders = FolderMaker(root: staging.path)
         let fm = FileManager.default
         do {
             try fm.createDirectory(at: parent, withIntermediateDirectories: true)
@@ -105,18 +108,8 @@ public final class DiskSink: OutputSink, @unchecked Sendable {
         guard DiskSink.isSafeRelativePath(path) else {
             throw BuildError.io(path: path, reason: "refusing to write outside the output folder")
         }
-        let target = staging.appendingPathComponent(path)
-        let folder = (path as NSString).deletingLastPathComponent
-        lock.lock()
-        let known = createdFolders.contains(folder)
-        lock.unlock()
-        if !known {
-            try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
-            lock.lock()
-            createdFolders.insert(folder)
-            lock.unlock()
-        }
-        return target
+        try folders.ensureParent(of: path)
+        return staging.appendingPathComponent(path)
     }
 
     public func write(_ path: String, _ bytes: [UInt8]) throws {
@@ -214,5 +207,48 @@ public enum BuildError: Error, CustomStringConvertible, Equatable {
         case .io(let path, let reason): "\(path): \(reason)"
         case .missingContent(let path): "\(path): content folder does not exist (use --content to name another)"
         }
+    }
+}
+
+/// Creates folders below a root on demand, each once, with `mkdir` (Foundation's
+/// `createDirectory(withIntermediateDirectories:)` inspects every component of the
+/// path first: 0.5 s of a 20,000-file build).
+final class FolderMaker: @unchecked Sendable {
+    // @unchecked: `made` is guarded by `lock`.
+    private let root: String
+    private let lock = NSLock()
+    private var made: Set<String> = [""]
+
+    init(root: String) { self.root = root }
+
+    /// Makes sure the folder that will hold `path` (relative to the root) exists.
+    func ensureParent(of path: String) throws {
+        try ensure((path as NSString).deletingLastPathComponent)
+    }
+
+    private func ensure(_ folder: String) throws {
+        lock.lock()
+        let known = made.contains(folder)
+        lock.unlock()
+        guard !known else { return }
+        let full = root + "/" + folder
+        if mkdir(full, 0o755) != 0 {
+            switch errno {
+            case EEXIST:
+                break
+            case ENOENT:
+                try ensure((folder as NSString).deletingLastPathComponent)
+                guard mkdir(full, 0o755) == 0 || errno == EEXIST else { throw Self.failure(full) }
+            default:
+                throw Self.failure(full)
+            }
+        }
+        lock.lock()
+        made.insert(folder)
+        lock.unlock()
+    }
+
+    private static func failure(_ folder: String) -> BuildError {
+        .io(path: folder, reason: "cannot create the folder: \(String(cString: strerror(errno)))")
     }
 }
