@@ -173,18 +173,7 @@ public final class IncrementalDiskSink: OutputSink, @unchecked Sendable {
         lock.lock()
         let produced = written, steps = self.steps, fingerprint = self.fingerprint, warnings = self.warnings
         lock.unlock()
-        var emptied: Set<String> = []
-        for path in spareCache.entries.keys where produced[path] == nil {
-            if unlink(spare.path + "/" + path) == 0 { emptied.insert((path as NSString).deletingLastPathComponent) }
-        }
-        // Deepest first, each folder and then its parents, while they are empty
-        // (rmdir fails on a folder that is not).
-        for folder in emptied.sorted(by: { $0.count > $1.count }) {
-            var folder = folder
-            while !folder.isEmpty, rmdir(spare.path + "/" + folder) == 0 {
-                folder = (folder as NSString).deletingLastPathComponent
-            }
-        }
+        _ = prune("", keeping: produced)
         let fm = FileManager.default
         let newID = FolderID(path: spare.path)
         if fm.fileExists(atPath: output.path) {
@@ -204,6 +193,24 @@ public final class IncrementalDiskSink: OutputSink, @unchecked Sendable {
         }
         try BuildCache(fingerprint: fingerprint, warnings: warnings, entries: produced, steps: steps, folder: newID)
             .save(to: BuildCache.url(beside: output))
+    }
+
+    /// Deletes from the spare every file this build did not produce, whether an earlier
+    /// build wrote it or someone put it there by hand, and the folders that leaves empty.
+    /// One `readdir` per folder, no `stat`. Returns whether `relative` is now empty.
+    private func prune(_ relative: String, keeping produced: [String: BuildCache.Entry]) -> Bool {
+        let folder = relative.isEmpty ? spare.path : spare.path + "/" + relative
+        guard let children = FileTree.children(of: folder) else { return false }
+        var left = 0
+        for (name, kind) in children {
+            let path = relative.isEmpty ? name : relative + "/" + name
+            let gone = switch kind {
+            case .directory: prune(path, keeping: produced) && rmdir(spare.path + "/" + path) == 0
+            default: produced[path] == nil && unlink(spare.path + "/" + path) == 0
+            }
+            if !gone { left += 1 }
+        }
+        return left == 0
     }
 
     /// Leaves the live site as it was. The spare is half updated and has no cache, so

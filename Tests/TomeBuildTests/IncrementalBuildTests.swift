@@ -123,6 +123,14 @@ import TomeCore
         _ = try await builder.publish(to: output.path)
         try await expectSameAsClean("swapped caches")
 
+        // A file put into the site by hand is not part of any later build.
+        try Data("stray".utf8).write(to: output.appendingPathComponent("stray.txt"))
+        for edit in ["Hand-made file, first build.", "Hand-made file, second build."] {
+            try Fixture.write("---\ntitle: Introduction\n---\n\(edit)\n", to: "guide/intro.md", in: content)
+            _ = try await builder.publish(to: output.path)
+            try await expectSameAsClean(edit)
+        }
+
         // A spare that lost files, or vanished, is started afresh.
         try FileManager.default.removeItem(at: BuildCache.spareURL(beside: output).appendingPathComponent("robots.txt"))
         try Fixture.write("---\ntitle: Introduction\n---\nFourth edit.\n", to: "guide/intro.md", in: content)
