@@ -231,7 +231,8 @@ def build(out_path):
         "machine": machine, "versions": versions,
         "corpus": {"path": env["CORPUS"], "subset": env.get("SUBSET") or None,
                    "markdown_files": int(env["MD_FILES"]), "touched_page": env["TOUCHED"]},
-        "method": "hyperfine --warmup 1 --runs N (prepare: remove the output for full builds, "
+        "method": "hyperfine --warmup 1 --runs N (full builds of all three tools write into a new "
+                  "folder each run, named by mktemp -u, deleted after the timed part; "
                   "`touch` the page for the touched rebuild, append a sentence to it for the edited one, "
                   "nothing for the no-op); medians. "
                   "Peak memory: /usr/bin/time -v, one separate run each. Tome builds incrementally: "
