@@ -213,9 +213,18 @@ public final class IncrementalDiskSink: OutputSink, @unchecked Sendable {
         return left == 0
     }
 
-    /// Leaves the live site as it was. The spare is half updated and has no cache, so
-    /// the next build starts it afresh.
-    public func discard() {}
+    /// Leaves the live site as it was (a build with errors). The spare is half updated:
+    /// it holds what it held plus what this build put into it, and its cache says exactly
+    /// that, so the build after the fix starts from it instead of from nothing.
+    public func discard() {
+        lock.lock()
+        var entries = spareCache.entries
+        entries.merge(written) { _, new in new }
+        lock.unlock()
+        guard let folder = FolderID(path: spare.path) else { return }
+        try? BuildCache(fingerprint: "", warnings: 0, entries: entries, folder: folder)
+            .save(to: BuildCache.spareCacheURL(beside: output))
+    }
 }
 
 /// A folder's identity (device and inode), which survives a rename: how a cache knows

@@ -142,6 +142,33 @@ import TomeCore
         try await expectSameAsClean("a deleted spare")
     }
 
+    /// A build with errors publishes nothing, and the build after the fix still writes
+    /// only what changed: the half-updated spare keeps a cache that describes it.
+    @Test func failedBuildKeepsTheSpareUsable() async throws {
+        let folder = try Fixture.copy()
+        let content = folder.appendingPathComponent("Content")
+        let output = folder.appendingPathComponent("Public")
+        let builder = SiteBuilder(options: Fixture.options(content: content))
+        _ = try await builder.publish(to: output.path)
+        try Fixture.write("---\ntitle: Introduction\n---\nOne edit.\n", to: "guide/intro.md", in: content)
+        _ = try await builder.publish(to: output.path)
+        let published = try tree(output)
+
+        try Fixture.write("---\ntitle: [unclosed\n---\nBroken.\n", to: "guide/intro.md", in: content)
+        let failed = try await builder.publish(to: output.path)
+        #expect(!failed.succeeded)
+        #expect(try tree(output) == published, "nothing of a failed build is published")
+        let spare = try #require(BuildCache.load(from: BuildCache.spareCacheURL(beside: output)), "the half-updated spare keeps a cache")
+        #expect(spare.folder == FolderID(path: BuildCache.spareURL(beside: output).path))
+
+        try Fixture.write("---\ntitle: Introduction\n---\nFixed.\n", to: "guide/intro.md", in: content)
+        let fixed = try await builder.publish(to: output.path)
+        #expect(fixed.succeeded)
+        let clean = folder.appendingPathComponent("Clean")
+        _ = try await builder.publish(to: clean.path, incremental: false)
+        #expect(try tree(output) == tree(clean))
+    }
+
     @Test func tornCacheIsIgnored() async throws {
         let folder = try Fixture.copy()
         let content = folder.appendingPathComponent("Content")
