@@ -12,7 +12,7 @@ import TomeCore
         let enumerator = try #require(FileManager.default.enumerator(atPath: root.path))
         while let relative = enumerator.nextObject() as? String {
             var isDirectory: ObjCBool = false
-            FileManager.default.fileExists(atPath: root.path + "/" + relative, isDirectory: &isDirectory)
+            _ = FileManager.default.fileExists(atPath: root.path + "/" + relative, isDirectory: &isDirectory)
             if !isDirectory.boolValue { files[relative] = FileManager.default.contents(atPath: root.path + "/" + relative) }
         }
         return files
@@ -23,10 +23,7 @@ import TomeCore
     }
 
     @Test func incrementalEqualsCleanAfterEditsAddsRenamesAndDeletes() async throws {
-        let folder = try Fixture.copy()
-        let content = folder.appendingPathComponent("Content")
-        let output = folder.appendingPathComponent("Public")
-        let builder = SiteBuilder(options: Fixture.options(content: content))
+        let (folder, content, output, builder) = try Fixture.publishable()
 
         let first = try await builder.publish(to: output.path)
         #expect(first.succeeded)
@@ -87,10 +84,7 @@ import TomeCore
     /// in: an output changed by the previous build and not by this one keeps that build's
     /// file and time, and caches are trusted only for the folder they describe.
     @Test func spareTreeFollowsTheSwaps() async throws {
-        let folder = try Fixture.copy()
-        let content = folder.appendingPathComponent("Content")
-        let output = folder.appendingPathComponent("Public")
-        let builder = SiteBuilder(options: Fixture.options(content: content))
+        let (folder, content, output, builder) = try Fixture.publishable()
         let clean = folder.appendingPathComponent("Clean")
         func expectSameAsClean(_ step: String) async throws {
             _ = try await builder.publish(to: clean.path, incremental: false)
@@ -145,10 +139,7 @@ import TomeCore
     /// A build with errors publishes nothing, and the build after the fix still writes
     /// only what changed: the half-updated spare keeps a cache that describes it.
     @Test func failedBuildKeepsTheSpareUsable() async throws {
-        let folder = try Fixture.copy()
-        let content = folder.appendingPathComponent("Content")
-        let output = folder.appendingPathComponent("Public")
-        let builder = SiteBuilder(options: Fixture.options(content: content))
+        let (folder, content, output, builder) = try Fixture.publishable()
         _ = try await builder.publish(to: output.path)
         try Fixture.write("---\ntitle: Introduction\n---\nOne edit.\n", to: "guide/intro.md", in: content)
         _ = try await builder.publish(to: output.path)
@@ -170,10 +161,7 @@ import TomeCore
     }
 
     @Test func tornCacheIsIgnored() async throws {
-        let folder = try Fixture.copy()
-        let content = folder.appendingPathComponent("Content")
-        let output = folder.appendingPathComponent("Public")
-        let builder = SiteBuilder(options: Fixture.options(content: content))
+        let (folder, _, output, builder) = try Fixture.publishable()
         _ = try await builder.publish(to: output.path)
         let cache = BuildCache.url(beside: output)
         let bytes = try Data(contentsOf: cache)

@@ -60,10 +60,7 @@ import TomeSearch
     }
 
     @Test func publishedSiteEqualsCleanWhenTheIndexIsKept() async throws {
-        let folder = try Fixture.copy()
-        let content = folder.appendingPathComponent("Content")
-        let output = folder.appendingPathComponent("Public")
-        let builder = SiteBuilder(options: Fixture.options(content: content))
+        let (folder, content, output, builder) = try Fixture.publishable()
         _ = try await builder.publish(to: output.path)
         let before = try #require(BuildCache.load(from: BuildCache.url(beside: output))?.steps["search"])
 

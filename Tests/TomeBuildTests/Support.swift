@@ -11,6 +11,13 @@ enum Fixture {
     }
 
     /// A fresh copy of a fixture's content folder in a unique temporary folder.
+    /// A copy of the basic fixture, the output folder beside its content, and a builder.
+    static func publishable() throws -> (folder: URL, content: URL, output: URL, builder: SiteBuilder) {
+        let folder = try copy()
+        let content = folder.appendingPathComponent("Content")
+        return (folder, content, folder.appendingPathComponent("Public"), SiteBuilder(options: options(content: content)))
+    }
+
     static func copy(_ name: String = "basic") throws -> URL {
         let target = FileManager.default.temporaryDirectory
             .appendingPathComponent("tome-tests-\(UUID().uuidString)")
