@@ -51,7 +51,7 @@ public final class IncrementalDiskSink: OutputSink, @unchecked Sendable {
             throw BuildError.io(path: url.path, reason: "cannot create the output's parent folder: \(error.localizedDescription)")
         }
         let caches = BuildCache.loadAll(beside: url)
-        let liveID = FolderID(path: url.path), spareID = FolderID(path: spare.path)
+        let liveID = FileTree.FolderID(path: url.path), spareID = FileTree.FolderID(path: spare.path)
         let live = caches.first { $0.cache.folder != nil && $0.cache.folder == liveID }
         let spareState = caches.first { $0.cache.folder != nil && $0.cache.folder == spareID }?.cache
         liveCache = live?.cache
@@ -175,7 +175,7 @@ public final class IncrementalDiskSink: OutputSink, @unchecked Sendable {
         lock.unlock()
         _ = prune("", keeping: produced)
         let fm = FileManager.default
-        let newID = FolderID(path: spare.path)
+        let newID = FileTree.FolderID(path: spare.path)
         if fm.fileExists(atPath: output.path) {
             if !DiskSink.exchange(spare.path, output.path) {
                 // No atomic exchange here (old kernel, another file system): two renames,
@@ -221,37 +221,10 @@ public final class IncrementalDiskSink: OutputSink, @unchecked Sendable {
         var entries = spareCache.entries
         entries.merge(written) { _, new in new }
         lock.unlock()
-        guard let folder = FolderID(path: spare.path) else { return }
+        guard let folder = FileTree.FolderID(path: spare.path) else { return }
         try? BuildCache(fingerprint: "", warnings: 0, entries: entries, folder: folder)
             .save(to: BuildCache.spareCacheURL(beside: output))
     }
-}
-
-/// A folder's identity (device and inode), which survives a rename: how a cache knows
-/// which tree it describes after swaps.
-struct FolderID: Hashable, Sendable, CustomStringConvertible {
-    var device: UInt64
-    var inode: UInt64
-
-    init(device: UInt64, inode: UInt64) {
-        self.device = device
-        self.inode = inode
-    }
-
-    init?(path: String) {
-        var info = stat()
-        guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else { return nil }
-        self.init(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
-    }
-
-    /// `device:inode`
-    init?(_ text: Substring) {
-        let parts = text.split(separator: ":")
-        guard parts.count == 2, let device = UInt64(parts[0]), let inode = UInt64(parts[1]) else { return nil }
-        self.init(device: device, inode: inode)
-    }
-
-    var description: String { "\(device):\(inode)" }
 }
 
 /// What a build wrote into one tree: the tree's folder identity, each file's size,
@@ -271,7 +244,7 @@ public struct BuildCache: Sendable {
     /// Steps that can be skipped when their key is unchanged (`OutputSink.reuse`).
     var steps: [String: StepRecord]
     /// The folder these entries describe; nil for an empty description.
-    var folder: FolderID?
+    var folder: FileTree.FolderID?
 
     /// What a step read (its key) and the files it wrote.
     struct StepRecord: Sendable, Equatable {
@@ -279,7 +252,7 @@ public struct BuildCache: Sendable {
         var paths: [String]
     }
 
-    init(fingerprint: String, warnings: Int, entries: [String: Entry], steps: [String: StepRecord] = [:], folder: FolderID? = nil) {
+    init(fingerprint: String, warnings: Int, entries: [String: Entry], steps: [String: StepRecord] = [:], folder: FileTree.FolderID? = nil) {
         self.fingerprint = fingerprint
         self.warnings = warnings
         self.entries = entries
@@ -316,7 +289,7 @@ public struct BuildCache: Sendable {
         let lines = [UInt8](data).split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
         func text(_ bytes: ArraySlice<UInt8>) -> String { String(decoding: bytes, as: UTF8.self) }
         guard lines.count >= 5, text(lines[0]) == version, text(lines[lines.count - 1]) == "end",
-              let folder = FolderID(Substring(text(lines[1]))),
+              let folder = FileTree.FolderID(Substring(text(lines[1]))),
               case let header = text(lines[3]), header.hasPrefix("warnings "),
               let warnings = Int(header.dropFirst("warnings ".count)) else { return nil }
         var entries: [String: Entry] = [:]
@@ -382,7 +355,7 @@ public struct BuildCache: Sendable {
         lines.append(start..<bytes.count)
         func text(_ r: Range<Int>) -> String { String(decoding: bytes[r], as: UTF8.self) }
         guard lines.count >= 5, text(lines[0]) == version, text(lines[lines.count - 1]) == "end",
-              let folder = FolderID(Substring(text(lines[1]))), folder == FolderID(path: output.path),
+              let folder = FileTree.FolderID(Substring(text(lines[1]))), folder == FileTree.FolderID(path: output.path),
               case let header = text(lines[3]), header.hasPrefix("warnings "),
               let warnings = Int(header.dropFirst("warnings ".count)) else { return nil }
         // File lines, then step lines (`save` writes them in that order).

@@ -15,13 +15,18 @@ enum InputFingerprint {
             lines.append("templates " + templates)
             lines += stamps(under: templates)
         }
-        if let executable = Bundle.main.executablePath, let stamp = FileTree.stamp(of: executable) {
-            lines.append("binary \(stamp.size) \(stamp.modified)")
-        }
+        lines.append("binary " + binary)
         if options.useGit, let head = gitHead(options.contentDirectory) { lines.append("git " + head) }
         let bytes = Array(lines.joined(separator: "\n").utf8)
         return String(BuildCache.hash(bytes), radix: 16) + "-" + String(bytes.count)
     }
+
+    /// The running executable's size and modification time: it stands for the
+    /// analyzer, the index format, the theme and every other rule compiled into it.
+    static let binary: String = {
+        guard let executable = Bundle.main.executablePath, let stamp = FileTree.stamp(of: executable) else { return "-" }
+        return "\(stamp.size) \(stamp.modified)"
+    }()
 
     /// One line for every file and folder below `root`: their count and an
     /// order-independent sum of per-entry digests (path, size, time), so the walk's

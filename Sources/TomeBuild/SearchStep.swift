@@ -1,4 +1,3 @@
-import Foundation
 import TomeCore
 import TomeSearch
 import TomeSite
@@ -74,10 +73,7 @@ struct SearchStep: Sendable {
     static func key(_ documents: [SearchDocument], synonyms: [[String]], scriptTwins: Bool) -> String {
         var digest = Digest()
         digest.add("search 1 twins:\(scriptTwins)")
-        if let executable = Bundle.main.executablePath, let stamp = FileTree.stamp(of: executable) {
-            digest.add(stamp.size)
-            digest.add(Int(stamp.modified))
-        }
+        digest.add(InputFingerprint.binary)
         digest.add(synonyms.count)
         for group in synonyms { addList(group, to: &digest) }
         digest.add(documents.count)

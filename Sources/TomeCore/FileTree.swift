@@ -120,12 +120,32 @@ public enum FileTree {
         return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
     }
 
-    private struct FolderID: Hashable {
-        var device: UInt64
-        var inode: UInt64
+    /// A folder's identity (device and inode), which survives a rename: the walk's loop
+    /// check, and how a build cache knows which tree it describes after swaps.
+    public struct FolderID: Hashable, Sendable, CustomStringConvertible {
+        public var device: UInt64
+        public var inode: UInt64
+
         init(_ info: stat) {
             device = UInt64(info.st_dev)
             inode = UInt64(info.st_ino)
         }
+
+        /// The folder at `path` (links followed); nil if there is none.
+        public init?(path: String) {
+            var info = stat()
+            guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else { return nil }
+            self.init(info)
+        }
+
+        /// Parses `description`, `device:inode`.
+        public init?(_ text: Substring) {
+            let parts = text.split(separator: ":")
+            guard parts.count == 2, let device = UInt64(parts[0]), let inode = UInt64(parts[1]) else { return nil }
+            self.device = device
+            self.inode = inode
+        }
+
+        public var description: String { "\(device):\(inode)" }
     }
 }

@@ -150,7 +150,7 @@ import TomeCore
         #expect(!failed.succeeded)
         #expect(try tree(output) == published, "nothing of a failed build is published")
         let spare = try #require(BuildCache.load(from: BuildCache.spareCacheURL(beside: output)), "the half-updated spare keeps a cache")
-        #expect(spare.folder == FolderID(path: BuildCache.spareURL(beside: output).path))
+        #expect(spare.folder == FileTree.FolderID(path: BuildCache.spareURL(beside: output).path))
 
         try Fixture.write("---\ntitle: Introduction\n---\nFixed.\n", to: "guide/intro.md", in: content)
         let fixed = try await builder.publish(to: output.path)
