@@ -22,6 +22,22 @@ struct FileLinksSink: OutputSink {
     func reuse(step: String, key: String) -> [String]? { base.reuse(step: step, key: key) }
     func remember(step: String, key: String, paths: [String]) { base.remember(step: step, key: key, paths: paths) }
 
+    // A file's key says what it was made from; this sink's rewriting is part of that, so
+    // a page built for disk is never kept for a hosted build or another base path.
+    func keep(_ path: String, madeFrom key: UInt64) -> Bool { base.keep(path, madeFrom: rewritten(key)) }
+
+    func write(_ path: String, _ bytes: [UInt8], madeFrom key: UInt64) throws {
+        try base.write(path, path.hasSuffix(".html") ? rewrite(bytes, in: path) : bytes, madeFrom: rewritten(key))
+    }
+
+    private func rewritten(_ key: UInt64) -> UInt64 {
+        var digest = Digest()
+        digest.add(Int(bitPattern: UInt(key)))
+        digest.add("file links")
+        digest.add(basePath)
+        return digest.value
+    }
+
     private static let attributes: [[UInt8]] = [" href=\"/", " src=\"/", " action=\"/", "; url=/"].map { Array($0.utf8) }
 
     func rewrite(_ bytes: [UInt8], in path: String) -> [UInt8] {

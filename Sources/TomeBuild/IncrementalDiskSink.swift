@@ -17,7 +17,8 @@ import Glibc
 ///
 /// Each tree's cache (`.<name>.tome-cache` for the live site, `.<name>.tome-spare-cache`
 /// for the spare) records the tree's folder identity (device and inode) and, per file,
-/// its size, modification time and hash, plus the input fingerprint for the no-op check.
+/// its size, modification time and hash (and, for an output made through a memo, the
+/// key of what it was made from), plus the input fingerprint for the no-op check.
 /// Caches are matched to folders by identity, never by name: whatever a killed build
 /// left behind, a cache is trusted only for the folder it describes, and a file only if
 /// its size and time on disk still match. A spare nobody describes is thrown away.
@@ -35,6 +36,7 @@ public final class IncrementalDiskSink: OutputSink, @unchecked Sendable {
     private var written: [String: BuildCache.Entry] = [:]
     private var steps: [String: BuildCache.StepRecord] = [:]
     private var rewritten = 0
+    private var memoized = 0
     private var warnings = 0
 
     /// - Parameter fingerprint: the inputs' fingerprint, stored for the next no-op check.
@@ -87,12 +89,33 @@ public final class IncrementalDiskSink: OutputSink, @unchecked Sendable {
         return rewritten
     }
 
+    /// Files kept by `keep(_:madeFrom:)` so far: not made again.
+    public var memoizedCount: Int {
+        lock.lock(); defer { lock.unlock() }
+        return memoized
+    }
+
     public func write(_ path: String, _ bytes: [UInt8]) throws {
+        try write(path, bytes, key: nil)
+    }
+
+    public func write(_ path: String, _ bytes: [UInt8], madeFrom key: UInt64) throws {
+        try write(path, bytes, key: key)
+    }
+
+    public func keep(_ path: String, madeFrom key: UInt64) -> Bool {
+        guard let entry = liveCache?.entries[path], entry.key == key,
+              keep(path, size: entry.size, hash: entry.hash, key: key) else { return false }
+        lock.lock(); memoized += 1; lock.unlock()
+        return true
+    }
+
+    private func write(_ path: String, _ bytes: [UInt8], key: UInt64?) throws {
         guard DiskSink.isSafeRelativePath(path) else {
             throw BuildError.io(path: path, reason: "refusing to write outside the output folder")
         }
         let hash = BuildCache.hash(bytes)
-        if keep(path, size: bytes.count, hash: hash) { return }
+        if keep(path, size: bytes.count, hash: hash, key: key) { return }
         try folders.ensureParent(of: path)
         let target = spare.path + "/" + path
         try replace(target) { temporary in
@@ -104,21 +127,24 @@ public final class IncrementalDiskSink: OutputSink, @unchecked Sendable {
             }
         }
         let stamp = FileTree.stamp(of: target) ?? FileTree.Stamp(size: bytes.count, modified: 0)
-        record(path, BuildCache.Entry(size: stamp.size, modified: stamp.modified, hash: hash), rewritten: true)
+        record(path, BuildCache.Entry(size: stamp.size, modified: stamp.modified, hash: hash, key: key), rewritten: true)
     }
 
     /// Keeps a file with these bytes without writing it: the spare's copy if it has
     /// them, else the live site's, hard-linked. False when neither tree has them intact.
-    private func keep(_ path: String, size: Int, hash: UInt64) -> Bool {
+    /// `key`: what the bytes were made from this time, if the caller knows.
+    private func keep(_ path: String, size: Int, hash: UInt64, key: UInt64? = nil) -> Bool {
         let target = spare.path + "/" + path
-        if let entry = spareCache.entry(path, size: size, hash: hash, at: target) {
+        if var entry = spareCache.entry(path, size: size, hash: hash, at: target) {
+            entry.key = key
             record(path, entry, rewritten: false)
             return true
         }
         let live = output.path + "/" + path
-        if let entry = liveCache?.entry(path, size: size, hash: hash, at: live),
+        if var entry = liveCache?.entry(path, size: size, hash: hash, at: live),
            (try? folders.ensureParent(of: path)) != nil,
            (try? replace(target) { link(live, $0) == 0 }) != nil {
+            entry.key = key
             record(path, entry, rewritten: false)
             return true
         }
@@ -235,6 +261,8 @@ public struct BuildCache: Sendable {
         /// Modification time in nanoseconds since 1970.
         var modified: Int64
         var hash: UInt64
+        /// What the file was made from (`OutputSink.keep`), when its step said.
+        var key: UInt64? = nil
     }
 
     var fingerprint: String
@@ -264,7 +292,7 @@ public struct BuildCache: Sendable {
     /// `/step TAB name TAB key TAB path TAB path …`.
     static let stepMarker = UInt8(ascii: "/")
 
-    static let version = "tome-cache 4"
+    static let version = "tome-cache 5"
 
     /// The live site's cache: `.Public.tome-cache` beside `Public`.
     static func url(beside output: URL) -> URL { sibling(of: output, ".tome-cache") }
@@ -302,9 +330,14 @@ public struct BuildCache: Sendable {
                 steps[text(fields[1])] = StepRecord(key: text(fields[2]), paths: fields.dropFirst(3).map(text))
                 continue
             }
-            guard fields.count == 4, let size = Int(text(fields[1])), let modified = Int64(text(fields[2])),
+            guard fields.count == 4 || fields.count == 5, let size = Int(text(fields[1])), let modified = Int64(text(fields[2])),
                   let hash = UInt64(text(fields[3]), radix: 16) else { return nil }
-            entries[text(fields[0])] = Entry(size: size, modified: modified, hash: hash)
+            var key: UInt64?
+            if fields.count == 5 {
+                guard let made = UInt64(text(fields[4]), radix: 16) else { return nil }
+                key = made
+            }
+            entries[text(fields[0])] = Entry(size: size, modified: modified, hash: hash, key: key)
         }
         return BuildCache(fingerprint: text(lines[2]), warnings: warnings, entries: entries, steps: steps, folder: folder)
     }
@@ -315,7 +348,9 @@ public struct BuildCache: Sendable {
         var text = BuildCache.version + "\n" + (folder?.description ?? "-") + "\n" + fingerprint + "\nwarnings \(warnings)\n"
         for path in entries.keys.sorted() {
             let e = entries[path]!
-            text += "\(path)\t\(e.size)\t\(e.modified)\t\(String(e.hash, radix: 16))\n"
+            text += "\(path)\t\(e.size)\t\(e.modified)\t\(String(e.hash, radix: 16))"
+            if let key = e.key { text += "\t" + String(key, radix: 16) }
+            text += "\n"
         }
         for name in steps.keys.sorted() {
             let step = steps[name]!
@@ -378,7 +413,7 @@ public struct BuildCache: Sendable {
         return damaged.isSet ? nil : (text(lines[2]), warnings, files.count)
     }
 
-    /// One cache line, `path TAB size TAB modified TAB hash`, against the file on disk.
+    /// One cache line, `path TAB size TAB modified TAB hash [TAB key]`, against the file on disk.
     private static func fileMatches(_ line: Slice<UnsafeBufferPointer<UInt8>>, root: Int32, path: inout [CChar]) -> Bool {
         var fields: [Slice<UnsafeBufferPointer<UInt8>>] = []
         fields.reserveCapacity(4)
@@ -388,7 +423,7 @@ public struct BuildCache: Sendable {
             start = i + 1
         }
         fields.append(line[start..<line.endIndex])
-        guard fields.count == 4, let size = decimal(fields[1]), let modified = decimal(fields[2]) else { return false }
+        guard fields.count == 4 || fields.count == 5, let size = decimal(fields[1]), let modified = decimal(fields[2]) else { return false }
         if path.count <= fields[0].count { path = [CChar](repeating: 0, count: fields[0].count * 2) }
         var n = 0
         for b in fields[0] { path[n] = CChar(bitPattern: b); n += 1 }

@@ -179,125 +179,145 @@ struct TwinLinks: Sendable {
         }
     }
 
+    /// Works on bytes: every character that matters here is ASCII, and walking Characters
+    /// cost more than the rest of the step.
     func rewrite(_ markdown: String, from pageID: String) -> String {
-        var out: [String] = []
-        var fence: (marker: Character, count: Int)?
-        // Indented code: 4 spaces after a blank line (or more code), unless the text is
-        // a list item's continuation (a heuristic: the last unindented line was an item).
-        var previousBlank = true
-        var inCode = false
-        var inList = false
-        // Lines split on the newline byte: splitting Characters costs as much as the rest.
-        for bytes in markdown.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
-            let line = Substring(bytes)
-            let trimmed = line.drop { $0 == " " }
-            let indent = line.utf8.count - trimmed.utf8.count
-            let blank = trimmed.allSatisfy { $0 == " " || $0 == "\t" }
-            defer { previousBlank = blank }
-            if fence == nil && !blank {
-                if indent >= 4 && (previousBlank || inCode) && !inList {
-                    inCode = true
-                    out.append(String(line))
+        var out: [UInt8] = []
+        out.reserveCapacity(markdown.utf8.count + 256)
+        var markdown = markdown
+        markdown.withUTF8 { text in
+            var fence: (marker: UInt8, count: Int)?
+            // Indented code: 4 spaces after a blank line (or more code), unless the text is
+            // a list item's continuation (a heuristic: the last unindented line was an item).
+            var previousBlank = true
+            var inCode = false
+            var inList = false
+            var lineStart = 0
+            while lineStart <= text.count {
+                var lineEnd = lineStart
+                while lineEnd < text.count, text[lineEnd] != Byte.newline { lineEnd += 1 }
+                if lineStart > 0 { out.append(Byte.newline) }
+                let line = text[lineStart..<lineEnd]
+                lineStart = lineEnd + 1
+                let trimmed = line.drop { $0 == Byte.space }
+                let indent = line.count - trimmed.count
+                let blank = trimmed.allSatisfy(Byte.isSpaceOrTab)
+                defer { previousBlank = blank }
+                if fence == nil && !blank {
+                    if indent >= 4 && (previousBlank || inCode) && !inList {
+                        inCode = true
+                        out += line
+                        continue
+                    }
+                    inCode = false
+                    if indent < 4 { inList = Self.startsListItem(trimmed) || (inList && indent > 0) }
+                }
+                if let open = fence {
+                    let run = trimmed.prefix { $0 == open.marker }.count
+                    if indent < 4, run >= open.count, trimmed.dropFirst(run).allSatisfy(Byte.isSpaceOrTab) { fence = nil }
+                    out += line
                     continue
                 }
-                inCode = false
-                if indent < 4 { inList = Self.startsListItem(trimmed) || (inList && indent > 0) }
-            }
-            if let open = fence {
-                let run = trimmed.prefix { $0 == open.marker }.count
-                if indent < 4, run >= open.count, trimmed.dropFirst(run).allSatisfy({ $0 == " " || $0 == "\t" }) { fence = nil }
-                out.append(String(line))
-                continue
-            }
-            if indent < 4, let marker = trimmed.first, marker == "`" || marker == "~" {
-                let run = trimmed.prefix { $0 == marker }.count
-                if run >= 3 && !(marker == "`" && trimmed.dropFirst(run).contains("`")) {
-                    fence = (marker, run)
-                    out.append(String(line))
-                    continue
+                if indent < 4, let marker = trimmed.first, marker == Byte.backtick || marker == Byte.tilde {
+                    let run = trimmed.prefix { $0 == marker }.count
+                    if run >= 3 && !(marker == Byte.backtick && trimmed.dropFirst(run).contains(Byte.backtick)) {
+                        fence = (marker, run)
+                        out += line
+                        continue
+                    }
                 }
+                if indent < 4, referenceDefinition(line, from: pageID, into: &out) { continue }
+                inlineLinks(line, from: pageID, into: &out)
             }
-            if indent < 4, let definition = referenceDefinition(line, from: pageID) {
-                out.append(definition)
-                continue
-            }
-            out.append(inlineLinks(line, from: pageID))
         }
-        return out.joined(separator: "\n")
+        return String(decoding: out, as: UTF8.self)
     }
 
-    static func startsListItem(_ text: Substring) -> Bool {
-        if let first = text.first, "-*+".contains(first) { return text.dropFirst().first == " " }
-        let digits = text.prefix { $0.isASCII && $0.isNumber }
-        guard !digits.isEmpty, digits.count <= 9, let marker = text.dropFirst(digits.count).first else { return false }
-        return (marker == "." || marker == ")") && text.dropFirst(digits.count + 1).first == " "
+    typealias Bytes = Slice<UnsafeBufferPointer<UInt8>>
+
+    private enum Byte {
+        static let newline = UInt8(ascii: "\n"), space = UInt8(ascii: " "), tab = UInt8(ascii: "\t")
+        static let backtick = UInt8(ascii: "`"), tilde = UInt8(ascii: "~"), backslash = UInt8(ascii: "\\")
+        static let open = UInt8(ascii: "["), close = UInt8(ascii: "]"), bang = UInt8(ascii: "!"), colon = UInt8(ascii: ":")
+        static let openParen = UInt8(ascii: "("), closeParen = UInt8(ascii: ")"), less = UInt8(ascii: "<"), greater = UInt8(ascii: ">")
+        static func isSpaceOrTab(_ b: UInt8) -> Bool { b == space || b == tab }
     }
 
-    /// `[label]: destination "title"` with the destination rewritten; nil for other lines.
-    private func referenceDefinition(_ line: Substring, from pageID: String) -> String? {
-        let rest = line.drop { $0 == " " }
-        guard rest.first == "[", rest.dropFirst().first != "^", let close = rest.firstIndex(of: "]"),
-              rest[rest.index(after: close)...].first == ":" else { return nil }
-        let afterColon = rest[rest.index(close, offsetBy: 2)...]
-        let start = afterColon.drop { $0 == " " || $0 == "\t" }
-        guard let (range, destination) = destinationToken(start), let url = target(destination, from: pageID, image: false) else { return nil }
-        return String(line[..<range.lowerBound]) + url + String(line[range.upperBound...])
+    static func startsListItem(_ text: Bytes) -> Bool {
+        guard let first = text.first else { return false }
+        if first == UInt8(ascii: "-") || first == UInt8(ascii: "*") || first == UInt8(ascii: "+") {
+            return text.dropFirst().first == Byte.space
+        }
+        let digits = text.prefix { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }.count
+        guard digits > 0, digits <= 9, let marker = text.dropFirst(digits).first else { return false }
+        return (marker == UInt8(ascii: ".") || marker == Byte.closeParen) && text.dropFirst(digits + 1).first == Byte.space
     }
 
-    /// Every `](destination` outside code spans, rewritten.
-    private func inlineLinks(_ line: Substring, from pageID: String) -> String {
+    /// `[label]: destination "title"` with the destination rewritten, appended to `out`;
+    /// false (and nothing appended) for other lines.
+    private func referenceDefinition(_ line: Bytes, from pageID: String, into out: inout [UInt8]) -> Bool {
+        let rest = line.drop { $0 == Byte.space }
+        guard rest.first == Byte.open, rest.dropFirst().first != UInt8(ascii: "^"),
+              let close = rest.firstIndex(of: Byte.close), close + 1 < rest.endIndex, rest[close + 1] == Byte.colon else { return false }
+        let start = rest[(close + 2)...].drop(while: Byte.isSpaceOrTab)
+        guard let (range, destination) = destinationToken(start), let url = target(destination, from: pageID, image: false) else { return false }
+        out += line[..<range.lowerBound]
+        out += url.utf8
+        out += line[range.upperBound...]
+        return true
+    }
+
+    /// Every `](destination` outside code spans, rewritten, appended to `out`.
+    private func inlineLinks(_ line: Bytes, from pageID: String, into out: inout [UInt8]) {
         // Most lines have no `]` and so no link (escapes and code spans only matter
         // around one): nothing to scan.
-        guard line.utf8.contains(UInt8(ascii: "]")) else { return String(line) }
-        var out = ""
+        guard line.contains(Byte.close) else { out += line; return }
         var i = line.startIndex
         var copied = line.startIndex
         while i < line.endIndex {
             let c = line[i]
-            if c == "\\" {
-                i = line.index(i, offsetBy: 2, limitedBy: line.endIndex) ?? line.endIndex
+            if c == Byte.backslash {
+                i = min(i + 2, line.endIndex)
                 continue
             }
-            if c == "`" {
+            if c == Byte.backtick {
                 // A code span: skip to the closing run of the same length (or treat as text).
-                let run = line[i...].prefix { $0 == "`" }
+                let run = line[i...].prefix { $0 == Byte.backtick }
                 var j = run.endIndex
                 var closed = false
-                while let next = line[j...].firstIndex(of: "`") {
-                    let other = line[next...].prefix { $0 == "`" }
+                while let next = line[j...].firstIndex(of: Byte.backtick) {
+                    let other = line[next...].prefix { $0 == Byte.backtick }
                     j = other.endIndex
                     if other.count == run.count { closed = true; break }
                 }
                 i = closed ? j : run.endIndex
                 continue
             }
-            if c == "]", line[line.index(after: i)...].first == "(" {
-                let open = line.index(i, offsetBy: 2)
-                let start = line[open...].drop { $0 == " " || $0 == "\t" }
+            if c == Byte.close, i + 1 < line.endIndex, line[i + 1] == Byte.openParen {
+                let start = line[(i + 2)...].drop(while: Byte.isSpaceOrTab)
                 if let (range, destination) = destinationToken(start),
                    let url = target(destination, from: pageID, image: isImage(line, closingBracket: i)) {
                     out += line[copied..<range.lowerBound]
-                    out += url
+                    out += url.utf8
                     copied = range.upperBound
                     i = range.upperBound
                     continue
                 }
             }
-            i = line.index(after: i)
+            i += 1
         }
         out += line[copied...]
-        return out
     }
 
     /// Whether the `]` at `closingBracket` ends an image's alt text (`![`), nesting counted.
-    private func isImage(_ line: Substring, closingBracket: Substring.Index) -> Bool {
+    private func isImage(_ line: Bytes, closingBracket: Int) -> Bool {
         var depth = 0
         var i = closingBracket
         while i > line.startIndex {
-            i = line.index(before: i)
-            if line[i] == "]" { depth += 1 }
-            if line[i] == "[" {
-                if depth == 0 { return i > line.startIndex && line[line.index(before: i)] == "!" }
+            i -= 1
+            if line[i] == Byte.close { depth += 1 }
+            if line[i] == Byte.open {
+                if depth == 0 { return i > line.startIndex && line[i - 1] == Byte.bang }
                 depth -= 1
             }
         }
@@ -306,27 +326,27 @@ struct TwinLinks: Sendable {
 
     /// The link destination at the start of `text`: `<...>` (the range includes the
     /// brackets) or a run without spaces and with balanced parentheses.
-    private func destinationToken(_ text: Substring) -> (Range<Substring.Index>, String)? {
-        if text.first == "<" {
-            guard let close = text.firstIndex(of: ">") else { return nil }
-            let inner = text[text.index(after: text.startIndex)..<close]
-            guard !inner.isEmpty, !inner.contains("<") else { return nil }
-            return (text.startIndex..<text.index(after: close), String(inner))
+    private func destinationToken(_ text: Bytes) -> (Range<Int>, String)? {
+        if text.first == Byte.less {
+            guard let close = text.firstIndex(of: Byte.greater) else { return nil }
+            let inner = text[(text.startIndex + 1)..<close]
+            guard !inner.isEmpty, !inner.contains(Byte.less) else { return nil }
+            return (text.startIndex..<(close + 1), String(decoding: inner, as: UTF8.self))
         }
         var depth = 0
         var end = text.startIndex
         while end < text.endIndex {
             let c = text[end]
-            if c == " " || c == "\t" { break }
-            if c == "(" { depth += 1 }
-            if c == ")" {
+            if c == Byte.space || c == Byte.tab { break }
+            if c == Byte.openParen { depth += 1 }
+            if c == Byte.closeParen {
                 if depth == 0 { break }
                 depth -= 1
             }
-            end = text.index(after: end)
+            end += 1
         }
         guard end > text.startIndex else { return nil }
-        return (text.startIndex..<end, String(text[..<end]))
+        return (text.startIndex..<end, String(decoding: text[..<end], as: UTF8.self))
     }
 }
 

@@ -19,6 +19,14 @@ public protocol OutputSink: Sendable {
     func reuse(step: String, key: String) -> [String]?
     /// Records that `step` with `key` wrote `paths`, for the next build's `reuse`.
     func remember(step: String, key: String, paths: [String])
+    /// One file's memo: if the previous build wrote `path` from inputs with this `key` (a
+    /// digest of everything the file is made from, such as `ViewDigest` of a page's view)
+    /// and the file is still intact, the sink keeps it for this build and returns true,
+    /// and the caller does not make it. False otherwise, or when the sink keeps nothing
+    /// between builds.
+    func keep(_ path: String, madeFrom key: UInt64) -> Bool
+    /// Writes one file and records the key it was made from, for the next build's `keep`.
+    func write(_ path: String, _ bytes: [UInt8], madeFrom key: UInt64) throws
 }
 
 extension OutputSink {
@@ -28,6 +36,8 @@ extension OutputSink {
 
     public func reuse(step: String, key: String) -> [String]? { nil }
     public func remember(step: String, key: String, paths: [String]) {}
+    public func keep(_ path: String, madeFrom key: UInt64) -> Bool { false }
+    public func write(_ path: String, _ bytes: [UInt8], madeFrom key: UInt64) throws { try write(path, bytes) }
 }
 
 /// Keeps every file in memory, keyed by path.

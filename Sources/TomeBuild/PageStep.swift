@@ -2,7 +2,9 @@ import TomeCore
 import TomeMarkdown
 import TomeSite
 
-/// Step 5: every page through its template, written to the sink.
+/// Step 5: every page through its template, written to the sink. A page whose view
+/// model, template set and binary are what the last build rendered it from is kept as
+/// it is (`OutputSink.keep`): an edit re-renders the pages that show what changed.
 struct PageStep {
     let context: SiteContext
     let theme: Theme
@@ -20,8 +22,10 @@ struct PageStep {
                 let (name, problem) = PageStep.templateName(for: page, theme: theme)
                 var view = views.pageView(for: page)
                 view.sidebar = sidebars.html(for: page, url: view.url)
-                let html = theme.render(view, template: name)
-                try sink.write(page.outputPath, html)
+                let key = PageStep.key(view, template: name, theme: theme)
+                if !sink.keep(page.outputPath, madeFrom: key) {
+                    try sink.write(page.outputPath, Array(theme.render(view, template: name).utf8), madeFrom: key)
+                }
                 return .success(problem.map { [$0] } ?? [])
             } catch let error as BuildError {
                 return .failure(error)
@@ -37,6 +41,16 @@ struct PageStep {
             }
         }
         return diagnostics
+    }
+
+    /// What a page is made from: its view, its template, the theme and this binary.
+    static func key(_ view: PageView, template: String, theme: Theme) -> UInt64 {
+        var digest = Digest()
+        digest.add(InputFingerprint.binary)
+        digest.add(Int(bitPattern: UInt(theme.identity)))
+        digest.add(template)
+        digest.add(Int(bitPattern: UInt(ViewDigest.of(view))))
+        return digest.value
     }
 
     /// `layout:` from front matter, else the page type's template (`faq`), else the

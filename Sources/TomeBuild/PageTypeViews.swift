@@ -102,7 +102,7 @@ enum JSONText {
     }
 }
 
-struct FAQGroupView: MustacheParent, Sendable {
+struct FAQGroupView: MustacheParent, Sendable, Encodable {
     var title: String
     var id: String
     var questions: [LinkView]
@@ -118,7 +118,7 @@ struct FAQGroupView: MustacheParent, Sendable {
 }
 
 /// A lesson as the agenda and the lesson page show it.
-struct LessonView: MustacheParent, Sendable {
+struct LessonView: MustacheParent, Sendable, Encodable {
     var title: String
     var url: String
     var id: String
@@ -147,7 +147,7 @@ struct LessonView: MustacheParent, Sendable {
 }
 
 /// A module (or day) of an agenda with its lessons and their total time.
-struct AgendaModuleView: MustacheParent, Sendable {
+struct AgendaModuleView: MustacheParent, Sendable, Encodable {
     var title: String
     var day: String
     var duration: String
@@ -164,7 +164,7 @@ struct AgendaModuleView: MustacheParent, Sendable {
     }
 }
 
-struct AgendaView: MustacheParent, Sendable {
+struct AgendaView: MustacheParent, Sendable, Encodable {
     var title: String
     var url: String
     /// Identifies the agenda's progress in the browser's storage.
@@ -186,7 +186,7 @@ struct AgendaView: MustacheParent, Sendable {
     }
 }
 
-struct ReleaseView: MustacheParent, Sendable {
+struct ReleaseView: MustacheParent, Sendable, Encodable {
     var version: String
     var date: String
     var isoDate: String

@@ -53,6 +53,9 @@ public struct BuildReport: Sendable {
     public var previousWarningCount = 0
     /// Files actually written by an incremental build (the rest kept their bytes).
     public var rewrittenFileCount: Int?
+    /// Files an incremental build kept without making them again, because everything
+    /// they are made from is as it was (`OutputSink.keep`): mostly pages not re-rendered.
+    public var memoizedFileCount: Int?
     /// Wall time of each step, in order (`tome build --timings`).
     public var timings: [(step: String, seconds: Double)] = []
     /// False when there were errors (or warnings under `--strict`): nothing should be published.
@@ -121,6 +124,7 @@ public struct SiteBuilder: Sendable {
         sink.recordWarnings(report.diagnostics.warningCount)
         try sink.commit()
         report.rewrittenFileCount = sink.rewrittenCount
+        report.memoizedFileCount = sink.memoizedCount
         return report
     }
 

@@ -10,6 +10,9 @@ public struct Theme: Sendable {
     private(set) var templateNames: Set<String>
     /// Theme files other than templates (CSS, JavaScript, icons), by relative path.
     private(set) var assets: [String: [UInt8]]
+    /// A digest of every template's name and text: part of the memo key of every output
+    /// rendered through the theme.
+    private(set) var identity: UInt64 = 0
 
     /// - Parameters:
     ///   - directory: the site's templates folder; nil or missing means the default theme alone.
@@ -40,12 +43,15 @@ public struct Theme: Sendable {
         var sources: [String: String] = [:]
         var assets = binaryAssets
         var scanned: [String: [TemplateScanner.Tag]] = [:]
+        var identity = Digest()
         for path in files.keys.sorted() {
             let (text, display) = files[path]!
             guard path.hasSuffix(".mustache") else {
                 assets[path] = Array(text.utf8)
                 continue
             }
+            identity.add(path)
+            identity.add(text)
             let name = String(path.dropLast(".mustache".count))
             sources[name] = display
             do {
@@ -66,7 +72,7 @@ public struct Theme: Sendable {
             }
         }
         diagnostics += checkPartials(scanned, sources: sources)
-        return (Theme(library: library, templateNames: names, assets: assets), diagnostics)
+        return (Theme(library: library, templateNames: names, assets: assets, identity: identity.value), diagnostics)
     }
 
     /// Missing partials, and partials that include themselves with no section in

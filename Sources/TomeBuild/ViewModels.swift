@@ -3,9 +3,10 @@ import Mustache
 // Typed view models for the templates. Each answers `child(named:)` with a switch,
 // so rendering never reflects over values at run time, and a test checks that every
 // key a template names is a stored property of some view model (a misspelt key would
-// otherwise render as an empty string).
+// otherwise render as an empty string). They are `Encodable` only for their digest,
+// the memo key of the page rendered from them (`ViewDigest`).
 
-struct SiteView: MustacheParent, Sendable {
+struct SiteView: MustacheParent, Sendable, Encodable {
     var title: String
     var description: String
     var language: String
@@ -39,7 +40,7 @@ struct SiteView: MustacheParent, Sendable {
 }
 
 /// A link in navigation, breadcrumbs, listings or the sidebar tree.
-struct LinkView: MustacheParent, Sendable {
+struct LinkView: MustacheParent, Sendable, Encodable {
     var title: String
     var url: String
     var description: String = ""
@@ -71,7 +72,7 @@ struct LinkView: MustacheParent, Sendable {
     }
 }
 
-struct TOCEntry: MustacheParent, Sendable {
+struct TOCEntry: MustacheParent, Sendable, Encodable {
     var text: String
     var id: String
     var level: Int
@@ -91,7 +92,7 @@ struct TOCEntry: MustacheParent, Sendable {
     }
 }
 
-struct MetaEntry: MustacheParent, Sendable {
+struct MetaEntry: MustacheParent, Sendable, Encodable {
     var key: String
     var value: String
 
@@ -105,7 +106,7 @@ struct MetaEntry: MustacheParent, Sendable {
 }
 
 /// Everything one output page is rendered from.
-struct PageView: MustacheParent, Sendable {
+struct PageView: MustacheParent, Sendable, Encodable {
     var site: SiteView
     var title: String
     /// Shown in `<title>`: the page title and the site title.

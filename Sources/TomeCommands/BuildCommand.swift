@@ -81,7 +81,8 @@ struct BuildCommand: AsyncParsableCommand {
             Terminal.error("Build failed: \(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s"). \(output)/ was left as it was.")
             throw ExitCode(1)
         }
-        let written = report.rewrittenFileCount.map { ", \($0) written" } ?? ""
+        var written = report.rewrittenFileCount.map { ", \($0) written" } ?? ""
+        if let memoized = report.memoizedFileCount, memoized > 0 { written += ", \(memoized) kept without rendering" }
         let summary = "Built \(report.pageCount) pages (\(report.sectionCount) search sections, \(report.fileCount) files\(written)) into \(output)/ in "
             + String(format: "%.2f s", seconds) + ", \(warnings) warning\(warnings == 1 ? "" : "s")."
         print(summary)
