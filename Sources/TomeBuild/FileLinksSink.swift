@@ -25,6 +25,7 @@ struct FileLinksSink: OutputSink {
     // A file's key says what it was made from; this sink's rewriting is part of that, so
     // a page built for disk is never kept for a hosted build or another base path.
     func keep(_ path: String, madeFrom key: UInt64) -> Bool { base.keep(path, madeFrom: rewritten(key)) }
+    var memoizes: Bool { base.memoizes }
 
     func write(_ path: String, _ bytes: [UInt8], madeFrom key: UInt64) throws {
         try base.write(path, path.hasSuffix(".html") ? rewrite(bytes, in: path) : bytes, madeFrom: rewritten(key))

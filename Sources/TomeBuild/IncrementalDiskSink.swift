@@ -103,6 +103,8 @@ public final class IncrementalDiskSink: OutputSink, @unchecked Sendable {
         try write(path, bytes, key: key)
     }
 
+    public var memoizes: Bool { true }
+
     public func keep(_ path: String, madeFrom key: UInt64) -> Bool {
         guard let entry = liveCache?.entries[path], entry.key == key,
               keep(path, size: entry.size, hash: entry.hash, key: key) else { return false }

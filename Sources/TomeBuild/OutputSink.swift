@@ -27,6 +27,9 @@ public protocol OutputSink: Sendable {
     func keep(_ path: String, madeFrom key: UInt64) -> Bool
     /// Writes one file and records the key it was made from, for the next build's `keep`.
     func write(_ path: String, _ bytes: [UInt8], madeFrom key: UInt64) throws
+    /// False when `keep` never keeps anything (a clean build): callers then need not work
+    /// out keys at all.
+    var memoizes: Bool { get }
 }
 
 extension OutputSink {
@@ -38,6 +41,7 @@ extension OutputSink {
     public func remember(step: String, key: String, paths: [String]) {}
     public func keep(_ path: String, madeFrom key: UInt64) -> Bool { false }
     public func write(_ path: String, _ bytes: [UInt8], madeFrom key: UInt64) throws { try write(path, bytes) }
+    public var memoizes: Bool { false }
 }
 
 /// Keeps every file in memory, keyed by path.

@@ -17,14 +17,19 @@ struct PageStep {
         let sink = self.sink
         let pages = context.site.orderedPages
         let sidebars = await SidebarCache.render(pages: pages, views: views, theme: theme)
+        // Every page shows the same site view: its part of the keys is worked out once.
+        let keys = sink.memoizes ? PageKeys(theme: theme, site: views.siteView) : nil
         let results = await concurrentMap(pages) { page -> Result<[Diagnostic], BuildError> in
             do {
                 let (name, problem) = PageStep.templateName(for: page, theme: theme)
                 var view = views.pageView(for: page)
                 view.sidebar = sidebars.html(for: page, url: view.url)
-                let key = PageStep.key(view, template: name, theme: theme)
-                if !sink.keep(page.outputPath, madeFrom: key) {
-                    try sink.write(page.outputPath, Array(theme.render(view, template: name).utf8), madeFrom: key)
+                if let key = keys?.key(view, template: name) {
+                    if !sink.keep(page.outputPath, madeFrom: key) {
+                        try sink.write(page.outputPath, Array(theme.render(view, template: name).utf8), madeFrom: key)
+                    }
+                } else {
+                    try sink.write(page.outputPath, theme.render(view, template: name))
                 }
                 return .success(problem.map { [$0] } ?? [])
             } catch let error as BuildError {
@@ -41,16 +46,6 @@ struct PageStep {
             }
         }
         return diagnostics
-    }
-
-    /// What a page is made from: its view, its template, the theme and this binary.
-    static func key(_ view: PageView, template: String, theme: Theme) -> UInt64 {
-        var digest = Digest()
-        digest.add(InputFingerprint.binary)
-        digest.add(Int(bitPattern: UInt(theme.identity)))
-        digest.add(template)
-        digest.add(Int(bitPattern: UInt(ViewDigest.of(view))))
-        return digest.value
     }
 
     /// `layout:` from front matter, else the page type's template (`faq`), else the
@@ -302,5 +297,32 @@ struct SidebarCache: Sendable {
             i = valueStart
         }
         return links
+    }
+}
+
+/// What a page is made from, as its memo key: its view, its template, the theme and this
+/// binary. The site view is digested once: every page view of a build carries the one
+/// `ViewBuilder.siteView` that these keys are made with.
+struct PageKeys: Sendable {
+    private let common: Digest
+    private let blankSite: SiteView
+
+    init(theme: Theme, site: SiteView) {
+        var common = Digest()
+        common.add(InputFingerprint.binary)
+        common.add(Int(bitPattern: UInt(theme.identity)))
+        common.add(Int(bitPattern: UInt(ViewDigest.of(site))))
+        self.common = common
+        blankSite = SiteView(title: "", description: "", language: "", footer: "", homeURL: "", assetsURL: "",
+                             books: [], searchIndexURL: "", feedURL: "")
+    }
+
+    func key(_ view: PageView, template: String) -> UInt64 {
+        var digest = common
+        digest.add(template)
+        var rest = view
+        rest.site = blankSite
+        digest.add(Int(bitPattern: UInt(ViewDigest.of(rest))))
+        return digest.value
     }
 }

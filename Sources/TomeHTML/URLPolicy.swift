@@ -11,6 +11,13 @@ enum URLPolicy {
 
     /// The URL as a browser would look at it: trimmed, tabs and newlines removed.
     static func normalized(_ value: String) -> String {
+        // Most URLs have nothing to trim or remove: a first and last byte above space
+        // (a byte of a multi-byte character is above it too) and no tab or newline.
+        let utf8 = value.utf8
+        if let first = utf8.first, let last = utf8.last, first > 0x20, last > 0x20,
+           !utf8.contains(where: { $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) {
+            return value
+        }
         var scalars = Array(value.unicodeScalars)
         while let first = scalars.first, first.value <= 0x20 { scalars.removeFirst() }
         while let last = scalars.last, last.value <= 0x20 { scalars.removeLast() }
@@ -25,28 +32,31 @@ enum URLPolicy {
     /// `?` or `#`), or nil when the text before the colon cannot be a scheme, or holds
     /// an `&`, and so might be an obfuscated one.
     static func scheme(of normalized: String) -> String? {
-        var candidate = String.UnicodeScalarView()
-        for scalar in normalized.unicodeScalars {
-            switch scalar {
-            case "/", "?", "#":
+        // Bytes, not scalars: every character that matters is ASCII, and a byte of a
+        // multi-byte character matches none of them.
+        let bytes = normalized.utf8
+        for i in bytes.indices {
+            switch bytes[i] {
+            case UInt8(ascii: "/"), UInt8(ascii: "?"), UInt8(ascii: "#"):
                 return ""
-            case "&":
+            case UInt8(ascii: "&"):
                 // A character reference the parser did not know (`&colon;`, `&Tab;`):
                 // browsers may decode it, so the scheme cannot be trusted.
                 return nil
-            case ":":
-                guard !candidate.isEmpty else { return nil }
-                var scheme = ""
-                for c in candidate {
+            case UInt8(ascii: ":"):
+                guard i != bytes.startIndex else { return nil }
+                var scheme: [UInt8] = []
+                for c in bytes[..<i] {
                     switch c {
-                    case "a"..."z", "0"..."9", "+", "-", ".": scheme.unicodeScalars.append(c)
-                    case "A"..."Z": scheme.unicodeScalars.append(Unicode.Scalar(c.value + 32)!)
+                    case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                         UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."): scheme.append(c)
+                    case UInt8(ascii: "A")...UInt8(ascii: "Z"): scheme.append(c + 32)
                     default: return nil
                     }
                 }
-                return scheme
+                return String(decoding: scheme, as: UTF8.self)
             default:
-                candidate.append(scalar)
+                continue
             }
         }
         return ""
