@@ -3,9 +3,12 @@ import TomeMarkdown
 import TomeSite
 
 /// Step 3: Markdown → HTML for every page, in parallel, in a fixed order of results.
+/// With a `RenderMemory` (`tome serve`), pages rendered by the previous build from the
+/// same inputs are taken from it.
 struct RenderStep {
     let site: Site
     let progress: ProgressHandler?
+    var memory: RenderMemory?
 
     func run() async -> [String: RenderedPage] {
         let resolver = LinkResolver(site: site)
@@ -13,11 +16,23 @@ struct RenderStep {
         let pages = site.orderedPages
         let language = site.configuration.language
         progress?("render", 0, pages.count)
-        let results = await concurrentMap(pages) { page in
-            RenderStep.render(page, resolver: resolver, rawHTML: rawHTML, language: language)
+        let memory = self.memory
+        let siteKey = memory.map { _ in RenderStep.siteKey(site, resolver: resolver, rawHTML: rawHTML) }
+        let results = await concurrentMap(pages) { page -> (key: UInt64, rendered: RenderedPage, reused: Bool) in
+            let key = siteKey.map { RenderStep.key(page, site: $0) } ?? 0
+            if let memory, var kept = memory.rendered(page.id, key: key) {
+                kept.page = page
+                return (key, kept, true)
+            }
+            return (key, RenderStep.render(page, resolver: resolver, rawHTML: rawHTML, language: language), false)
         }
         var byID: [String: RenderedPage] = [:]
-        for result in results { byID[result.page.id] = result }
+        for result in results { byID[result.rendered.page.id] = result.rendered }
+        if let memory {
+            var kept: [String: (key: UInt64, rendered: RenderedPage)] = [:]
+            for result in results { kept[result.rendered.page.id] = (result.key, result.rendered) }
+            memory.remember(kept, reused: results.count { $0.reused })
+        }
         return byID
     }
 

@@ -82,10 +82,14 @@ public typealias ProgressHandler = @Sendable (_ step: String, _ done: Int, _ tot
 public struct SiteBuilder: Sendable {
     public var options: BuildOptions
     public var progress: ProgressHandler?
+    /// Pages rendered by earlier builds of this process (`tome serve`), reused when their
+    /// inputs did not change.
+    public var memory: RenderMemory?
 
-    public init(options: BuildOptions, progress: ProgressHandler? = nil) {
+    public init(options: BuildOptions, progress: ProgressHandler? = nil, memory: RenderMemory? = nil) {
         self.options = options
         self.progress = progress
+        self.memory = memory
     }
 
     /// Builds into a staging folder beside `output` and swaps it in only if the build
@@ -176,7 +180,7 @@ public struct SiteBuilder: Sendable {
         clock.lap("theme")
 
         // 3. render
-        let rendered = await RenderStep(site: site, progress: progress).run()
+        let rendered = await RenderStep(site: site, progress: progress, memory: memory).run()
         for page in rendered.values { diagnostics.append(contentsOf: page.diagnostics) }
         clock.lap("render")
 

@@ -17,6 +17,8 @@ struct LiveSite: Service {
     let logger: Logger
     var interval: Duration = .milliseconds(300)
     var printDiagnostics = true
+    /// Each rebuild renders only the pages whose Markdown or link targets changed.
+    let memory = RenderMemory()
 
     func run() async throws {
         let watcher = DirectoryWatcher(directories: watched, interval: interval)
@@ -36,7 +38,7 @@ struct LiveSite: Service {
         let start = ContinuousClock.now
         let report: BuildReport
         do {
-            report = try await SiteBuilder(options: options).publish(to: output)
+            report = try await SiteBuilder(options: options, memory: memory).publish(to: output)
         } catch {
             logger.error("build failed", metadata: ["reason": "\(reason)", "error": "\(error)"])
             if printDiagnostics { Terminal.error("error: \(error)") }
@@ -58,6 +60,7 @@ struct LiveSite: Service {
         }
         site.reload()
         logger.info("rebuilt", metadata: ["reason": "\(reason)", "pages": "\(report.pageCount)", "ms": "\(ms)",
+                                          "rendered": "\(report.pageCount - memory.reusedInLastBuild)",
                                           "warnings": "\(report.diagnostics.warningCount)"])
         liveReload.publish(.reload(generation: site.generation))
         return true

@@ -1,0 +1,65 @@
+import Foundation
+import TomeSite
+
+/// Rendered pages kept from one build to the next inside one process (`tome serve`
+/// rebuilding on every save): a page whose Markdown, place and link targets are as they
+/// were is not rendered again.
+///
+/// A page's HTML, headings, sections, links and problems are a function of its body,
+/// its id, file and first body line (links resolve from it, problems point into it), its
+/// type (FAQ checks), the site's URL map and assets (`LinkResolver`), the raw-HTML policy
+/// and the language. `RenderStep` keys each page on exactly these.
+public final class RenderMemory: @unchecked Sendable {
+    // @unchecked: `pages` and `lastReused` are only touched under `lock`.
+    private let lock = NSLock()
+    private var pages: [String: (key: UInt64, rendered: RenderedPage)] = [:]
+    private var lastReused = 0
+
+    public init() {}
+
+    /// Pages the last build took from memory instead of rendering.
+    public var reusedInLastBuild: Int {
+        lock.lock(); defer { lock.unlock() }
+        return lastReused
+    }
+
+    func rendered(_ id: String, key: UInt64) -> RenderedPage? {
+        lock.lock(); defer { lock.unlock() }
+        guard let kept = pages[id], kept.key == key else { return nil }
+        return kept.rendered
+    }
+
+    /// This build's pages replace the last build's (a deleted page is forgotten).
+    func remember(_ rendered: [String: (key: UInt64, rendered: RenderedPage)], reused: Int) {
+        lock.lock()
+        pages = rendered
+        lastReused = reused
+        lock.unlock()
+    }
+}
+
+extension RenderStep {
+    /// What every page's rendering reads besides the page itself.
+    static func siteKey(_ site: Site, resolver: LinkResolver, rawHTML: RawHTMLPolicy) -> Digest {
+        var digest = Digest()
+        digest.add(site.configuration.language)
+        digest.add(rawHTML.unsafe ? 1 : 0)
+        digest.add(resolver.basePath)
+        for id in resolver.urlByID.keys.sorted() {
+            digest.add(id)
+            digest.add(resolver.urlByID[id]!)
+        }
+        for asset in resolver.assets.sorted() { digest.add(asset) }
+        return digest
+    }
+
+    static func key(_ page: Page, site: Digest) -> UInt64 {
+        var digest = site
+        digest.add(page.id)
+        digest.add(page.file)
+        digest.add(page.bodyFirstLine)
+        digest.add(page.type)
+        digest.add(page.body)
+        return digest.value
+    }
+}
