@@ -23,12 +23,15 @@ struct PageStep {
             do {
                 let (name, problem) = PageStep.templateName(for: page, theme: theme)
                 var view = views.pageView(for: page)
-                view.sidebar = sidebars.html(for: page, url: view.url)
-                if let key = keys?.key(view, template: name) {
+                // A large folder's sidebar is most of a page's bytes: it goes into the key
+                // as its folder's digest and this page's URL, and is only copied to render.
+                if let key = keys?.key(view, template: name, sidebar: sidebars.identity(for: page, url: view.url)) {
                     if !sink.keep(page.outputPath, madeFrom: key) {
+                        view.sidebar = sidebars.html(for: page, url: view.url)
                         try sink.write(page.outputPath, Array(theme.render(view, template: name).utf8), madeFrom: key)
                     }
                 } else {
+                    view.sidebar = sidebars.html(for: page, url: view.url)
                     try sink.write(page.outputPath, theme.render(view, template: name))
                 }
                 return .success(problem.map { [$0] } ?? [])
@@ -232,6 +235,8 @@ struct SidebarCache: Sendable {
     struct Entry: Sendable {
         var html: String
         var links: [String: Int]
+        /// The digest of `html`, for page keys.
+        var digest: UInt64 = 0
     }
 
     private let byKey: [String: Entry]
@@ -256,9 +261,21 @@ struct SidebarCache: Sendable {
             let view = SidebarView(site: views.siteView, book: views.link(bookPage),
                                    nav: views.navigation(in: bookPage, current: anchor))
             let html = theme.render(view, template: "partials/sidebar")
-            return Entry(html: html, links: links(in: html))
+            var digest = Digest()
+            digest.add(html)
+            return Entry(html: html, links: links(in: html), digest: digest.value)
         }
         return SidebarCache(byKey: Dictionary(uniqueKeysWithValues: zip(keys, rendered)))
+    }
+
+    /// Stands for `html(for:url:)` in a page's key: its folder's sidebar and the page's
+    /// URL, which is all the marked copy is made from.
+    func identity(for page: Page, url: String) -> UInt64 {
+        guard let key = SidebarCache.key(for: page), let entry = byKey[key] else { return 0 }
+        var digest = Digest()
+        digest.add(Int(bitPattern: UInt(entry.digest)))
+        digest.add(url)
+        return digest.value
     }
 
     func html(for page: Page, url: String) -> String {
@@ -317,11 +334,14 @@ struct PageKeys: Sendable {
                              books: [], searchIndexURL: "", feedURL: "")
     }
 
-    func key(_ view: PageView, template: String) -> UInt64 {
+    /// `sidebar`: `SidebarCache.identity`, standing for the view's sidebar (left empty).
+    func key(_ view: PageView, template: String, sidebar: UInt64) -> UInt64 {
         var digest = common
         digest.add(template)
+        digest.add(Int(bitPattern: UInt(sidebar)))
         var rest = view
         rest.site = blankSite
+        rest.sidebar = ""
         digest.add(Int(bitPattern: UInt(ViewDigest.of(rest))))
         return digest.value
     }
