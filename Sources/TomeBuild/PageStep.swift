@@ -175,20 +175,46 @@ struct ViewBuilder: Sendable {
 
     /// The book's tree, opened along the path to `current` only, so a page in a book of
     /// 2,000 pages carries its neighbours, not the whole book. No link is marked current:
-    /// the tree is shared by a whole folder (see `SidebarCache`).
-    func navigation(in book: Page, current: Page) -> [LinkView] {
+    /// the tree is shared by the pages of a block (see `SidebarCache`).
+    ///
+    /// Each level shows at most `sidebarBlock` links: the block holding the page on the
+    /// path (or `focus`, a page whose block is wanted but which is not opened), and a link to the folder for the siblings before and after it
+    /// (the folder's page lists them all). Without the cap every page of a folder of 1,000
+    /// pages would carry 1,000 links, and the site would grow with the square of it.
+    func navigation(in book: Page, current: Page, focus: String? = nil) -> [LinkView] {
         let site = context.site
         var path = Set(site.ancestors(of: current).map(\.id))
         path.insert(current.id)
         func items(of parent: Page) -> [LinkView] {
-            parent.children.compactMap { site.pages[$0] }.map { child in
+            let children = parent.children
+            let pivot = children.firstIndex { path.contains($0) || $0 == focus } ?? 0
+            let block = ViewBuilder.block(of: pivot, count: children.count)
+            var views: [LinkView] = []
+            if block.lowerBound > 0 { views.append(more(block.lowerBound, in: parent)) }
+            for id in children[block] {
+                guard let child = site.pages[id] else { continue }
                 var view = LinkView(title: child.title, url: context.href(child.url))
                 view.open = path.contains(child.id)
                 if view.open, !child.children.isEmpty { view.children = items(of: child) }
-                return view
+                views.append(view)
             }
+            if block.upperBound < children.count { views.append(more(children.count - block.upperBound, in: parent)) }
+            return views
         }
         return items(of: book)
+    }
+
+    static let sidebarBlock = 50
+
+    /// The block of `sidebarBlock` siblings that holds position `index`.
+    static func block(of index: Int, count: Int) -> Range<Int> {
+        let start = index / sidebarBlock * sidebarBlock
+        return start..<min(count, start + sidebarBlock)
+    }
+
+    /// The link that stands for `count` siblings outside the shown block: to their folder.
+    private func more(_ count: Int, in parent: Page) -> LinkView {
+        LinkView(title: "\(count) more", url: context.href(parent.url), kind: "more", count: count)
     }
 
     func recentlyUpdated(limit: Int = 8) -> [LinkView] {
@@ -225,10 +251,10 @@ struct ViewBuilder: Sendable {
     }
 }
 
-/// The sidebar is the same for every page of a folder except for which link is the
-/// current page, and large books have folders of hundreds of pages. So it is rendered
-/// once per folder through `partials/sidebar`, without a current link, and each page
-/// marks its own link with `aria-current` in the cached HTML.
+/// The sidebar is the same for every page of a block of siblings (up to
+/// `ViewBuilder.sidebarBlock` pages of one folder) except for which link is the current
+/// page. So it is rendered once per block through `partials/sidebar`, without a current
+/// link, and each page marks its own link with `aria-current` in the cached HTML.
 struct SidebarCache: Sendable {
     /// A folder's sidebar and where each link in it starts (the first `<a href="URL">`
     /// of each URL, by its escaped URL), so a page finds its own link without a search.
@@ -241,37 +267,53 @@ struct SidebarCache: Sendable {
 
     private let byKey: [String: Entry]
 
-    static func key(for page: Page) -> String? {
+    private let blocks: [String: Int]
+
+    /// Pages share a sidebar when they are leaves of the same folder and in the same
+    /// block of siblings (`ViewBuilder.block`); a folder page has its own.
+    private func key(for page: Page) -> String? { SidebarCache.key(for: page, blocks: blocks) }
+
+    private static func key(for page: Page, blocks: [String: Int]) -> String? {
         guard page.book != nil, page.kind != .home else { return nil }
-        return page.kind == .page ? (page.parent ?? page.id) : page.id
+        guard page.kind == .page, let parent = page.parent else { return page.id }
+        return parent + "\u{0}\(blocks[page.id] ?? 0)"
     }
 
     static func render(pages: [Page], views: ViewBuilder, theme: Theme) async -> SidebarCache {
         let site = views.context.site
-        var representatives: [String: Page] = [:]
+        var blocks: [String: Int] = [:]
+        for page in pages where !page.children.isEmpty {
+            for (i, child) in page.children.enumerated() { blocks[child] = i / ViewBuilder.sidebarBlock }
+        }
+        // Each sidebar is rendered from its folder page, opened at one page of the block.
+        var representatives: [String: (anchor: Page, focus: String?)] = [:]
         for page in pages {
-            guard let key = key(for: page), representatives[key] == nil else { continue }
-            representatives[key] = site.pages[key] ?? page
+            guard let key = key(for: page, blocks: blocks), representatives[key] == nil else { continue }
+            if page.kind == .page, let parent = page.parent.flatMap({ site.pages[$0] }) {
+                representatives[key] = (parent, page.id)
+            } else {
+                representatives[key] = (page, nil)
+            }
         }
         let keys = representatives.keys.sorted()
         let anchors = representatives
         let rendered = await concurrentMap(keys) { key -> Entry in
-            let anchor = anchors[key]!
+            let (anchor, focus) = anchors[key]!
             guard let bookPage = anchor.book.flatMap({ site.pages[$0 + "/_index.md"] }) else { return Entry(html: "", links: [:]) }
             let view = SidebarView(site: views.siteView, book: views.link(bookPage),
-                                   nav: views.navigation(in: bookPage, current: anchor))
+                                   nav: views.navigation(in: bookPage, current: anchor, focus: focus))
             let html = theme.render(view, template: "partials/sidebar")
             var digest = Digest()
             digest.add(html)
             return Entry(html: html, links: links(in: html), digest: digest.value)
         }
-        return SidebarCache(byKey: Dictionary(uniqueKeysWithValues: zip(keys, rendered)))
+        return SidebarCache(byKey: Dictionary(uniqueKeysWithValues: zip(keys, rendered)), blocks: blocks)
     }
 
     /// Stands for `html(for:url:)` in a page's key: its folder's sidebar and the page's
     /// URL, which is all the marked copy is made from.
     func identity(for page: Page, url: String) -> UInt64 {
-        guard let key = SidebarCache.key(for: page), let entry = byKey[key] else { return 0 }
+        guard let key = key(for: page), let entry = byKey[key] else { return 0 }
         var digest = Digest()
         digest.add(Int(bitPattern: UInt(entry.digest)))
         digest.add(url)
@@ -279,7 +321,7 @@ struct SidebarCache: Sendable {
     }
 
     func html(for page: Page, url: String) -> String {
-        guard let key = SidebarCache.key(for: page), let entry = byKey[key] else { return "" }
+        guard let key = key(for: page), let entry = byKey[key] else { return "" }
         let escaped = HTMLEscaping.escape(url)
         guard let start = entry.links[escaped] else { return entry.html }
         // `<a href="URL"` + ` aria-current="page">` + what follows the link's `>`.
