@@ -26,6 +26,7 @@ struct FileLinksSink: OutputSink {
     // a page built for disk is never kept for a hosted build or another base path.
     func keep(_ path: String, madeFrom key: UInt64) -> Bool { base.keep(path, madeFrom: rewritten(key)) }
     var memoizes: Bool { base.memoizes }
+    func keptContents(_ path: String) -> [UInt8]? { base.keptContents(path) }
 
     func write(_ path: String, _ bytes: [UInt8], madeFrom key: UInt64) throws {
         try base.write(path, path.hasSuffix(".html") ? rewrite(bytes, in: path) : bytes, madeFrom: rewritten(key))

@@ -105,6 +105,11 @@ public final class IncrementalDiskSink: OutputSink, @unchecked Sendable {
 
     public var memoizes: Bool { true }
 
+    public func keptContents(_ path: String) -> [UInt8]? {
+        guard DiskSink.isSafeRelativePath(path), let data = FileManager.default.contents(atPath: spare.path + "/" + path) else { return nil }
+        return [UInt8](data)
+    }
+
     public func keep(_ path: String, madeFrom key: UInt64) -> Bool {
         guard let entry = liveCache?.entries[path], entry.key == key,
               keep(path, size: entry.size, hash: entry.hash, key: key) else { return false }

@@ -44,28 +44,51 @@ struct LLMStep: Sendable {
         var fileCount = 0
     }
 
+    /// With a sink that keeps files, a twin is made again only when its front matter,
+    /// its body or where its links lead changed, and `llms-full.txt` only when a twin did.
     func run() async throws -> Result {
         let site = context.site
         var result = Result()
         var full = "# \(site.configuration.title)\n\n"
         if !site.configuration.description.isEmpty { full += "> \(oneLine(site.configuration.description))\n\n" }
-        // Twins on all cores (rewriting links reads every line of every page), in order.
         let pages = site.orderedPages
         let step = self
-        let twins = await concurrentMap(pages) { page in
-            let twin = step.twin(for: page)
-            return (twin, Swift.Result { try step.sink.write(step.twinPath(page), twin) })
+        let keys = sink.memoizes ? TwinKeys(links: links, origin: context.absoluteURL("")) : nil
+        let keyed = await concurrentMap(pages) { page in keys.map { $0.key(page, frontMatter: step.frontMatter(for: page)) } }
+        var fullKey: UInt64?
+        if let keys {
+            var digest = keys.common
+            digest.add(full)
+            for key in keyed { digest.add(Int(bitPattern: UInt(key ?? 0))) }
+            fullKey = digest.value
         }
-        full.reserveCapacity(full.utf8.count + twins.reduce(0) { $0 + $1.0.utf8.count + 2 })
+        let fullIsKept = fullKey.map { sink.keep("llms-full.txt", madeFrom: $0) } ?? false
+        // Twins on all cores (rewriting links reads every line of every page), in order.
+        let twins = await concurrentMap(Array(zip(pages, keyed))) { page, key -> (String?, Swift.Result<Void, any Error>) in
+            let path = step.twinPath(page)
+            if let key, step.sink.keep(path, madeFrom: key) {
+                // Kept: its text is needed only to make llms-full.txt again.
+                if fullIsKept { return (nil, .success(())) }
+                if let bytes = step.sink.keptContents(path) { return (String(decoding: bytes, as: UTF8.self), .success(())) }
+            }
+            let twin = step.twin(for: page)
+            return (twin, Swift.Result {
+                if let key { try step.sink.write(path, Array(twin.utf8), madeFrom: key) } else { try step.sink.write(path, twin) }
+            })
+        }
+        if !fullIsKept { full.reserveCapacity(full.utf8.count + twins.reduce(0) { $0 + ($1.0?.utf8.count ?? 0) + 2 }) }
         for (twin, written) in twins {
             try written.get()
             result.fileCount += 1
+            guard !fullIsKept, let twin else { continue }
             full += "\n"
             full += twin
             if !twin.hasSuffix("\n") { full += "\n" }
         }
         try sink.write("llms.txt", index())
-        try sink.write("llms-full.txt", full)
+        if !fullIsKept {
+            if let fullKey { try sink.write("llms-full.txt", Array(full.utf8), madeFrom: fullKey) } else { try sink.write("llms-full.txt", full) }
+        }
         result.fileCount += 2
         return result
     }
@@ -73,6 +96,16 @@ struct LLMStep: Sendable {
     func twinPath(_ page: Page) -> String { String(page.url.dropFirst()) + "index.md" }
 
     func twin(for page: Page) -> String {
+        var out = frontMatter(for: page)
+        let body = page.body.trimmingTrailingNewlines.drop(while: { $0.isNewline })
+        let startsWithTitle = body.hasPrefix("# ")
+        if !startsWithTitle { out += "# \(page.title)\n\n" }
+        out += links.rewrite(String(body), from: page.id) + "\n"
+        return out
+    }
+
+    /// The twin's front matter: everything in it but the body comes from here.
+    func frontMatter(for page: Page) -> String {
         let site = context.site
         let bookTitle = page.book.flatMap { site.pages[$0 + "/_index.md"]?.title } ?? ""
         var out = "---\n"
@@ -85,10 +118,6 @@ struct LLMStep: Sendable {
         if !revision.isEmpty { out += "revision: \(json(revision))\n" }
         if let description = page.metadata.description, !description.isEmpty { out += "description: \(json(description))\n" }
         out += "---\n\n"
-        let body = page.body.trimmingTrailingNewlines.drop(while: { $0.isNewline })
-        let startsWithTitle = body.hasPrefix("# ")
-        if !startsWithTitle { out += "# \(page.title)\n\n" }
-        out += links.rewrite(String(body), from: page.id) + "\n"
         return out
     }
 
@@ -147,6 +176,30 @@ struct LLMStep: Sendable {
             }
         }
         return o + "\""
+    }
+}
+
+/// What a twin is made from, as its memo key: its front matter (every page field it
+/// shows), its body (and title, shown when the body has no heading of its own), its page
+/// id (relative links start there), where links lead (`LinkResolver.identity`), the
+/// site's address and this binary.
+struct TwinKeys: Sendable {
+    let common: Digest
+
+    init(links: TwinLinks, origin: String) {
+        var common = links.resolver.identity
+        common.add(InputFingerprint.binary)
+        common.add(origin)
+        self.common = common
+    }
+
+    func key(_ page: Page, frontMatter: String) -> UInt64 {
+        var digest = common
+        digest.add(page.id)
+        digest.add(frontMatter)
+        digest.add(page.title)
+        digest.add(page.body)
+        return digest.value
     }
 }
 

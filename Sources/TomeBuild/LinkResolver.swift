@@ -28,6 +28,19 @@ struct LinkResolver: Sendable {
         basePath = site.configuration.basePath
     }
 
+    /// Everything `resolve` reads besides its arguments: the URL map, the assets and the
+    /// base path. Part of the memo key of anything made by resolving links.
+    var identity: Digest {
+        var digest = Digest()
+        digest.add(basePath)
+        for id in urlByID.keys.sorted() {
+            digest.add(id)
+            digest.add(urlByID[id]!)
+        }
+        for asset in assets.sorted() { digest.add(asset) }
+        return digest
+    }
+
     /// An anchor to check once every page's ids are known.
     struct PendingAnchor: Sendable, Hashable {
         var targetID: String

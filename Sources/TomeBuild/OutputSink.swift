@@ -30,6 +30,9 @@ public protocol OutputSink: Sendable {
     /// False when `keep` never keeps anything (a clean build): callers then need not work
     /// out keys at all.
     var memoizes: Bool { get }
+    /// The bytes of a file this build kept with `keep(_:madeFrom:)`, for a step that
+    /// also needs them (the twins that `llms-full.txt` is made of); nil if unreadable.
+    func keptContents(_ path: String) -> [UInt8]?
 }
 
 extension OutputSink {
@@ -42,6 +45,7 @@ extension OutputSink {
     public func keep(_ path: String, madeFrom key: UInt64) -> Bool { false }
     public func write(_ path: String, _ bytes: [UInt8], madeFrom key: UInt64) throws { try write(path, bytes) }
     public var memoizes: Bool { false }
+    public func keptContents(_ path: String) -> [UInt8]? { nil }
 }
 
 /// Keeps every file in memory, keyed by path.

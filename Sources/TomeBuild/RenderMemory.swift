@@ -41,15 +41,9 @@ public final class RenderMemory: @unchecked Sendable {
 extension RenderStep {
     /// What every page's rendering reads besides the page itself.
     static func siteKey(_ site: Site, resolver: LinkResolver, rawHTML: RawHTMLPolicy) -> Digest {
-        var digest = Digest()
+        var digest = resolver.identity
         digest.add(site.configuration.language)
         digest.add(rawHTML.unsafe ? 1 : 0)
-        digest.add(resolver.basePath)
-        for id in resolver.urlByID.keys.sorted() {
-            digest.add(id)
-            digest.add(resolver.urlByID[id]!)
-        }
-        for asset in resolver.assets.sorted() { digest.add(asset) }
         return digest
     }
 

@@ -82,7 +82,7 @@ struct BuildCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         var written = report.rewrittenFileCount.map { ", \($0) written" } ?? ""
-        if let memoized = report.memoizedFileCount, memoized > 0 { written += ", \(memoized) kept without rendering" }
+        if let memoized = report.memoizedFileCount, memoized > 0 { written += ", \(memoized) reused" }
         let summary = "Built \(report.pageCount) pages (\(report.sectionCount) search sections, \(report.fileCount) files\(written)) into \(output)/ in "
             + String(format: "%.2f s", seconds) + ", \(warnings) warning\(warnings == 1 ? "" : "s")."
         print(summary)

@@ -173,9 +173,10 @@ import TomeCore
         #expect(try tree(output) == tree(folder.appendingPathComponent("Clean")))
     }
 
-    /// A page is rendered again only when its view changed: a touched source renders
-    /// nothing, an edit renders the pages that show what changed, a template change
-    /// renders every page, and a page made for another link style is never kept.
+    /// A page is rendered again only when its view changed, and a Markdown twin only when
+    /// its page's source did: a touched source makes nothing again, an edit makes the pages
+    /// that show what changed and its own twin (and llms-full.txt), a template change
+    /// renders every page and no twin, and nothing made for another link style is kept.
     @Test func pagesAreRenderedAgainOnlyWhenTheirViewChanged() async throws {
         let (folder, content, output, builder) = try Fixture.publishable()
         let clean = folder.appendingPathComponent("Clean")
@@ -185,26 +186,27 @@ import TomeCore
         }
         let first = try await builder.publish(to: output.path)
         let pages = first.pageCount
+        let twins = pages, full = 1
         #expect(first.memoizedFileCount == 0)
 
         let install = content.appendingPathComponent("guide/setup/install.md")
         try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(60)], ofItemAtPath: install.path)
         let touched = try await builder.publish(to: output.path)
         #expect(!touched.upToDate)
-        #expect(touched.memoizedFileCount == pages, "a touched source renders no page")
+        #expect(touched.memoizedFileCount == pages + twins + full, "a touched source makes nothing again")
 
         // A new last paragraph changes the page and nothing another page shows of it.
         var text = try String(contentsOf: install, encoding: .utf8)
         text = text.replacingOccurrences(of: "- [ ] Coffee\n", with: "- [ ] Coffee\n\nA new last paragraph.\n")
         try Data(text.utf8).write(to: install)
         let edited = try await builder.publish(to: output.path)
-        #expect(edited.memoizedFileCount == pages - 1, "only the edited page is rendered")
+        #expect(edited.memoizedFileCount == (pages - 1) + (twins - 1), "only the edited page, its twin and llms-full.txt are made")
         try await expectSameAsClean("an edit", builder)
 
         // A new title shows in navigation, breadcrumbs and listings of other pages.
         try Fixture.write("---\ntitle: Getting started\ntags: [basics]\norder: 1\n---\nNew text.\n", to: "guide/intro.md", in: content)
         let retitled = try await builder.publish(to: output.path)
-        #expect((retitled.memoizedFileCount ?? 0) < pages - 1, "pages showing the title are rendered too")
+        #expect((retitled.memoizedFileCount ?? 0) < (pages - 1) + (twins - 1), "pages showing the title are rendered too")
         try await expectSameAsClean("a new title", builder)
 
         // Any template change: every page is rendered again.
@@ -213,7 +215,7 @@ import TomeCore
         let themed = SiteBuilder(options: Fixture.options(content: content, templates: templates))
         let rethemed = try await themed.publish(to: output.path)
         #expect(rethemed.succeeded)
-        #expect(rethemed.memoizedFileCount == 0, "a template change renders every page")
+        #expect(rethemed.memoizedFileCount == twins + full, "a template change renders every page, and no twin")
         try await expectSameAsClean("a template change", themed)
 
         // Pages for opening from disk have other links: none is kept from the hosted build.
