@@ -227,6 +227,27 @@ import TomeCore
         try await expectSameAsClean("a change of link style", forDisk)
     }
 
+    /// A memo keeps a file only while it is exactly as the build that made it left it:
+    /// a page or twin changed by hand in the live site, or missing from it, is made again.
+    @Test func memoNeverKeepsAFileChangedByHand() async throws {
+        let (folder, content, output, builder) = try Fixture.publishable()
+        _ = try await builder.publish(to: output.path)
+        let page = output.appendingPathComponent("faq/questions/index.html")
+        let twin = output.appendingPathComponent("faq/questions/index.md")
+        try Data("<p>changed by hand</p>".utf8).write(to: page)
+        try Data("changed by hand".utf8).write(to: twin)
+        try FileManager.default.removeItem(at: output.appendingPathComponent("guide/intro/index.html"))
+        let install = content.appendingPathComponent("guide/setup/install.md")
+        try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(60)], ofItemAtPath: install.path)
+
+        let report = try await builder.publish(to: output.path)
+        #expect(report.succeeded && !report.upToDate)
+        #expect((report.memoizedFileCount ?? 0) > 0)
+        let clean = folder.appendingPathComponent("Clean")
+        _ = try await builder.publish(to: clean.path, incremental: false)
+        #expect(try tree(output) == tree(clean))
+    }
+
     @Test func parallelBuildEqualsOneCoreBuild() async throws {
         let content = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("Content")
