@@ -226,6 +226,10 @@ def build(out_path):
         search_lat.pop("per_query", None)
         search_lat["per_query_file"] = "Benchmarks/work/raw/search-latency.json (not kept)"
 
+    serve = None
+    if os.path.exists(f"{raw}/serve-rebuild.json"):
+        serve = json.load(open(f"{raw}/serve-rebuild.json"))
+
     result = {
         "date_utc": run(["date", "-u", "+%Y-%m-%dT%H:%M:%SZ"]),
         "machine": machine, "versions": versions,
@@ -244,6 +248,7 @@ def build(out_path):
                        "warnings": int(re.search(r"(\d+) warnings", built.group(0)).group(1))
                        if built and re.search(r"(\d+) warnings", built.group(0)) else None},
         "search_latency": search_lat,
+        "serve_rebuild": serve,
     }
     os.makedirs(os.path.dirname(out_path), exist_ok=True)
     with open(out_path, "w") as f:
@@ -281,8 +286,12 @@ def print_table(r):
     hp = s["hugo"]["median_s"] + s["pagefind"]["median_s"]
     hpm = max(s["hugo"]["memory_run"]["peak_rss_kib"], s["pagefind"]["memory_run"]["peak_rss_kib"])
     print(f"{'Hugo + Pagefind (sum; peak=max)':<33} {'':>4} {hp:>8.2f}s {'':>7} {mib(hpm):>10}")
-    print("* Tome rebuilds: touched (mtime, so the page's date) and edited (a sentence appended) = full render,"
-          " only changed files written; no-op = fingerprint check only")
+    print("* Tome rebuilds: touched (mtime, so the page's date) and edited (a sentence appended): pages, twins"
+          " and the index whose inputs did not change are kept, not made again; no-op = fingerprint check only")
+    if r.get("serve_rebuild"):
+        s = r["serve_rebuild"]
+        print(f"  tome serve, rebuild after a save (in process, from its log): median {s['median_ms'] / 1000:.2f}s"
+              f" over {s['saves']} saves, pages rendered per save {s['pages_rendered']}")
     print()
     print(f"{'ratio':<22} {'wall/Hugo':>10} {'wall/(H+P)':>11} {'peak/Hugo':>10} {'peak/max(H,P)':>14}")
     for n, label in [("tome-full", "Tome full"), ("tome-touch", "Tome touched rebuild"),

@@ -165,6 +165,9 @@ touch "$touched"; mem tome-touch $TOME_CMD
 eval "$edit_page"; mem tome-edit $TOME_CMD
 mem tome-noop $TOME_CMD
 
+say "tome serve: rebuild after a save"
+"$here/serve-rebuild.sh" "$TOME" "$docs" "$work/tome-out" "$touched" "$runs_tome" "$raw/serve-rebuild.json" >&2
+
 # ---------------------------------------------------------------- 5. search latency
 if [ "${SKIP_SEARCH:-}" != "1" ]; then
   say "search latency (whole process)"
