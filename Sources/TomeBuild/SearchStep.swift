@@ -22,14 +22,17 @@ struct SearchStep: Sendable {
     func documents() -> [SearchDocument] {
         let site = context.site
         var documents: [SearchDocument] = []
-        for page in site.orderedPages where !page.metadata.searchExclude {
-            guard let rendered = context.rendered[page.id] else { continue }
-            let book = page.book.flatMap { site.pages[$0 + "/_index.md"] }
+        for id in site.order {
+            guard let page = site.pages[id], !page.metadata.searchExclude, let rendered = context.rendered[page.id] else { continue }
+            // what every section of the page shares, worked out once per page
+            let pageURL = context.href(page.url)
+            let bookTitle = page.book.flatMap { site.pages[$0 + "/_index.md"]?.title } ?? ""
+            let book = page.book ?? "", type = page.type, tags = page.metadata.tags
+            let boost = page.metadata.searchBoost, isPage = page.kind == .page
             for section in rendered.markdown.sections {
                 // A heading with nothing under it still finds its page by its words,
                 // but a folder page with no text of its own adds nothing.
-                if section.anchor.isEmpty, section.text.isEmpty, page.kind != .page { continue }
-                let pageURL = context.href(page.url)
+                if section.anchor.isEmpty, section.text.isEmpty, !isPage { continue }
                 documents.append(SearchDocument(
                     url: section.anchor.isEmpty ? pageURL : pageURL + "#" + section.anchor,
                     pageURL: pageURL,
@@ -37,11 +40,11 @@ struct SearchStep: Sendable {
                     heading: section.heading,
                     headingPath: section.headingPath,
                     text: section.text,
-                    tags: page.metadata.tags,
-                    book: page.book ?? "",
-                    bookTitle: book?.title ?? "",
-                    type: page.type,
-                    boost: page.metadata.searchBoost
+                    tags: tags,
+                    book: book,
+                    bookTitle: bookTitle,
+                    type: type,
+                    boost: boost
                 ))
             }
         }
@@ -57,7 +60,9 @@ struct SearchStep: Sendable {
         if let kept = sink.reuse(step: "search", key: key) {
             return Result(fileCount: kept.count, sectionCount: documents.count)
         }
-        let index = IndexBuilder(synonyms: context.site.configuration.synonyms).build(documents)
+        var builder = IndexBuilder(synonyms: context.site.configuration.synonyms)
+        builder.width = ConcurrencyLimit.width
+        let index = builder.build(documents)
         var files = index.files.map { (SearchStep.folder + $0.name, $0.bytes) }
         // The browser engine that reads these files, versioned with the format.
         files.append((SearchStep.folder + BrowserEngine.fileName, Array(BrowserEngine.source.utf8)))

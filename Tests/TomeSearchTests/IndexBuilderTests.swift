@@ -27,24 +27,79 @@ enum Sample {
 }
 
 struct IndexBuilderTests {
-    /// Analysis runs on all cores in batches; what comes out must be exactly the one-core
-    /// analysis, in document order, across batch boundaries.
-    @Test func parallelAnalysisEqualsSerial() {
-        let docs = (0..<2_600).map { i in
-            var d = Sample.docs[i % Sample.docs.count]
-            d.text += " item \(i) of many"
-            return d
+    /// A few hundred sections over a few dozen pages: compounds, numbers, accents,
+    /// synonyms (one- and multi-word), repeated words, tags, boosts, sections of one page
+    /// given apart (the builder groups them), long and empty texts.
+    static func variedDocs(count: Int = 420) -> [SearchDocument] {
+        let words = ["licence", "plate", "recognition", "camera", "LPR-200", "firmware", "2.4.1", "café", "Ærø",
+                     "support@ops-com.com", "after", "hours", "the", "of", "running", "runs", "ran", "night", "mode",
+                     "ﬁle", "Straße", "x_y_z", "a.b-c", "über", "naïve", "ΣΊΣΥΦΟΣ", "日本語", "lpr", "out", "on-call"]
+        var seed: UInt64 = 0x2545_F491_4F6C_DD1D
+        func next(_ n: Int) -> Int {
+            seed ^= seed << 13; seed ^= seed >> 7; seed ^= seed << 17
+            return Int(seed % UInt64(n))
         }
-        let builder = IndexBuilder(synonyms: Sample.synonyms)
-        let table = SynonymTable(Sample.synonyms, analyzer: builder.analyzer)
-        let parallel = Array(builder.analyzedInOrder(docs, synonymTable: table))
-        #expect(parallel.map(\.0) == Array(0..<docs.count))
-        for (i, d) in docs.enumerated() {
-            let serial = builder.analyzeFields(d, synonymTable: table)
-            let fields = parallel[i].1
-            #expect(fields.map(\.1) == serial.map(\.1))
-            #expect(fields.map(\.0) == serial.map(\.0), "document \(i)")
+        func text(_ n: Int) -> String { (0..<n).map { _ in words[next(words.count)] }.joined(separator: next(4) == 0 ? ", " : " ") }
+        return (0..<count).map { i in
+            // mostly grouped by page, with a few pages' sections given out of order
+            let page = i % 17 == 0 ? (i * 7) % 40 : i / 10
+            return SearchDocument(
+                url: "/p\(page)/#s\(i)", pageURL: "/p\(page)/", pageTitle: "Page \(page) " + text(next(4)),
+                heading: i % 10 == 0 ? "" : text(1 + next(5)), headingPath: i % 3 == 0 ? [text(2)] : [],
+                text: i % 29 == 0 ? "" : text(next(i % 11 == 0 ? 400 : 40)), tags: page % 4 == 0 ? ["Tag \(page % 3)", "cameras"] : [],
+                book: "b\(page % 5)", bookTitle: page % 5 == 0 ? "" : "Book \(page % 5)", type: page % 6 == 0 ? "faq" : "page",
+                boost: page % 9 == 0 ? 1.5 : 1)
         }
+    }
+
+    /// The builder analyses runs of documents on all cores and merges their postings;
+    /// whatever the runs and the width, the files are byte for byte the ones of the
+    /// one-document-at-a-time builder it replaced (`referenceBuild`).
+    @Test(arguments: [(1, 8192), (4, 7), (4, 64), (2, 1)])
+    func equalsReferenceBuilder(_ width: Int, _ chunkDocs: Int) {
+        let synonyms = [["lpr", "licence plate recognition"], ["after hours", "out of hours"], ["camera", "cam"]]
+        for docs in [IndexBuilderTests.variedDocs(), Sample.docs] {
+            var builder = IndexBuilder(synonyms: synonyms)
+            builder.width = width
+            builder.analysisChunkDocs = chunkDocs
+            builder.termShardTargetBytes = 256
+            let built = builder.build(docs), reference = builder.referenceBuild(docs)
+            #expect(built.files.map(\.name) == reference.files.map(\.name))
+            #expect(built == reference)
+            var plain = IndexBuilder()
+            plain.width = width
+            plain.analysisChunkDocs = chunkDocs
+            #expect(plain.build(docs) == plain.referenceBuild(docs))
+        }
+    }
+
+    /// Parallel equals serial: a build on several threads writes exactly the files of a
+    /// one-thread build.
+    @Test func parallelEqualsSerial() {
+        let docs = IndexBuilderTests.variedDocs(count: 600)
+        var serial = IndexBuilder(synonyms: Sample.synonyms)
+        serial.width = 1
+        var parallel = serial
+        parallel.width = 4
+        parallel.analysisChunkDocs = 50
+        #expect(serial.build(docs) == parallel.build(docs))
+    }
+
+    @Test func crc32IsZlibs() {
+        let bytes = (0..<100_000).map { UInt8(truncatingIfNeeded: $0 &* 2_654_435_761 >> 13) }
+        for n in [0, 1, 7, 8, 9, 1000, 100_000] {
+            #expect(Checksum.crc32(Array(bytes.prefix(n))) == Checksum.crc32Bytewise(Array(bytes.prefix(n))))
+        }
+        #expect(Checksum.crc32(Array("123456789".utf8)) == 0xCBF4_3926)
+    }
+
+    @Test(arguments: [0, 1, 5, 159, 160, 161, 319, 320, 321, 1000])
+    func cutKeepsWholeWords(_ n: Int) {
+        let text = String((0..<n).map { i in i % 7 == 6 ? " " : i % 13 == 0 ? "é" : "a" }.joined().prefix(n))
+        let cut = IndexBuilder.cut(text, 320)
+        #expect(cut.utf8.count <= 320)
+        #expect(text.hasPrefix(cut))
+        if text.utf8.count <= 320 { #expect(cut == text) }
     }
 
     @Test func deterministic() {

@@ -115,8 +115,11 @@ enum Checksum {
         for _ in 0..<8 { c = (c & 1) != 0 ? (0xEDB8_8320 ^ (c >> 1)) : (c >> 1) }
         return c
     }
-    /// CRC-32 (IEEE 802.3, as zlib), used in the manifest.
-    static func crc32(_ bytes: [UInt8]) -> UInt32 {
+    /// CRC-32 (IEEE 802.3), used in the manifest: zlib's (`Gzip.crc32`, the same
+    /// checksum several bytes at a time; `crc32Bytewise` is the table walk, for tests).
+    static func crc32(_ bytes: [UInt8]) -> UInt32 { Gzip.crc32(bytes) }
+
+    static func crc32Bytewise(_ bytes: [UInt8]) -> UInt32 {
         var c: UInt32 = 0xFFFF_FFFF
         for b in bytes { c = crcTable[Int((c ^ UInt32(b)) & 0xFF)] ^ (c >> 8) }
         return c ^ 0xFFFF_FFFF

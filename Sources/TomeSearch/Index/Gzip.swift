@@ -43,6 +43,22 @@ public enum Gzip {
         return out
     }
 
+    /// CRC-32 (IEEE 802.3: reflected 0xEDB88320, init and final xor 0xFFFFFFFF), zlib's.
+    static func crc32(_ bytes: [UInt8]) -> UInt32 {
+        bytes.withUnsafeBufferPointer { b in
+            var crc: uLong = CZlib.crc32(0, nil, 0)
+            var rest = b.count, p = b.baseAddress
+            while rest > 0 {
+                // uInt lengths: a chunk at a time
+                let n = min(rest, 1 << 30)
+                crc = CZlib.crc32(crc, p, uInt(n))
+                p = p.map { $0 + n }
+                rest -= n
+            }
+            return UInt32(truncatingIfNeeded: crc)
+        }
+    }
+
     /// Inflates one gzip member; nil when the bytes are not valid gzip or would inflate
     /// past `limit` bytes.
     public static func decompress(_ input: [UInt8], limit: Int = 1 << 30) -> [UInt8]? {

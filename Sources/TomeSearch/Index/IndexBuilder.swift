@@ -75,227 +75,236 @@ public struct IndexBuilder: Sendable {
     /// manifest, analyzer, doc meta, norms, facets, and the engine beside them
     static let fixedFiles = 6
 
+    /// Threads the build may use (analysis, shard files, compression); 1 builds on the
+    /// calling thread alone. The output is the same whatever the width.
+    public var width: Int = max(1, ProcessInfo.processInfo.activeProcessorCount)
+
     public init(synonyms: [[String]] = [], ranking: RankingParameters = RankingParameters()) {
         self.synonyms = synonyms
         self.ranking = ranking
     }
 
-    struct TermData {
-        /// The postings in three runs, written one after the other (columns compress
-        /// better than interleaved records): doc deltas, field masks, tfs.
-        var deltas = ByteWriter()
-        var masks: [UInt8] = []
-        var tfs = ByteWriter()
-        var positions = ByteWriter()
-        var postingsCount: Int { deltas.bytes.count + masks.count + tfs.bytes.count }
-        var df = 0
-        var lastDoc = 0
+    /// Documents per analysis task: the unit of parallel work (and of the term
+    /// fragments merged afterwards; tests make it small to have many).
+    var analysisChunkDocs = 8192
+
+    /// The postings one analysis task found in its run of documents: its own term
+    /// table, and per term (in that table's order) the term's postings in those documents
+    /// in the index's three runs plus positions, each run back to back in one array.
+    /// The first posting's doc delta is left out: it depends on the documents before the
+    /// run, and the merge writes it.
+    struct ChunkPostings {
+        var terms = TermTable()
+        var firstDoc: [Int32] = [], lastDoc: [Int32] = [], df: [Int32] = []
+        /// Ends of each term's bytes in `deltas`, `masks` (one per posting), `tfs`, `positions`.
+        var deltas: [UInt8] = [], deltaEnds: [Int32] = []
+        var masks: [UInt8] = [], maskEnds: [Int32] = []
+        var tfs: [UInt8] = [], tfEnds: [Int32] = []
+        var positions: [UInt8] = [], positionEnds: [Int32] = []
+        /// Field norms, five per document, and the run's field lengths.
+        var norms: [UInt8] = []
+        var lengths = [Int](repeating: 0, count: IndexFormat.fieldCount)
+
+        func range(_ ends: [Int32], _ t: Int) -> Range<Int> { (t == 0 ? 0 : Int(ends[t - 1]))..<Int(ends[t]) }
     }
 
-    /// Analyzed fields of one section: per field the tokens to index and the length.
-    func analyzeFields(_ d: SearchDocument, synonymTable: SynonymTable) -> [([Token], Int)] {
-        let texts: [String] = [
-            d.pageTitle,
-            d.heading,
-            ([d.bookTitle] + d.headingPath).filter { !$0.isEmpty }.joined(separator: " \u{203A} "),
-            d.tags.joined(separator: ", "),
-            d.text,
-        ]
-        return texts.map { text in
-            var toks = analyzer.tokens(text, keepStopWords: false, stems: !synonymTable.byFirstStem.isEmpty)
-            let length = toks.reduce(0) { $0 + ($1.kind == .whole ? 0 : 1) }
-            for m in synonymTable.matches(in: toks) {
-                let first = toks[m.index]
-                let t = SynonymTable.groupTerm(m.group)
-                toks.append(Token(term: t, stem: t, position: first.position, start: first.start,
-                                  end: toks[m.index + m.count - 1].end, kind: .whole, isStopWord: false))
+    /// One term's postings in one run of documents, its bytes as ranges of the merged
+    /// runs' arrays.
+    struct Fragment {
+        var firstDoc: Int32 = 0, lastDoc: Int32 = 0, df: Int32 = 0
+        var deltas: (Int32, Int32) = (0, 0), masks: (Int32, Int32) = (0, 0)
+        var tfs: (Int32, Int32) = (0, 0), positions: (Int32, Int32) = (0, 0)
+    }
+
+    /// The texts of a section's five fields, in field order.
+    static func fieldTexts(_ docs: [SearchDocument], _ i: Int) -> [String] {
+        [docs[i].pageTitle, docs[i].heading,
+         ([docs[i].bookTitle] + docs[i].headingPath).filter { !$0.isEmpty }.joined(separator: " \u{203A} "),
+         docs[i].tags.joined(separator: ", "), docs[i].text]
+    }
+
+    /// Synonym members for one analysis task, by stem ids of that task's stem table.
+    struct ChunkSynonyms {
+        var stems = TermTable()
+        /// stem id of a member's first word -> members (stem ids, offsets, group), in
+        /// the synonym table's order
+        var byFirstStem: [Int: [(stems: [Int], offsets: [Int], group: Int)]] = [:]
+        /// per term id of the task's term table: its stem id (-1: not computed yet)
+        var stemOf: [Int] = []
+
+        init(_ table: SynonymTable) {
+            for (first, members) in table.byFirstStem {
+                let id = stems.intern(first)
+                byFirstStem[id] = members.map { m in (m.stems.map { stems.intern($0) }, m.offsets, m.group) }
             }
-            return (toks, length)
+        }
+
+        mutating func stem(of term: Int, in terms: TermTable, analyzer: Analyzer) -> Int {
+            while stemOf.count <= term { stemOf.append(-1) }
+            if stemOf[term] < 0 { stemOf[term] = stems.intern(analyzer.stem(Array(terms.term(term)))) }
+            return stemOf[term]
         }
     }
 
-    /// Every document's analysed fields with its doc id, in order. Analysis is most of an
-    /// index build and independent per document, so it runs on all cores a batch at a
-    /// time (only one batch of tokens is held at once); the caller consumes in order.
-    func analyzedInOrder(_ docs: [SearchDocument], synonymTable: SynonymTable) -> some Sequence<(Int, [([Token], Int)])> {
-        let batchSize = 1024
-        let width = max(1, ProcessInfo.processInfo.activeProcessorCount)
-        return stride(from: 0, to: docs.count, by: batchSize).lazy.flatMap { start -> [(Int, [([Token], Int)])] in
-            let end = min(docs.count, start + batchSize)
-            let results = AnalysisBatch(count: end - start)
-            let parts = width == 1 ? 1 : min(end - start, width * 4)
-            DispatchQueue.concurrentPerform(iterations: parts) { part in
-                var i = start + part
-                while i < end {
-                    results.set(i - start, analyzeFields(docs[i], synonymTable: synonymTable))
-                    i += parts
+    /// Analyses `docs[range]` (doc ids = indices) and inverts them: what `analyzeFields`
+    /// gives, token by token, with no array per token.
+    func analyzeChunk(_ docs: [SearchDocument], _ range: Range<Int>, synonymTable: SynonymTable) -> ChunkPostings {
+        var out = ChunkPostings()
+        var terms = TermTable(capacity: 4096)
+        var scanner = TokenScanner()
+        var synonyms = synonymTable.byFirstStem.isEmpty ? nil : ChunkSynonyms(synonymTable)
+        // every occurrence: term id, and doc (high 32 bits), field (8 bits), position (24 bits)
+        var occurrenceTerms: [Int32] = [], occurrences: [UInt64] = []
+        var words: [(term: Int, position: Int)] = []
+        out.norms.reserveCapacity(range.count * IndexFormat.fieldCount)
+        for d in range {
+            let texts = IndexBuilder.fieldTexts(docs, d)
+            for f in 0..<IndexFormat.fieldCount {
+                var length = 0
+                let tag = UInt64(d) << 32 | UInt64(f) << 24
+                words.removeAll(keepingCapacity: true)
+                let collectWords = synonyms != nil
+                scanner.scan(texts[f]) { t in
+                    if t.isStopWord { return }
+                    let id = terms.intern(t.term)
+                    if t.kind != .whole {
+                        length += 1
+                        if collectWords { words.append((id, t.position)) }
+                    }
+                    occurrenceTerms.append(Int32(id))
+                    occurrences.append(tag | UInt64(min(t.position, 0xFF_FFFF)))
                 }
+                if var syn = synonyms, !words.isEmpty {
+                    // as `SynonymTable.matches`: at each word, each member starting with its stem
+                    let stems = words.map { syn.stem(of: $0.term, in: terms, analyzer: analyzer) }
+                    for (wi, w) in words.enumerated() {
+                        guard let candidates = syn.byFirstStem[stems[wi]] else { continue }
+                        for m in candidates {
+                            var ok = true
+                            for k in 1..<max(1, m.stems.count) {
+                                let wj = wi + k
+                                guard wj < words.count, stems[wj] == m.stems[k],
+                                      words[wj].position - w.position == m.offsets[k] else { ok = false; break }
+                            }
+                            if ok {
+                                let id = terms.intern(SynonymTable.groupTerm(m.group))
+                                occurrenceTerms.append(Int32(id))
+                                occurrences.append(tag | UInt64(min(w.position, 0xFF_FFFF)))
+                            }
+                        }
+                    }
+                    synonyms = syn
+                }
+                out.lengths[f] += length
+                out.norms.append(FieldNorm.encode(length))
             }
-            return results.values.enumerated().map { (start + $0.offset, $0.element) }
         }
+        // Counting sort by term: each term's occurrences stay in the order they were
+        // found, which is doc, field, position order (a field's tokens come in position
+        // order, and its synonym terms after them in the order of their positions).
+        let n = terms.count
+        var starts = [Int](repeating: 0, count: n + 1)
+        for t in occurrenceTerms { starts[Int(t) + 1] += 1 }
+        for t in 0..<n { starts[t + 1] += starts[t] }
+        var sorted = [UInt64](repeating: 0, count: occurrences.count)
+        var fill = starts
+        for (i, t) in occurrenceTerms.enumerated() {
+            sorted[fill[Int(t)]] = occurrences[i]
+            fill[Int(t)] += 1
+        }
+        occurrences = []
+        occurrenceTerms = []
+        out.firstDoc.reserveCapacity(n); out.lastDoc.reserveCapacity(n); out.df.reserveCapacity(n)
+        out.deltaEnds.reserveCapacity(n); out.maskEnds.reserveCapacity(n); out.tfEnds.reserveCapacity(n); out.positionEnds.reserveCapacity(n)
+        for t in 0..<n {
+            var k = starts[t]
+            let end = starts[t + 1]
+            var previousDoc = -1, df = 0
+            while k < end {
+                let doc = Int(sorted[k] >> 32)
+                var j = k
+                var mask: UInt8 = 0
+                while j < end && Int(sorted[j] >> 32) == doc {
+                    mask |= 1 << UInt8((sorted[j] >> 24) & 0xFF)
+                    j += 1
+                }
+                if previousDoc < 0 { out.firstDoc.append(Int32(doc)) } else { out.deltas.appendVarint(doc - previousDoc) }
+                out.masks.append(mask)
+                var a = k
+                while a < j {
+                    let f = (sorted[a] >> 24) & 0xFF
+                    var b = a
+                    var prev = 0
+                    while b < j && (sorted[b] >> 24) & 0xFF == f {
+                        let p = Int(sorted[b] & 0xFF_FFFF)
+                        out.positions.appendVarint(p - prev)
+                        prev = p
+                        b += 1
+                    }
+                    out.tfs.appendVarint(b - a)
+                    a = b
+                }
+                previousDoc = doc
+                df += 1
+                k = j
+            }
+            out.lastDoc.append(Int32(previousDoc))
+            out.df.append(Int32(df))
+            out.deltaEnds.append(Int32(out.deltas.count))
+            out.maskEnds.append(Int32(out.masks.count))
+            out.tfEnds.append(Int32(out.tfs.count))
+            out.positionEnds.append(Int32(out.positions.count))
+        }
+        out.terms = terms
+        return out
     }
 
     public func build(_ input: [SearchDocument]) -> IndexFiles {
         let synonymTable = SynonymTable(synonyms, analyzer: analyzer)
-        // 1. group sections by page, pages in order of first appearance
+        // 1. group sections by page, pages in order of first appearance (the build's
+        // documents come grouped already: then they are used as they are)
         var pageOrder: [String] = []
-        var pageSections: [String: [SearchDocument]] = [:]
-        for d in input {
-            if pageSections[d.pageURL] == nil { pageOrder.append(d.pageURL) }
-            pageSections[d.pageURL, default: []].append(d)
+        var pageStarts: [Int] = []
+        var docs = input
+        var seen = Set<String>()
+        var grouped = true
+        for (i, d) in input.enumerated() where i == 0 || d.pageURL != input[i - 1].pageURL {
+            guard seen.insert(d.pageURL).inserted else { grouped = false; break }
+            pageOrder.append(d.pageURL)
+            pageStarts.append(i)
         }
-        let docs = pageOrder.flatMap { pageSections[$0] ?? [] }
+        if !grouped {
+            pageOrder = []
+            var pageSections: [String: [SearchDocument]] = [:]
+            for d in input {
+                if pageSections[d.pageURL] == nil { pageOrder.append(d.pageURL) }
+                pageSections[d.pageURL, default: []].append(d)
+            }
+            docs = pageOrder.flatMap { pageSections[$0] ?? [] }
+            pageStarts = []
+            var start = 0
+            for url in pageOrder { pageStarts.append(start); start += pageSections[url]?.count ?? 0 }
+        }
+        pageStarts.append(docs.count)
 
-        // 2. invert
-        var termIDs: [[UInt8]: Int] = [:]
-        var termBytes: [[UInt8]] = []
-        var terms: [TermData] = []
-        var totalLengths = [Int](repeating: 0, count: IndexFormat.fieldCount)
-        var docNorms: [UInt8] = []
-        docNorms.reserveCapacity(docs.count * IndexFormat.fieldCount)
-        // Per document: every occurrence packed as term id (high 32 bits), field (8 bits)
-        // and position (24 bits), sorted, so each term's fields and positions come out
-        // in order without per-term arrays.
-        var occurrences: [UInt64] = []
-        for (docID, fields) in analyzedInOrder(docs, synonymTable: synonymTable) {
-            occurrences.removeAll(keepingCapacity: true)
-            var norms = [UInt8](repeating: 0, count: IndexFormat.fieldCount)
-            for (f, (toks, length)) in fields.enumerated() {
-                totalLengths[f] += length
-                norms[f] = FieldNorm.encode(length)
-                for t in toks {
-                    let tid: Int
-                    if let x = termIDs[t.term] { tid = x } else {
-                        tid = terms.count
-                        termIDs[t.term] = tid
-                        termBytes.append(t.term)
-                        terms.append(TermData())
-                    }
-                    occurrences.append(UInt64(tid) << 32 | UInt64(f) << 24 | UInt64(min(t.position, 0xFF_FFFF)))
-                }
-            }
-            occurrences.sort()
-            var k = 0
-            while k < occurrences.count {
-                let tid = Int(occurrences[k] >> 32)
-                var j = k
-                var mask: UInt8 = 0
-                while j < occurrences.count && Int(occurrences[j] >> 32) == tid {
-                    mask |= 1 << UInt8((occurrences[j] >> 24) & 0xFF)
-                    j += 1
-                }
-                terms[tid].deltas.varint(docID - terms[tid].lastDoc)
-                terms[tid].masks.append(mask)
-                var a = k
-                while a < j {
-                    let f = (occurrences[a] >> 24) & 0xFF
-                    var b = a
-                    var prev = 0
-                    while b < j && (occurrences[b] >> 24) & 0xFF == f {
-                        let p = Int(occurrences[b] & 0xFF_FFFF)
-                        terms[tid].positions.varint(p - prev)
-                        prev = p
-                        b += 1
-                    }
-                    terms[tid].tfs.varint(b - a)
-                    a = b
-                }
-                terms[tid].lastDoc = docID
-                terms[tid].df += 1
-                k = j
-            }
-            docNorms.append(contentsOf: norms)
-        }
-
-        var files: [(String, [UInt8])] = []
-        func add(_ prefix: String, _ ext: String, _ raw: [UInt8], gzip: Bool = true) -> String {
-            let bytes = ext == "bin" && gzip ? Gzip.compress(raw) : raw
-            let name = "\(prefix)-\(Checksum.hex(Checksum.fnv64(bytes))).\(ext)"
-            if !files.contains(where: { $0.0 == name }) { files.append((name, bytes)) }
-            return name
-        }
-
-        // 3. term shards
-        let order = (0..<termBytes.count).sorted { termBytes[$0].lexicographicallyPrecedes(termBytes[$1]) }
-        var totalPostings = 0
-        for (tid, t) in terms.enumerated() { totalPostings += t.postingsCount + termBytes[tid].count + 8 }
-        // Every shard but the last reaches the target, so there are at most maxTermShards.
-        let target = IndexBuilder.roundTarget(max(termShardTargetBytes, totalPostings / max(1, maxTermShards - 1) + 1))
-        var shards: [(first: [UInt8], terms: String, positions: String)] = []
-        var shardStart = 0
-        var shardSize = 0
-        func key(_ t: [UInt8]) -> ArraySlice<UInt8> { t.prefix(2) }
-        func emitShard(_ range: Range<Int>) {
-            var w = ByteWriter()
-            w.raw(Array("TOMT".utf8)); w.u8(IndexFormat.version)
-            w.varint(range.count)
-            var p = ByteWriter()
-            p.raw(Array("TOMP".utf8)); p.u8(IndexFormat.version)
-            var prev: [UInt8] = []
-            for i in range {
-                let tid = order[i]
-                let term = termBytes[tid]
-                var shared = 0
-                while shared < prev.count && shared < term.count && prev[shared] == term[shared] { shared += 1 }
-                w.varint(shared); w.bytesWithLength(Array(term[shared...]))
-                let stem = term.first == UInt8(ascii: "~") ? term : analyzer.stem(term)
-                var ss = 0
-                while ss < stem.count && ss < term.count && stem[ss] == term[ss] { ss += 1 }
-                w.varint(ss); w.bytesWithLength(Array(stem[ss...]))
-                w.varint(terms[tid].df)
-                w.varint(terms[tid].postingsCount)
-                w.varint(terms[tid].positions.bytes.count)
-                prev = term
-            }
-            for i in range {
-                let t = terms[order[i]]
-                w.raw(t.deltas.bytes); w.raw(t.masks); w.raw(t.tfs.bytes)
-            }
-            for i in range { p.raw(terms[order[i]].positions.bytes) }
-            let first = Array(key(termBytes[order[range.lowerBound]]))
-            shards.append((first, add("t", "bin", w.bytes), add("p", "bin", p.bytes)))
-        }
-        var i = 0
-        while i < order.count {
-            // one key group
-            let k = key(termBytes[order[i]])
-            var j = i
-            var groupSize = 0
-            while j < order.count && key(termBytes[order[j]]) == k {
-                groupSize += terms[order[j]].postingsCount + termBytes[order[j]].count + 8
-                j += 1
-            }
-            shardSize += groupSize
-            if shardSize >= target || j >= order.count {
-                emitShard(shardStart..<j)
-                shardStart = j
-                shardSize = 0
-            }
-            i = j
-        }
-
-        // 4. doc store (whole pages in blocks, blocks in store files), doc meta, facets
-        var chunks: [(first: Int, name: String)] = []
+        // 2. the doc store's blocks (whole pages), doc meta's page table and boosts, facets
         var docMeta = ByteWriter()
         docMeta.raw(Array("TOMM".utf8)); docMeta.u8(IndexFormat.version)
         docMeta.varint(docs.count); docMeta.varint(pageOrder.count)
         var boosts: [(Int, Double)] = []
-        var docID = 0
         var facetBook: [String: [Int]] = [:], facetTag: [String: [Int]] = [:], facetType: [String: [Int]] = [:]
-        // each page's record first, then the blocks and the store files' cuts
         var pageRecords: [(firstDoc: Int, bytes: [UInt8])] = []
-        for (pi, url) in pageOrder.enumerated() {
-            let sections = pageSections[url] ?? []
+        for pi in 0..<pageOrder.count {
+            let sections = docs[pageStarts[pi]..<pageStarts[pi + 1]]
             guard let head = sections.first else { continue }
             var chunkBody = ByteWriter()
-            pageRecords.append((docID, []))
             docMeta.varint(sections.count)
             chunkBody.string(head.pageURL); chunkBody.string(head.pageTitle)
             chunkBody.string(head.book); chunkBody.string(head.bookTitle); chunkBody.string(head.type)
             chunkBody.varint(head.tags.count)
             for t in head.tags { chunkBody.string(t) }
             chunkBody.varint(sections.count)
-            for s in sections {
+            for (docID, s) in zip(sections.indices, sections) {
                 // the section's URL: flag 1 and the rest after the page's URL, or 0 and the whole
                 let underPage = s.url.utf8.starts(with: head.pageURL.utf8)
                 chunkBody.u8(underPage ? 1 : 0)
@@ -305,17 +314,16 @@ public struct IndexBuilder: Sendable {
                 for h in s.headingPath { chunkBody.string(h) }
                 chunkBody.string(IndexBuilder.cut(s.text, maxStoredTextBytes))
                 if s.boost != 1 { boosts.append((docID, s.boost)) }
-                docID += 1
             }
             if !head.book.isEmpty { facetBook[analyzer.fold(head.book), default: []].append(pi) }
             for t in Set(head.tags.map { analyzer.fold($0) }) where !t.isEmpty { facetTag[t, default: []].append(pi) }
             if !head.type.isEmpty { facetType[analyzer.fold(head.type), default: []].append(pi) }
-            pageRecords[pageRecords.count - 1].bytes = chunkBody.bytes
+            pageRecords.append((sections.startIndex, chunkBody.bytes))
         }
         docMeta.varint(boosts.count)
         for (d, b) in boosts { docMeta.varint(d); docMeta.f64(b) }
         let dictionary = IndexBuilder.storeDictionary(pageRecords.map(\.bytes))
-        var blocks: [(firstDoc: Int, docs: Int, record: [UInt8])] = []
+        var rawBlocks: [(firstDoc: Int, docs: Int, bytes: [UInt8])] = []
         var p = 0
         while p < pageRecords.count {
             var body = ByteWriter()
@@ -327,15 +335,198 @@ public struct IndexBuilder: Sendable {
             var block = ByteWriter()
             block.varint(pageRecords[first].firstDoc); block.varint(p - first)
             block.raw(body.bytes)
-            let end = p < pageRecords.count ? pageRecords[p].firstDoc : docID
-            blocks.append((pageRecords[first].firstDoc, end - pageRecords[first].firstDoc,
-                           Gzip.deflateRecord(block.bytes, dictionary: dictionary)))
+            let end = p < pageRecords.count ? pageRecords[p].firstDoc : docs.count
+            rawBlocks.append((pageRecords[first].firstDoc, end - pageRecords[first].firstDoc, block.bytes))
         }
+        pageRecords = []
+
+        // 3. on all cores: analysis and inversion of runs of documents, and the doc store
+        // blocks' deflating (level 9 with a preset dictionary: the costliest compression)
+        let chunkDocs = max(1, analysisChunkDocs)
+        let chunkCount = (docs.count + chunkDocs - 1) / chunkDocs
+        let documents = docs, blockBytes = rawBlocks.map(\.bytes)
+        enum Work { case chunk(ChunkPostings), record([UInt8]) }
+        let work = parallelMap(chunkCount + rawBlocks.count, width: width) { i -> Work in
+            if i < chunkCount {
+                return .chunk(analyzeChunk(documents, (i * chunkDocs)..<min(documents.count, (i + 1) * chunkDocs), synonymTable: synonymTable))
+            }
+            return .record(Gzip.deflateRecord(blockBytes[i - chunkCount], dictionary: dictionary))
+        }
+        var chunks: [ChunkPostings] = []
+        var records: [[UInt8]] = []
+        for w in work {
+            switch w {
+            case .chunk(let c): chunks.append(c)
+            case .record(let r): records.append(r)
+            }
+        }
+
+        // 4. merge the runs' terms into one table; per term its fragments (its postings in
+        // one run) in run order, which is doc order, their bytes moved into four arrays
+        var global = TermTable(capacity: 1 << 16)
+        var totalLengths = [Int](repeating: 0, count: IndexFormat.fieldCount)
+        var globalOf: [[Int32]] = []
+        for c in chunks {
+            var map = [Int32](repeating: 0, count: c.terms.count)
+            c.terms.bytes.withUnsafeBufferPointer { b in
+                for t in 0..<c.terms.count {
+                    let r = c.terms.range(t)
+                    map[t] = Int32(global.intern(UnsafeBufferPointer(rebasing: b[r]), hash: c.terms.hashes[t]))
+                }
+            }
+            globalOf.append(map)
+            for f in 0..<IndexFormat.fieldCount { totalLengths[f] += c.lengths[f] }
+        }
+        let termCount = global.count
+        var fragmentStarts = [Int](repeating: 0, count: termCount + 1)
+        for map in globalOf { for g in map { fragmentStarts[Int(g) + 1] += 1 } }
+        for g in 0..<termCount { fragmentStarts[g + 1] += fragmentStarts[g] }
+        var fragments = [Fragment](repeating: Fragment(), count: fragmentStarts[termCount])
+        var allDeltas: [UInt8] = [], allMasks: [UInt8] = [], allTFs: [UInt8] = [], allPositions: [UInt8] = []
+        allDeltas.reserveCapacity(chunks.reduce(0) { $0 + $1.deltas.count })
+        allMasks.reserveCapacity(chunks.reduce(0) { $0 + $1.masks.count })
+        allTFs.reserveCapacity(chunks.reduce(0) { $0 + $1.tfs.count })
+        allPositions.reserveCapacity(chunks.reduce(0) { $0 + $1.positions.count })
+        var fill = fragmentStarts
+        for (c, map) in globalOf.enumerated() {
+            let run = chunks[c]
+            let bases = (allDeltas.count, allMasks.count, allTFs.count, allPositions.count)
+            for (t, g) in map.enumerated() {
+                func moved(_ ends: [Int32], _ base: Int) -> (Int32, Int32) {
+                    let r = run.range(ends, t)
+                    return (Int32(base + r.lowerBound), Int32(base + r.upperBound))
+                }
+                fragments[fill[Int(g)]] = Fragment(firstDoc: run.firstDoc[t], lastDoc: run.lastDoc[t], df: run.df[t],
+                                                   deltas: moved(run.deltaEnds, bases.0), masks: moved(run.maskEnds, bases.1),
+                                                   tfs: moved(run.tfEnds, bases.2), positions: moved(run.positionEnds, bases.3))
+                fill[Int(g)] += 1
+            }
+            allDeltas += run.deltas; allMasks += run.masks; allTFs += run.tfs; allPositions += run.positions
+            chunks[c].deltas = []; chunks[c].masks = []; chunks[c].tfs = []; chunks[c].positions = []
+        }
+        globalOf = []
+
+        // 5. terms in byte order, their sizes, and the shard cuts
+        var order = Array(0..<termCount)
+        order.sort { global.precedes($0, $1) }
+        var termDF = [Int](repeating: 0, count: termCount)
+        var postingsBytes = [Int](repeating: 0, count: termCount)
+        var positionsBytes = [Int](repeating: 0, count: termCount)
+        var totalPostings = 0
+        for g in 0..<termCount {
+            var df = 0, postings = 0, positions = 0, lastDoc = 0
+            for f in fragments[fragmentStarts[g]..<fragmentStarts[g + 1]] {
+                df += Int(f.df)
+                postings += varintSize(Int(f.firstDoc) - lastDoc) + Int(f.deltas.1 - f.deltas.0) + Int(f.df) + Int(f.tfs.1 - f.tfs.0)
+                positions += Int(f.positions.1 - f.positions.0)
+                lastDoc = Int(f.lastDoc)
+            }
+            termDF[g] = df
+            postingsBytes[g] = postings
+            positionsBytes[g] = positions
+            totalPostings += postings + global.range(g).count + 8
+        }
+        // Every shard but the last reaches the target, so there are at most maxTermShards.
+        let target = IndexBuilder.roundTarget(max(termShardTargetBytes, totalPostings / max(1, maxTermShards - 1) + 1))
+        func key(_ g: Int) -> ArraySlice<UInt8> { global.term(g).prefix(2) }
+        var shardRanges: [Range<Int>] = []
+        var shardStart = 0, shardSize = 0
+        var i = 0
+        while i < order.count {
+            // one key group
+            let k = key(order[i])
+            var j = i
+            var groupSize = 0
+            while j < order.count && key(order[j]) == k {
+                groupSize += postingsBytes[order[j]] + global.range(order[j]).count + 8
+                j += 1
+            }
+            shardSize += groupSize
+            if shardSize >= target || j >= order.count {
+                shardRanges.append(shardStart..<j)
+                shardStart = j
+                shardSize = 0
+            }
+            i = j
+        }
+
+        // 6. on all cores: each shard's terms and positions files, compressed
+        let terms = global, sorted = order, starts = fragmentStarts, pieces = fragments
+        let deltas = allDeltas, masks = allMasks, tfs = allTFs, positions = allPositions
+        let df = termDF, postingsSizes = postingsBytes, positionsSizes = positionsBytes, ranges = shardRanges
+        let shardAnalyzer = analyzer
+        let shardFiles = parallelMap(ranges.count, width: width) { s -> (first: [UInt8], terms: [UInt8], positions: [UInt8]) in
+            let range = ranges[s]
+            var w = ByteWriter(), p = ByteWriter()
+            w.bytes.reserveCapacity(range.reduce(16) { $0 + postingsSizes[sorted[$1]] + 2 * terms.range(sorted[$1]).count + 16 })
+            p.bytes.reserveCapacity(range.reduce(8) { $0 + positionsSizes[sorted[$1]] })
+            w.raw(Array("TOMT".utf8)); w.u8(IndexFormat.version)
+            w.varint(range.count)
+            p.raw(Array("TOMP".utf8)); p.u8(IndexFormat.version)
+            var prev: [UInt8] = []
+            for i in range {
+                let g = sorted[i]
+                let term = Array(terms.term(g))
+                var shared = 0
+                while shared < prev.count && shared < term.count && prev[shared] == term[shared] { shared += 1 }
+                w.varint(shared); w.bytesWithLength(Array(term[shared...]))
+                let stem = term.first == UInt8(ascii: "~") ? term : shardAnalyzer.stem(term)
+                var ss = 0
+                while ss < stem.count && ss < term.count && stem[ss] == term[ss] { ss += 1 }
+                w.varint(ss); w.bytesWithLength(Array(stem[ss...]))
+                w.varint(df[g])
+                w.varint(postingsSizes[g])
+                w.varint(positionsSizes[g])
+                prev = term
+            }
+            // a term's postings: its fragments' doc deltas (the first of each against the
+            // fragment before), then their masks, then their tfs
+            for i in range {
+                let g = sorted[i]
+                let fragments = pieces[starts[g]..<starts[g + 1]]
+                var lastDoc = 0
+                for f in fragments {
+                    w.varint(Int(f.firstDoc) - lastDoc)
+                    w.bytes.append(contentsOf: deltas[Int(f.deltas.0)..<Int(f.deltas.1)])
+                    lastDoc = Int(f.lastDoc)
+                }
+                for f in fragments { w.bytes.append(contentsOf: masks[Int(f.masks.0)..<Int(f.masks.1)]) }
+                for f in fragments { w.bytes.append(contentsOf: tfs[Int(f.tfs.0)..<Int(f.tfs.1)]) }
+            }
+            for i in range {
+                let g = sorted[i]
+                for f in pieces[starts[g]..<starts[g + 1]] {
+                    p.bytes.append(contentsOf: positions[Int(f.positions.0)..<Int(f.positions.1)])
+                }
+            }
+            return (Array(terms.term(sorted[range.lowerBound]).prefix(2)), Gzip.compress(w.bytes), Gzip.compress(p.bytes))
+        }
+
+        var files: [(String, [UInt8])] = []
+        var names = Set<String>()
+        func add(_ prefix: String, _ ext: String, _ raw: [UInt8], gzip: Bool = true) -> String {
+            add(prefix, ext, stored: ext == "bin" && gzip ? Gzip.compress(raw) : raw)
+        }
+        func add(_ prefix: String, _ ext: String, stored bytes: [UInt8]) -> String {
+            let name = "\(prefix)-\(Checksum.hex(Checksum.fnv64(bytes))).\(ext)"
+            if names.insert(name).inserted { files.append((name, bytes)) }
+            return name
+        }
+        var shards: [(first: [UInt8], terms: String, positions: String)] = []
+        for s in shardFiles {
+            shards.append((s.first, add("t", "bin", stored: s.terms), add("p", "bin", stored: s.positions)))
+        }
+
+        // 7. the doc store files, doc meta, norms, facets, analyzer
+        var blocks: [(firstDoc: Int, docs: Int, record: [UInt8])] = []
+        for (b, record) in zip(rawBlocks, records) { blocks.append((b.firstDoc, b.docs, record)) }
+        rawBlocks = []
         docMeta.varint(blocks.count)
         for b in blocks { docMeta.varint(b.docs); docMeta.varint(b.record.count) }
         docMeta.bytesWithLength(dictionary)
         // every store file but the last reaches the target, so there are at most
         // maxDocChunks: the files the term shards left
+        var chunkFiles: [(first: Int, name: String)] = []
         let totalStored = blocks.reduce(0) { $0 + $1.record.count }
         let maxDocChunks = max(2, maxFiles - IndexBuilder.fixedFiles - 2 * shards.count)
         let chunkTarget = IndexBuilder.roundTarget(max(docChunkTargetBytes, totalStored / max(1, maxDocChunks - 1) + 1))
@@ -347,7 +538,7 @@ public struct IndexBuilder: Sendable {
                 store += blocks[k].record
                 k += 1
             }
-            chunks.append((blocks[first].firstDoc, add("d", "bin", store, gzip: false)))
+            chunkFiles.append((blocks[first].firstDoc, add("d", "bin", store, gzip: false)))
         }
         let docMetaName = add("m", "bin", docMeta.bytes)
         // Every document's field lengths (quantised). Field-major (every doc's title length, then
@@ -356,9 +547,13 @@ public struct IndexBuilder: Sendable {
         normsFile.raw(Array("TOMN".utf8)); normsFile.u8(IndexFormat.version)
         normsFile.varint(docs.count)
         for f in 0..<IndexFormat.fieldCount {
-            for d in 0..<docs.count { normsFile.u8(docNorms[d * IndexFormat.fieldCount + f]) }
+            for c in chunks {
+                var d = f
+                while d < c.norms.count { normsFile.u8(c.norms[d]); d += IndexFormat.fieldCount }
+            }
         }
         let normsName = add("n", "bin", normsFile.bytes)
+
 
         var facets = ByteWriter()
         facets.raw(Array("TOMF".utf8)); facets.u8(IndexFormat.version)
@@ -386,7 +581,7 @@ public struct IndexBuilder: Sendable {
         j.key("analyzer"); j.string(Analyzer.identifier)
         j.key("docCount"); j.int(docs.count)
         j.key("pageCount"); j.int(pageOrder.count)
-        j.key("termCount"); j.int(termBytes.count)
+        j.key("termCount"); j.int(termCount)
         j.key("fields"); j.open("[")
         for f in 0..<IndexFormat.fieldCount {
             j.open("{")
@@ -426,7 +621,7 @@ public struct IndexBuilder: Sendable {
         }
         j.close("]")
         j.key("docChunks"); j.open("[")
-        for c in chunks {
+        for c in chunkFiles {
             j.open("{")
             j.key("firstDoc"); j.int(c.first)
             j.key("file"); fileEntry(c.name)
@@ -490,14 +685,16 @@ public struct IndexBuilder: Sendable {
 
     /// The first `max` bytes of `text`, cut back to a word boundary.
     static func cut(_ text: String, _ max: Int) -> String {
-        let u = Array(text.utf8)
-        if u.count <= max { return text }
-        var end = max
-        while end > 0 && (u[end] & 0xC0) == 0x80 { end -= 1 }
-        var e = end
-        while e > max / 2 && u[e] != 0x20 { e -= 1 }
-        if u[e] == 0x20 { end = e }
-        return String(decoding: u[0..<end], as: UTF8.self)
+        if text.utf8.count <= max { return text }
+        var text = text
+        return text.withUTF8 { u in
+            var end = max
+            while end > 0 && (u[end] & 0xC0) == 0x80 { end -= 1 }
+            var e = end
+            while e > max / 2 && u[e] != 0x20 { e -= 1 }
+            if u[e] == 0x20 { end = e }
+            return String(decoding: UnsafeBufferPointer(rebasing: u[0..<end]), as: UTF8.self)
+        }
     }
 }
 
@@ -543,27 +740,4 @@ struct JSONWriter {
         }
         return out + "\""
     }
-}
-
-/// One batch of analysed documents, filled from several threads, each slot by one.
-private final class AnalysisBatch: @unchecked Sendable {
-    // @unchecked: each slot is written by exactly one thread, and read only after
-    // `concurrentPerform` has returned.
-    private let slots: UnsafeMutablePointer<[([Token], Int)]>
-    private let count: Int
-
-    init(count: Int) {
-        self.count = count
-        slots = .allocate(capacity: count)
-        slots.initialize(repeating: [], count: count)
-    }
-
-    deinit {
-        slots.deinitialize(count: count)
-        slots.deallocate()
-    }
-
-    func set(_ i: Int, _ value: [([Token], Int)]) { slots[i] = value }
-
-    var values: [[([Token], Int)]] { Array(UnsafeBufferPointer(start: slots, count: count)) }
 }
