@@ -197,6 +197,23 @@ public final class SearchIndex {
     var facetsCache: Facets?
     var synonymsCache: SynonymTable?
     let scratch = RankScratch()
+    /// Exact dynamic pruning of the ranking (Query/Pruning.swift): on unless a test
+    /// compares it with the exhaustive ranking; windows of `1 << pruningWindowShift`
+    /// doc ids; per-variant score bounds per window, made on a term's first use.
+    var pruningEnabled = true
+    var pruningWindowShift = 7 {
+        didSet { boundCache = [:]; boundCacheBytes = 0 }
+    }
+    var boundCache: [[UInt64]: [Double]] = [:]
+    var boundCacheBytes = 0
+    /// The last pruned ranking's candidates and how many of them it scored to settle the
+    /// head (for tests).
+    var pruningStats = (candidates: 0, scored: 0)
+    /// Decoded postings of frequent terms (`cachedPostings`, Query/Postings.swift).
+    var postingsCache: [Int: PostingList] = [:]
+    var postingsCacheBytes = 0
+    /// Positions skip tables of long posting lists (`positionSkips`, Query/Postings.swift).
+    var positionSkipCache: [Int: [Int]] = [:]
     /// File names fetched so far (for byte accounting in benchmarks and tests).
     public private(set) var loadedFiles: [String] = []
 

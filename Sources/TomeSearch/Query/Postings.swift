@@ -1,4 +1,62 @@
 extension SearchIndex {
+    /// Bytes of decoded postings kept per index (`cachedPostings`).
+    static let postingsCacheLimit = 32 << 20
+    /// Shorter lists are decoded on every use (cheap), longer ones kept.
+    static let postingsCacheMinDF = 256
+
+    /// Posting lists at least this long get a positions skip table.
+    static let positionSkipMinDF = 256
+    static let positionSkipStep = 16
+
+    /// Byte offsets (in the positions file) of the positions of every
+    /// `positionSkipStep`-th posting of a variant: made by one walk over its positions
+    /// (which checks they are all there), kept with the index.
+    func positionSkips(_ v: Variant) throws -> [Int] {
+        let key = v.shard << 32 | v.term
+        if let s = positionSkipCache[key] { return s }
+        let F = IndexFormat.fieldCount
+        let sh = try shard(v.shard)
+        let bytes = try positions(v.shard)
+        let file = manifest.shards[v.shard].positions.name
+        let tfs = v.postings.tfs
+        var skips: [Int] = []
+        skips.reserveCapacity(v.postings.docs.count / Self.positionSkipStep + 1)
+        try bytes.withUnsafeBufferPointer { buf in
+            var r = FastReader(buf: buf, offset: sh.positionsStart[v.term], end: min(sh.positionsEnd[v.term], buf.count), file: file)
+            var pending = 0
+            for k in v.postings.docs.indices {
+                if k % Self.positionSkipStep == 0 {
+                    if pending > 0 { try r.skipVarints(pending); pending = 0 }
+                    skips.append(r.offset)
+                }
+                for f in 0..<F { pending += max(0, Int(tfs[k * F + f])) }
+            }
+            if pending > 0 { try r.skipVarints(pending) }
+        }
+        positionSkipCache[key] = skips
+        return skips
+    }
+
+    /// `queryPostings`, with the lists of frequent terms kept decoded: the terms most
+    /// queries share (`class`, `error`, `see`) are not decoded again on every query.
+    /// When the bytes reach `postingsCacheLimit` the cache starts over.
+    func cachedPostings(_ s: Int, _ shard: TermShard, _ t: Int) throws -> PostingList {
+        guard shard.df[t] >= Self.postingsCacheMinDF else { return try queryPostings(shard, t) }
+        let key = s << 32 | t
+        if let p = postingsCache[key] { return p }
+        let p = try queryPostings(shard, t)
+        let bytes = p.docs.count * MemoryLayout<Int>.stride + p.masks.count + p.tfs.count * MemoryLayout<Int32>.stride
+        if postingsCacheBytes + bytes > Self.postingsCacheLimit {
+            postingsCache = [:]
+            postingsCacheBytes = 0
+        }
+        if bytes <= Self.postingsCacheLimit / 4 {
+            postingsCache[key] = p
+            postingsCacheBytes += bytes
+        }
+        return p
+    }
+
     /// The postings of term `t` of `shard`, as `postings(_:_:)` (the reference reader in
     /// Index/) decodes them, read over raw pointers into arrays written in place: no
     /// bounds-checked reader per byte, no append per value. The columns are the term

@@ -23,7 +23,15 @@ extension SearchIndex {
     /// Steps 5–9: merged terms, BM25F, exclusions and filters, tiers, the sorted head
     /// of the order (at least `QueryLimits.proximityCandidates`), proximity.
     /// The returned list keeps using the index's scratch: call `finish()` when done.
+    /// Scores only what can reach the head (`rankPruned`, Query/Pruning.swift) when the
+    /// bounds that pruning relies on hold, else every candidate (`rankExhaustive`).
     func rank(_ st: inout QueryState, want: Int) throws -> RankedList {
+        if pruningEnabled, let ranked = try rankPruned(&st, want: want) { return ranked }
+        return try rankExhaustive(&st, want: want)
+    }
+
+    /// `rank` scoring every candidate: the reference the pruned ranking must equal.
+    func rankExhaustive(_ st: inout QueryState, want: Int) throws -> RankedList {
         let N = manifest.docCount
         let F = IndexFormat.fieldCount
         let r = manifest.ranking
@@ -118,7 +126,16 @@ extension SearchIndex {
         ranked.order = sortedHead.map(\.doc)
         ranked.restLeft = total > sortedHead.count
         for c in sortedHead { st.info[c.doc] = c }
-        // proximity bonus on the top candidates
+        try applyProximity(&st, &ranked)
+        return ranked
+    }
+
+    /// Step 9: the proximity bonus on the top candidates of the sorted head, which is
+    /// re-sorted and stays ahead of the rest.
+    func applyProximity(_ st: inout QueryState, _ ranked: inout RankedList) throws {
+        let F = IndexFormat.fieldCount
+        let r = manifest.ranking
+        let docs = scratch.docs
         let words = st.terms.indices.filter { !st.terms[$0].isPhrase }
         if r.tiers && r.proximity > 0 && words.count >= 2 && !ranked.order.isEmpty {
             let top = Array(ranked.order.prefix(QueryLimits.proximityCandidates))
@@ -128,7 +145,7 @@ extension SearchIndex {
             defer { for d in byDoc { slots[d] = 0 } }
             var tables: [PositionTable] = []
             for w in words {
-                tables.append(try PositionTable(self, variants: st.terms[w].variants, slots: slots, slotCount: byDoc.count))
+                tables.append(try PositionTable(self, variants: st.terms[w].variants, slots: slots, slotDocs: byDoc))
             }
             var head: [Candidate] = []
             head.reserveCapacity(top.count)
@@ -154,7 +171,6 @@ extension SearchIndex {
             head.sort(by: Candidate.before)
             ranked.order.replaceSubrange(0..<top.count, with: head.map(\.doc))
         }
-        return ranked
     }
 
     /// A word term: its variants' postings merged (`tf_f = Σ weight × tf_f(variant)` in
@@ -291,7 +307,7 @@ extension SearchIndex {
         for (i, d) in candList.enumerated() { slots[d] = Int32(i + 1) }
         defer { for d in candList { slots[d] = 0 } }
         var tables: [PositionTable] = []
-        for p in parts { tables.append(try PositionTable(self, variants: p.variants, slots: slots, slotCount: candList.count)) }
+        for p in parts { tables.append(try PositionTable(self, variants: p.variants, slots: slots, slotDocs: candList)) }
         let norms = try docMeta().norms
         var cursors = [Int](repeating: 0, count: P)
         for (s, d) in candList.enumerated() {
@@ -364,12 +380,48 @@ struct PositionTable {
         return false
     }
 
-    /// `slots[d]` is the slot of doc d plus one (0: not wanted).
-    init(_ index: SearchIndex, variants: [Variant], slots: UnsafeMutableBufferPointer<Int32>, slotCount: Int) throws {
+    /// `slots[d]` is the slot of doc d plus one (0: not wanted); `slotDocs` the wanted
+    /// docs in ascending order (slot i is `slotDocs[i]`).
+    ///
+    /// A long posting list read for a few documents (proximity's 200) finds their
+    /// postings by binary search and their positions through the variant's skip table
+    /// (`SearchIndex.positionSkips`: the byte offset of every 16th posting's positions),
+    /// instead of walking every posting: the same positions, in the same order.
+    init(_ index: SearchIndex, variants: [Variant], slots: UnsafeMutableBufferPointer<Int32>, slotDocs: [Int]) throws {
         let F = IndexFormat.fieldCount
-        var count = [Int32](repeating: 0, count: slotCount * F + 1)
+        let slotCount = slotDocs.count
+        // per variant: the postings to read (nil: walk them all)
+        var wantedPostings: [[Int]?] = []
         for v in variants {
+            let docs = v.postings.docs
+            guard docs.count >= SearchIndex.positionSkipMinDF && slotCount * 8 < docs.count else { wantedPostings.append(nil); continue }
+            var ks: [Int] = []
+            ks.reserveCapacity(slotCount)
+            docs.withUnsafeBufferPointer { pd in
+                var k = 0
+                for d in slotDocs {
+                    // the first posting at or after d, from k on
+                    var lo = k, hi = pd.count
+                    while lo < hi {
+                        let mid = (lo + hi) >> 1
+                        if pd[mid] < d { lo = mid + 1 } else { hi = mid }
+                    }
+                    k = lo
+                    while k < pd.count && pd[k] == d { ks.append(k); k += 1 }
+                }
+            }
+            wantedPostings.append(ks)
+        }
+        var count = [Int32](repeating: 0, count: slotCount * F + 1)
+        for (vi, v) in variants.enumerated() {
             let docs = v.postings.docs, tfs = v.postings.tfs
+            if let ks = wantedPostings[vi] {
+                for k in ks {
+                    let s = Int(slots[docs[k]])
+                    for f in 0..<F where tfs[k * F + f] > 0 { count[(s - 1) * F + f] += tfs[k * F + f] }
+                }
+                continue
+            }
             for k in docs.indices {
                 let s = Int(slots[docs[k]])
                 if s == 0 { continue }
@@ -382,11 +434,44 @@ struct PositionTable {
         start[slotCount * F] = sum
         var values = [Int32](repeating: 0, count: Int(sum))
         var fill = start
-        for v in variants {
+        for (vi, v) in variants.enumerated() {
             let sh = try index.shard(v.shard)
             let bytes = try index.positions(v.shard)
             let file = index.manifest.shards[v.shard].positions.name
             let docs = v.postings.docs, tfs = v.postings.tfs
+            if let ks = wantedPostings[vi] {
+                let skips = try index.positionSkips(v)
+                try bytes.withUnsafeBufferPointer { buf in
+                    var r = FastReader(buf: buf, offset: sh.positionsStart[v.term], end: min(sh.positionsEnd[v.term], buf.count), file: file)
+                    var at = 0  // the posting whose positions `r` is at
+                    for k in ks {
+                        if k - at >= SearchIndex.positionSkipStep || k < at {
+                            at = k / SearchIndex.positionSkipStep * SearchIndex.positionSkipStep
+                            r.offset = skips[k / SearchIndex.positionSkipStep]
+                        }
+                        var pending = 0
+                        while at < k {
+                            for f in 0..<F { pending += max(0, Int(tfs[at * F + f])) }
+                            at += 1
+                        }
+                        if pending > 0 { try r.skipVarints(pending) }
+                        let s = Int(slots[docs[k]])
+                        for f in 0..<F {
+                            let tf = Int(tfs[k * F + f])
+                            if tf <= 0 { continue }
+                            let c = (s - 1) * F + f
+                            var p = 0
+                            for _ in 0..<tf {
+                                p += try r.varint()
+                                values[Int(fill[c])] = Int32(truncatingIfNeeded: p)
+                                fill[c] += 1
+                            }
+                        }
+                        at = k + 1
+                    }
+                }
+                continue
+            }
             try bytes.withUnsafeBufferPointer { buf in
                 var r = FastReader(buf: buf, offset: sh.positionsStart[v.term], end: min(sh.positionsEnd[v.term], buf.count), file: file)
                 var pending = 0
@@ -532,6 +617,8 @@ struct RankedList {
     /// Every candidate (a prefix of the scratch's `touchedStore`, valid until `finish()`).
     var touched = UnsafeBufferPointer<Int32>(start: nil, count: 0)
     var restLeft = false
+    /// With pruned ranking: scores the candidates left unscored when they are asked for.
+    var scorer: PrunedScorer? = nil
 
     init(scratch: RankScratch?) { self.scratch = scratch }
 
@@ -545,6 +632,7 @@ struct RankedList {
     mutating func sortRest(_ state: inout SearchIndex.QueryState) -> Bool {
         guard restLeft, let s = scratch else { return false }
         restLeft = false
+        scorer?.scoreAll()
         let inHead = s.seen
         for d in order { inHead[d] = 1 }
         var rest: [Candidate] = []
@@ -565,6 +653,7 @@ struct RankedList {
     /// walking the fully sorted order would add, without sorting it.
     func nextPages(notIn seen: Set<Int>, count: Int, pageOfDoc: [Int32]) -> [Int] {
         guard restLeft, count > 0, let s = scratch else { return [] }
+        scorer?.scoreAll()
         let mark = s.pageSeen, best = s.pageBest
         for p in seen where p >= 0 && p < mark.count { mark[p] = 1 }
         var pages: [Int] = []
@@ -592,6 +681,7 @@ struct RankedList {
 
     /// The best `count` candidates among the docs in `range` (one page), in order.
     func best(in range: Range<Int>, count: Int, state: inout SearchIndex.QueryState) -> [Int] {
+        scorer?.score(range.lowerBound, range.upperBound)
         var found: [Candidate] = []
         for d in range { if let c = candidate(d) { found.append(c) } }
         found.sort(by: Candidate.before)
@@ -717,11 +807,22 @@ struct DocScore {
     /// Terms seen in the title / heading field.
     var inTitle: UInt8 = 0
     var inHeading: UInt8 = 0
+    /// Set by the pruned ranking once `score` holds the final score (before that it is
+    /// the sum so far, or 0 for a candidate that was not scored yet).
+    var scored: UInt8 = 0
 
     /// Adds one term's score (listing the doc as touched on its first term).
     @inline(__always) mutating func add(_ s: Double, title: Bool, heading: Bool, doc d: Int, touched: inout TouchedDocs) {
         if matched == 0 { touched.append(d) }
         score = score + s
+        matched = matched &+ 1
+        if title { inTitle = inTitle &+ 1 }
+        if heading { inHeading = inHeading &+ 1 }
+    }
+
+    /// Counts one term without scoring it (the pruned ranking scores later, if at all).
+    @inline(__always) mutating func count(title: Bool, heading: Bool, doc d: Int, touched: inout TouchedDocs) {
+        if matched == 0 { touched.append(d) }
         matched = matched &+ 1
         if title { inTitle = inTitle &+ 1 }
         if heading { inHeading = inHeading &+ 1 }

@@ -123,13 +123,13 @@ extension SearchIndex {
         let sh = try shard(si)
         var seen = Set<[UInt8]>()
         if let ti = sh.index[w] {
-            t.variants.append(Variant(shard: si, term: ti, bytes: w, kind: .exact, weight: r.exactWeight, postings: try queryPostings(sh, ti)))
+            t.variants.append(Variant(shard: si, term: ti, bytes: w, kind: .exact, weight: r.exactWeight, postings: try cachedPostings(si, sh, ti)))
             seen.insert(w)
         }
         var stems = 0
         for (ti, s) in sh.stems.enumerated() where s == stem && !seen.contains(sh.terms[ti]) {
             if stems >= QueryLimits.maxStemVariants { break }
-            t.variants.append(Variant(shard: si, term: ti, bytes: sh.terms[ti], kind: .stem, weight: r.stemWeight, postings: try queryPostings(sh, ti)))
+            t.variants.append(Variant(shard: si, term: ti, bytes: sh.terms[ti], kind: .stem, weight: r.stemWeight, postings: try cachedPostings(si, sh, ti)))
             seen.insert(sh.terms[ti])
             stems += 1
         }
@@ -148,7 +148,7 @@ extension SearchIndex {
             for k in order.prefix(QueryLimits.maxPrefixVariants) {
                 let (s, ti, term) = cands[k]
                 t.variants.append(Variant(shard: s, term: ti, bytes: term, kind: .prefix, weight: r.prefixWeight,
-                                          postings: try queryPostings(try shard(s), ti)))
+                                          postings: try cachedPostings(s, try shard(s), ti)))
                 seen.insert(term)
             }
         }
@@ -166,7 +166,7 @@ extension SearchIndex {
                 }
                 for c in cands.prefix(QueryLimits.maxTypoVariants) {
                     t.variants.append(Variant(shard: si, term: c.2, bytes: sh.terms[c.2], kind: .typo, weight: r.typoWeight,
-                                              postings: try queryPostings(sh, c.2)))
+                                              postings: try cachedPostings(si, sh, c.2)))
                 }
                 if let best = cands.first {
                     corrections.append(.init(typed: String(decoding: w, as: UTF8.self), suggestion: String(decoding: sh.terms[best.2], as: UTF8.self)))
@@ -239,7 +239,7 @@ extension SearchIndex {
                         let gt = SynonymTable.groupTerm(g)
                         if let si = shardIndex(for: gt), let ti = try shard(si).index[gt] {
                             qt.variants.append(Variant(shard: si, term: ti, bytes: gt, kind: .synonym, weight: r.synonymWeight,
-                                                       postings: try queryPostings(try shard(si), ti)))
+                                                       postings: try cachedPostings(si, try shard(si), ti)))
                         }
                     }
                     st.highlightStems.insert(w.stem)

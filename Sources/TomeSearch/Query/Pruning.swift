@@ -1,0 +1,685 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+// Exact dynamic pruning of the ranking (steps 5–8 of "Query pipeline" in ARCHITECTURE.md):
+// the same head, in the same order, with the same scores (bit for bit) as scoring every
+// candidate, but only the candidates that can still enter it are scored.
+//
+// 1. Count: every term's postings are walked once to count, per document, the terms it
+//    matches and those seen in the title and heading (no BM25F). That gives each term's
+//    df and idf, every candidate's tier, and the totals (sections and pages).
+// 2. The head holds the best `head` candidates, tier first. With `c3` title-tier and `c1`
+//    all-terms candidates, the tier `B` that the head's last place falls in is 3 if
+//    c3 >= head, 1 if c3 + c1 >= head, else 0: candidates above `B` are all in the head,
+//    those below it never are (they are scored only if the page walk asks for them).
+// 3. Documents are cut into windows of `1 << pruningWindowShift` doc ids. Windows with a
+//    candidate above `B` are scored first; the others, in descending order of an upper
+//    bound of any of their documents' final score, until the head is full and the next
+//    bound is below the worst score in it: no document in that window or any later one
+//    can enter the head. A candidate is scored with exactly the expressions of
+//    `scoreWord`/`scorePhrase` (terms in query order, variants in variant order).
+//
+// The bound of a window (`windowBounds`) is the scoring's own expression on per-window
+// maxima: per word term, the largest score of any document in the window (for `B` = 3,
+// of those with the term in the title or heading, or, for a one-term query, of those it
+// puts in the title tier); per phrase, the same computed per query; summed in query
+// order; times the largest coverage factor and boost. IEEE addition and multiplication
+// of non-negative doubles are monotone, so no document's score exceeds its window's
+// bound: the bound is exact, and a window whose bound equals the head's worst score is
+// ruled out by doc id. A word term's maxima depend only on its variants (postings,
+// weights, merged df): made by scoring it once on first use and kept with the index
+// (`SearchIndex.boundCache`, up to `boundCacheLimit` bytes). Pruning needs scores that
+// are non-negative and grow with tf: `boundsHold` checks the ranking constants, boosts
+// and variant weights, else `rankExhaustive` ranks the query.
+
+extension SearchIndex {
+    /// Bytes of per-window term bounds kept per index.
+    static let boundCacheLimit = 16 << 20
+
+    /// Whether every score is non-negative and grows with every tf (what the bounds
+    /// assume): k1 > 0, non-negative field weights, positive finite length
+    /// normalisations, non-negative coverage and boosts, positive variant weights.
+    static func boundsHold(_ r: RankingParameters, den: [Double], boosts: [Int: Double], terms: [QueryTerm], docCount: Int) -> Bool {
+        guard r.k1 > 0, r.k1.isFinite, r.coverage >= 0, r.coverage.isFinite, docCount < Int(Int32.max) else { return false }
+        for w in r.fieldWeights where !(w >= 0 && w.isFinite) { return false }
+        for x in den where !(x > 0 && x.isFinite) { return false }
+        for (_, b) in boosts where !(b >= 0 && b.isFinite) { return false }
+        for t in terms where !t.isPhrase {
+            for v in t.variants where !(v.weight > 0 && v.weight.isFinite) { return false }
+        }
+        return true
+    }
+
+    /// `rank` scoring only what can enter the head; nil when the bounds do not hold
+    /// (nothing touched yet: the caller ranks exhaustively).
+    func rankPruned(_ st: inout QueryState, want: Int) throws -> RankedList? {
+        let N = manifest.docCount
+        let r = manifest.ranking
+        let meta = try docMeta()
+        guard N > 0, !st.terms.isEmpty else { return RankedList(scratch: nil) }
+        let den = scratch.denominators(r, fieldTotalLengths: manifest.fieldTotalLengths, docCount: N)
+        guard Self.boundsHold(r, den: den, boosts: meta.boosts, terms: st.terms, docCount: N) else { return nil }
+        scratch.begin(docCount: N, pageCount: manifest.pageCount)  // `end()` only on success: see RankScratch.inUse
+        var touched = TouchedDocs(scratch.touchedStore)
+        // 1. count (phrases merged as for scoring)
+        var single = [Bool](repeating: false, count: st.terms.count)
+        for ti in st.terms.indices {
+            if st.terms[ti].isPhrase {
+                try mergePhrase(&st.terms[ti])
+                countPhrase(&st.terms[ti], touched: &touched)
+            } else {
+                single[ti] = countWord(&st.terms[ti], touched: &touched)
+            }
+        }
+        // exclusions (marks in `excluded`, listed to be cleared) and filters
+        var excludedDocs: [Int] = []
+        let excludedMark = scratch.excluded
+        for var e in st.excludedTerms {
+            if e.isPhrase {
+                try mergePhrase(&e)
+                for d in e.docs where excludedMark[d] == 0 { excludedMark[d] = 1; excludedDocs.append(d) }
+            } else {
+                for v in e.variants {
+                    for d in v.postings.docs where excludedMark[d] == 0 { excludedMark[d] = 1; excludedDocs.append(d) }
+                }
+            }
+        }
+        var allowedPage: [Bool]? = nil
+        if let allowed = st.allowedPages {
+            var a = [Bool](repeating: false, count: manifest.pageCount)
+            for p in allowed where p >= 0 && p < a.count { a[p] = true }
+            allowedPage = a
+        }
+        // tiers, totals, the highest tier in each window
+        let n = st.terms.count
+        let shift = pruningWindowShift
+        let windows = (N + (1 << shift) - 1) >> shift
+        var winTier = [Int8](repeating: -1, count: windows)
+        var tierCount = [0, 0, 0, 0]
+        var total = 0
+        let docs = scratch.docs, pageSeen = scratch.pageSeen
+        var pages = scratch.takePages()
+        let filtered = allowedPage != nil
+        let allowedFlags = allowedPage ?? []
+        let tiers = r.tiers
+        meta.pageOfDoc.withUnsafeBufferPointer { pageOf in
+            meta.norms.withUnsafeBufferPointer { norms in
+                meta.pageFirstDoc.withUnsafeBufferPointer { firstDoc in
+                    FieldNorm.decodeTable.withUnsafeBufferPointer { decode in
+                        allowedFlags.withUnsafeBufferPointer { allowed in
+                            winTier.withUnsafeMutableBufferPointer { winTier in
+                                var c0 = 0, c1 = 0, c3 = 0
+                                for d32 in touched.list {
+                                    let d = Int(d32)
+                                    let ds = docs[d]
+                                    let m = Int(ds.matched)
+                                    let p = Int(pageOf[d])
+                                    if excludedMark[d] != 0 || (filtered && !allowed[p]) {
+                                        docs[d] = DocScore()
+                                        continue
+                                    }
+                                    var t: UInt8 = 0
+                                    if tiers && m == n {
+                                        t = 1
+                                        let inTitle = Int(ds.inTitle), inHeading = Int(ds.inHeading)
+                                        // as `rankExhaustive`
+                                        if inHeading == n && decode[Int(norms[N + d])] <= n + 1 {
+                                            t = 3
+                                        } else if inTitle == n && decode[Int(norms[d])] <= n + 1 && inHeading == 0 && firstDoc[p] == d {
+                                            t = 3
+                                        }
+                                    }
+                                    docs[d].tier = t
+                                    if t == 0 { c0 += 1 } else if t == 1 { c1 += 1 } else { c3 += 1 }
+                                    if pageSeen[p] == 0 { pageSeen[p] = 1; pages.append(Int32(truncatingIfNeeded: p)) }
+                                    let w = d >> shift
+                                    if Int8(t) > winTier[w] { winTier[w] = Int8(t) }
+                                }
+                                tierCount = [c0, c1, 0, c3]
+                                total = c0 + c1 + c3
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        for d in excludedDocs { excludedMark[d] = 0 }
+        let totalPages = pages.count
+        for p in pages { pageSeen[Int(p)] = 0 }
+        scratch.giveBackPages(pages)
+        // 2. the tier of the head's last place
+        let head = max(want, QueryLimits.proximityCandidates)
+        let b: UInt8 = tierCount[3] >= head ? 3 : (tierCount[3] + tierCount[1] >= head ? 1 : 0)
+        let competing = b == 3 ? tierCount[3] : (b == 1 ? tierCount[3] + tierCount[1] : total)
+        let coverageOf = (0...n).map { m in 1 / (1 + r.coverage * Double(n - m)) }
+        let scorer = PrunedScorer(terms: st.terms, single: single, den: den, norms: meta.norms, boosts: meta.boosts,
+                                  coverageOf: coverageOf, ranking: r, docs: docs, winTier: winTier, shift: shift, docCount: N)
+        // 3. windows with a candidate above `b`, then the others by bound
+        var heap = CandidateHeap(capacity: head)
+        @inline(__always) func offerFresh() {
+            for i in 0..<scorer.freshCount {
+                let d = Int(scorer.fresh[i])
+                let ds = docs[d]
+                let c = Candidate(doc: d, tier: ds.tier, matched: ds.matched, final: ds.score)
+                if heap.wants(c) { heap.offer(c) }
+            }
+        }
+        var rest: [Int32] = []
+        let bt = Int8(b)
+        for w in 0..<windows {
+            let t = winTier[w]
+            if t > bt {
+                scorer.scoreWindow(w, minTier: b)
+                offerFresh()
+            } else if t == bt {
+                rest.append(Int32(w))
+            }
+        }
+        if competing <= head || rest.count <= 1 {
+            for w in rest {
+                scorer.scoreWindow(Int(w), minTier: b)
+                offerFresh()
+            }
+        } else {
+            let bounds = try windowBounds(st.terms, scorer: scorer, b: b, n: n, windows: windows)
+            var order = WindowQueue(rest, bounds: bounds)
+            while let (w, bound) = order.pop() {
+                // nothing in this window or a later one can enter the head: below its worst
+                // score, or equal to it with higher doc ids (windows come in ascending
+                // order among equal bounds)
+                if heap.heap.count >= head, let worst = heap.heap.first, worst.tier == b,
+                   bound < worst.final || (bound == worst.final && w << shift > worst.doc) { break }
+                scorer.scoreWindow(w, minTier: b)
+                offerFresh()
+            }
+        }
+        var scored = 0
+        for d32 in touched.list where docs[Int(d32)].scored != 0 { scored += 1 }
+        pruningStats = (candidates: total, scored: scored)
+        var ranked = RankedList(scratch: scratch)
+        ranked.touched = touched.list
+        ranked.total = total
+        ranked.totalPages = totalPages
+        ranked.scorer = scorer
+        let sortedHead = heap.sorted()
+        ranked.order = sortedHead.map(\.doc)
+        ranked.restLeft = total > sortedHead.count
+        for c in sortedHead { st.info[c.doc] = c }
+        try applyProximity(&st, &ranked)
+        return ranked
+    }
+
+    /// A word term counted: df, idf, and per doc the match and its title/heading flags
+    /// (the merged tf_f > 0 exactly when some variant's tf_f > 0: weights are positive).
+    /// True when it is one variant with strictly increasing docs (scored posting by posting).
+    func countWord(_ t: inout QueryTerm, touched: inout TouchedDocs) -> Bool {
+        let F = IndexFormat.fieldCount
+        let N = manifest.docCount
+        let variants = t.variants
+        let state = scratch.docs
+        if variants.count == 1, isStrictlyIncreasing(variants[0].postings.docs) {
+            let v = variants[0]
+            let df = v.postings.docs.count
+            t.df = df
+            guard df > 0 else { return true }
+            t.idf = log(1 + (Double(N) - Double(df) + 0.5) / (Double(df) + 0.5))
+            v.postings.docs.withUnsafeBufferPointer { docs in
+                v.postings.tfs.withUnsafeBufferPointer { tfs in
+                    for k in 0..<df {
+                        state[docs[k]].count(title: tfs[k * F] > 0, heading: tfs[k * F + 1] > 0, doc: docs[k], touched: &touched)
+                    }
+                }
+            }
+            return true
+        }
+        // the union, in first-seen order; `seen[d]`: 4 in it, | 1 in the title, | 2 in the heading
+        let seen = scratch.seen
+        var docs = scratch.takeTermDocs()
+        for v in variants {
+            v.postings.docs.withUnsafeBufferPointer { pd in
+                v.postings.tfs.withUnsafeBufferPointer { tfs in
+                    for k in 0..<pd.count {
+                        let d = pd[k]
+                        var s = seen[d]
+                        if s == 0 { docs.append(Int32(truncatingIfNeeded: d)); s = 4 }
+                        if tfs[k * F] > 0 { s |= 1 }
+                        if tfs[k * F + 1] > 0 { s |= 2 }
+                        seen[d] = s
+                    }
+                }
+            }
+        }
+        let df = docs.count
+        t.df = df
+        if df > 0 { t.idf = log(1 + (Double(N) - Double(df) + 0.5) / (Double(df) + 0.5)) }
+        for d32 in docs {
+            let d = Int(d32)
+            let s = seen[d]
+            state[d].count(title: s & 1 != 0, heading: s & 2 != 0, doc: d, touched: &touched)
+            seen[d] = 0
+        }
+        scratch.giveBackTermDocs(docs)
+        return false
+    }
+
+    /// A phrase term (merged) counted: df, idf, and per doc the match and its flags.
+    func countPhrase(_ t: inout QueryTerm, touched: inout TouchedDocs) {
+        let F = IndexFormat.fieldCount
+        let N = manifest.docCount
+        let df = t.docs.count
+        t.df = df
+        if df == 0 { return }
+        t.idf = log(1 + (Double(N) - Double(df) + 0.5) / (Double(df) + 0.5))
+        let docs = scratch.docs
+        for (k, d) in t.docs.enumerated() {
+            docs[d].count(title: t.tf[k * F] > 0, heading: t.tf[k * F + 1] > 0, doc: d, touched: &touched)
+        }
+    }
+
+    /// An upper bound of the final score of any document in each window (see the top):
+    /// every step is the scoring's own operation on values at least as large, and IEEE
+    /// addition and multiplication of non-negative doubles are monotone, so the bound is
+    /// exact (no margin), and a window whose bound equals the head's worst score can
+    /// still be ruled out by doc id.
+    func windowBounds(_ terms: [QueryTerm], scorer: PrunedScorer, b: UInt8, n: Int, windows: Int) throws -> [Double] {
+        var total = [Double](repeating: 0, count: windows)
+        // a title-tier document has every term in its heading or its title: with `b` 3,
+        // the maxima over the documents with the term there (the second part); for a
+        // one-term query, over the documents the term alone puts in the title tier (the third)
+        let half = b == 3 ? (n == 1 ? 2 * windows : windows) : 0
+        for (ti, t) in terms.enumerated() where t.df > 0 {
+            let most = t.isPhrase ? phraseBounds(t, scorer: scorer, windows: windows)
+                : try wordBounds(t, single: scorer.single[ti], scorer: scorer, windows: windows)
+            for w in 0..<windows { total[w] = total[w] + most[half + w] }
+        }
+        let coverage = b >= 1 ? scorer.coverageOf[n] : (scorer.coverageOf.max() ?? 1)
+        var boost = [Double](repeating: 1, count: windows)
+        for (d, x) in scorer.boosts where d < scorer.docCount {
+            let w = d >> scorer.shift
+            if x > boost[w] { boost[w] = x }
+        }
+        for w in 0..<windows { total[w] = total[w] * coverage * boost[w] }
+        return total
+    }
+
+    /// Per window, the largest score of a phrase term (as `scorePhrase`); then the same
+    /// over the documents with the phrase in the title or heading (twice: see `wordBounds`).
+    func phraseBounds(_ t: QueryTerm, scorer: PrunedScorer, windows: Int) -> [Double] {
+        let F = IndexFormat.fieldCount
+        let r = manifest.ranking
+        var most = [Double](repeating: 0, count: 3 * windows)
+        for (k, d) in t.docs.enumerated() {
+            var w = 0.0
+            for f in 0..<F {
+                let tf = t.tf[k * F + f]
+                if tf == 0 { continue }
+                w = w + r.fieldWeights[f] * tf / scorer.den[f * 256 + Int(t.norms[k * F + f])]
+            }
+            let s = t.idf * (w * (r.k1 + 1) / (w + r.k1))
+            let x = d >> scorer.shift
+            if s > most[x] { most[x] = s }
+            if (t.tf[k * F] > 0 || t.tf[k * F + 1] > 0) && s > most[windows + x] { most[windows + x] = s }
+        }
+        for x in 0..<windows { most[2 * windows + x] = most[windows + x] }
+        return most
+    }
+
+    /// Per window, the largest score of a word term (as `scoreWord`); then the same over
+    /// the documents with the term in the title or heading; then over those that are in
+    /// the title tier when the query is this term alone (heading, or the title of a lead
+    /// section without the term in its heading, of at most 2 words). It depends only on
+    /// the term's variants (their postings, weights and merged df): made on the term's
+    /// first use by scoring all its postings once, and kept (up to `boundCacheLimit`).
+    func wordBounds(_ t: QueryTerm, single: Bool, scorer: PrunedScorer, windows: Int) throws -> [Double] {
+        var key: [UInt64] = []
+        key.reserveCapacity(t.variants.count * 3)
+        for v in t.variants { key.append(UInt64(v.shard)); key.append(UInt64(v.term)); key.append(v.weight.bitPattern) }
+        if let b = boundCache[key], b.count == 3 * windows { return b }
+        let F = IndexFormat.fieldCount
+        let N = manifest.docCount
+        let r = manifest.ranking
+        let shift = pruningWindowShift
+        let fw0 = r.fieldWeights[0], fw1 = r.fieldWeights[1], fw2 = r.fieldWeights[2]
+        let fw3 = r.fieldWeights[3], fw4 = r.fieldWeights[4]
+        let k1 = r.k1, idf = t.idf
+        var most = [Double](repeating: 0, count: 3 * windows)
+        let firstDoc = try docMeta().pageFirstDoc, pageOf = try docMeta().pageOfDoc
+        let decode = FieldNorm.decodeTable
+        scorer.den.withUnsafeBufferPointer { den in
+            scorer.norms.withUnsafeBufferPointer { norms in
+                @inline(__always) func weigh(_ d: Int, _ tf0: Double, _ tf1: Double, _ tf2: Double, _ tf3: Double, _ tf4: Double) {
+                    var w = 0.0
+                    if tf0 != 0 { w = w + fw0 * tf0 / den[Int(norms[d])] }
+                    if tf1 != 0 { w = w + fw1 * tf1 / den[256 + Int(norms[N + d])] }
+                    if tf2 != 0 { w = w + fw2 * tf2 / den[512 + Int(norms[2 * N + d])] }
+                    if tf3 != 0 { w = w + fw3 * tf3 / den[768 + Int(norms[3 * N + d])] }
+                    if tf4 != 0 { w = w + fw4 * tf4 / den[1024 + Int(norms[4 * N + d])] }
+                    let s = idf * (w * (k1 + 1) / (w + k1))
+                    let x = d >> shift
+                    if s > most[x] { most[x] = s }
+                    if (tf0 > 0 || tf1 > 0) && s > most[windows + x] { most[windows + x] = s }
+                    // as the title tier of `rankPruned` with n = 1
+                    if (tf1 > 0 && decode[Int(norms[N + d])] <= 2)
+                        || (tf0 > 0 && tf1 == 0 && decode[Int(norms[d])] <= 2 && firstDoc[Int(pageOf[d])] == d) {
+                        if s > most[2 * windows + x] { most[2 * windows + x] = s }
+                    }
+                }
+                if single {
+                    let v = t.variants[0]
+                    let wt = v.weight
+                    @inline(__always) func tf(_ x: Int32) -> Double { x > 0 ? 0 + wt * Double(x) : 0 }
+                    v.postings.docs.withUnsafeBufferPointer { docs in
+                        v.postings.tfs.withUnsafeBufferPointer { tfs in
+                            for k in 0..<docs.count {
+                                let b = k * F
+                                weigh(docs[k], tf(tfs[b]), tf(tfs[b + 1]), tf(tfs[b + 2]), tf(tfs[b + 3]), tf(tfs[b + 4]))
+                            }
+                        }
+                    }
+                    return
+                }
+                // merged as `scoreWord` merges
+                let slot = scratch.slot
+                var docs = scratch.takeTermDocs()
+                var acc = scratch.takeTermTFs()
+                for v in t.variants {
+                    let w = v.weight
+                    v.postings.docs.withUnsafeBufferPointer { pd in
+                        v.postings.tfs.withUnsafeBufferPointer { tfs in
+                            for k in 0..<pd.count {
+                                let d = pd[k]
+                                var s = Int(slot[d])
+                                if s == 0 {
+                                    docs.append(Int32(truncatingIfNeeded: d))
+                                    s = docs.count
+                                    slot[d] = Int32(truncatingIfNeeded: s)
+                                    acc.append(0); acc.append(0); acc.append(0); acc.append(0); acc.append(0)
+                                }
+                                let b = (s - 1) * F
+                                for f in 0..<F {
+                                    let x = tfs[k * F + f]
+                                    if x > 0 { acc[b + f] = acc[b + f] + w * Double(x) }
+                                }
+                            }
+                        }
+                    }
+                }
+                for (i, d32) in docs.enumerated() {
+                    let d = Int(d32)
+                    let b = i * F
+                    weigh(d, acc[b], acc[b + 1], acc[b + 2], acc[b + 3], acc[b + 4])
+                    slot[d] = 0
+                }
+                scratch.giveBackTermDocs(docs)
+                scratch.giveBackTermTFs(acc)
+            }
+        }
+        let bytes = 3 * windows * MemoryLayout<Double>.stride + key.count * 8
+        if boundCacheBytes + bytes <= Self.boundCacheLimit {
+            boundCache[key] = most
+            boundCacheBytes += bytes
+        }
+        return most
+    }
+}
+
+/// Scores candidates of a pruned ranking window by window (and, for the page walk, any
+/// range of docs), with exactly the expressions of `scoreWord` and `scorePhrase`.
+final class PrunedScorer {
+    let terms: [QueryTerm]
+    /// Word terms with one variant and strictly increasing docs (scored posting by posting).
+    let single: [Bool]
+    let den: [Double]
+    let norms: [UInt8]
+    let boosts: [Int: Double]
+    let coverageOf: [Double]
+    let r: RankingParameters
+    let docs: UnsafeMutableBufferPointer<DocScore>
+    let winTier: [Int8]
+    let shift: Int
+    let docCount: Int
+    /// Docs given their final score by the last `scoreWindow` (`fresh[0..<freshCount]`).
+    let fresh: UnsafeMutableBufferPointer<Int32>
+    private(set) var freshCount = 0
+    /// Per doc of a window: merged tfs of a term with several variants, whether set.
+    private let acc: UnsafeMutableBufferPointer<Double>
+    private let rowUsed: UnsafeMutableBufferPointer<Bool>
+    private let used: UnsafeMutableBufferPointer<Int32>
+    private var allScored = false
+
+    init(terms: [QueryTerm], single: [Bool], den: [Double], norms: [UInt8], boosts: [Int: Double], coverageOf: [Double],
+         ranking: RankingParameters, docs: UnsafeMutableBufferPointer<DocScore>, winTier: [Int8], shift: Int, docCount: Int) {
+        self.terms = terms
+        self.single = single
+        self.den = den
+        self.norms = norms
+        self.boosts = boosts
+        self.coverageOf = coverageOf
+        self.r = ranking
+        self.docs = docs
+        self.winTier = winTier
+        self.shift = shift
+        self.docCount = docCount
+        let size = 1 << shift
+        acc = .allocate(capacity: size * IndexFormat.fieldCount)
+        acc.initialize(repeating: 0)
+        rowUsed = .allocate(capacity: size)
+        rowUsed.initialize(repeating: false)
+        used = .allocate(capacity: size)
+        fresh = .allocate(capacity: size)
+    }
+
+    deinit {
+        acc.deallocate()
+        rowUsed.deallocate()
+        used.deallocate()
+        fresh.deallocate()
+    }
+
+    /// Scores the unscored candidates of tier `minTier` or above in window `w`.
+    func scoreWindow(_ w: Int, minTier: UInt8) {
+        let lo = w << shift
+        scoreChunk(lo, min(docCount, lo + (1 << shift)), minTier: minTier)
+    }
+
+    /// Scores every unscored candidate in `lo..<hi`.
+    func score(_ lo: Int, _ hi: Int) {
+        if allScored { return }
+        var a = max(0, lo)
+        while a < min(hi, docCount) {
+            let end = min(min(hi, docCount), ((a >> shift) + 1) << shift)
+            if winTier[a >> shift] >= 0 { scoreChunk(a, end, minTier: 0) }
+            a = end
+        }
+    }
+
+    /// Scores every candidate not scored yet (the page walk past the head, `sortRest`).
+    func scoreAll() {
+        if allScored { return }
+        for w in winTier.indices where winTier[w] >= 0 { scoreWindow(w, minTier: 0) }
+        allScored = true
+    }
+
+    @inline(__always) private func wanted(_ d: Int, _ minTier: UInt8) -> Bool {
+        let s = docs[d]
+        return s.matched != 0 && s.scored == 0 && s.tier >= minTier
+    }
+
+    /// `lo..<hi` lies in one window.
+    private func scoreChunk(_ lo: Int, _ hi: Int, minTier: UInt8) {
+        freshCount = 0
+        var any = false
+        for d in lo..<hi where wanted(d, minTier) { any = true; break }
+        if !any { return }
+        let F = IndexFormat.fieldCount
+        let N = docCount
+        let fw0 = r.fieldWeights[0], fw1 = r.fieldWeights[1], fw2 = r.fieldWeights[2]
+        let fw3 = r.fieldWeights[3], fw4 = r.fieldWeights[4]
+        let k1 = r.k1
+        let state = docs
+        let acc = self.acc, rowUsed = self.rowUsed, used = self.used
+        var usedCount = 0
+        den.withUnsafeBufferPointer { den in
+            norms.withUnsafeBufferPointer { norms in
+                // as `scoreWord`'s `add`
+                @inline(__always) func weigh(_ d: Int, _ tf0: Double, _ tf1: Double, _ tf2: Double, _ tf3: Double, _ tf4: Double,
+                                             idf: Double) -> Double {
+                    var w = 0.0
+                    if tf0 != 0 { w = w + fw0 * tf0 / den[Int(norms[d])] }
+                    if tf1 != 0 { w = w + fw1 * tf1 / den[256 + Int(norms[N + d])] }
+                    if tf2 != 0 { w = w + fw2 * tf2 / den[512 + Int(norms[2 * N + d])] }
+                    if tf3 != 0 { w = w + fw3 * tf3 / den[768 + Int(norms[3 * N + d])] }
+                    if tf4 != 0 { w = w + fw4 * tf4 / den[1024 + Int(norms[4 * N + d])] }
+                    return idf * (w * (k1 + 1) / (w + k1))
+                }
+                for ti in terms.indices {
+                    let t = terms[ti]
+                    if t.df == 0 { continue }
+                    let idf = t.idf
+                    if t.isPhrase {
+                        // as `scorePhrase`
+                        var k = lowerBound(t.docs, lo)
+                        while k < t.docs.count {
+                            let d = t.docs[k]
+                            if d >= hi { break }
+                            if wanted(d, minTier) {
+                                var w = 0.0
+                                for f in 0..<F {
+                                    let tf = t.tf[k * F + f]
+                                    if tf == 0 { continue }
+                                    w = w + r.fieldWeights[f] * tf / den[f * 256 + Int(t.norms[k * F + f])]
+                                }
+                                let s = idf * (w * (r.k1 + 1) / (w + r.k1))
+                                state[d].score = state[d].score + s
+                            }
+                            k += 1
+                        }
+                    } else if single[ti] {
+                        let v = t.variants[0]
+                        let wt = v.weight
+                        @inline(__always) func tf(_ x: Int32) -> Double { x > 0 ? 0 + wt * Double(x) : 0 }
+                        v.postings.docs.withUnsafeBufferPointer { pd in
+                            v.postings.tfs.withUnsafeBufferPointer { tfs in
+                                var k = lowerBound(pd, lo)
+                                while k < pd.count {
+                                    let d = pd[k]
+                                    if d >= hi { break }
+                                    if wanted(d, minTier) {
+                                        let b = k * F
+                                        let s = weigh(d, tf(tfs[b]), tf(tfs[b + 1]), tf(tfs[b + 2]), tf(tfs[b + 3]), tf(tfs[b + 4]), idf: idf)
+                                        state[d].score = state[d].score + s
+                                    }
+                                    k += 1
+                                }
+                            }
+                        }
+                    } else {
+                        // as `scoreWord`'s merge: per doc and field, in variant order, from 0
+                        for v in t.variants {
+                            let wt = v.weight
+                            v.postings.docs.withUnsafeBufferPointer { pd in
+                                v.postings.tfs.withUnsafeBufferPointer { tfs in
+                                    var k = lowerBound(pd, lo)
+                                    while k < pd.count {
+                                        let d = pd[k]
+                                        if d >= hi { break }
+                                        if wanted(d, minTier) {
+                                            let row = d - lo
+                                            if !rowUsed[row] { rowUsed[row] = true; used[usedCount] = Int32(row); usedCount += 1 }
+                                            let b = row * F
+                                            for f in 0..<F {
+                                                let x = tfs[k * F + f]
+                                                if x > 0 { acc[b + f] = acc[b + f] + wt * Double(x) }
+                                            }
+                                        }
+                                        k += 1
+                                    }
+                                }
+                            }
+                        }
+                        for i in 0..<usedCount {
+                            let row = Int(used[i])
+                            let d = lo + row
+                            let b = row * F
+                            let s = weigh(d, acc[b], acc[b + 1], acc[b + 2], acc[b + 3], acc[b + 4], idf: idf)
+                            state[d].score = state[d].score + s
+                            for f in 0..<F { acc[b + f] = 0 }
+                            rowUsed[row] = false
+                        }
+                        usedCount = 0
+                    }
+                }
+            }
+        }
+        // final = sum * coverage * boost, as `rankExhaustive`
+        let n = terms.count
+        let noBoosts = boosts.isEmpty
+        for d in lo..<hi where wanted(d, minTier) {
+            let m = Int(state[d].matched)
+            let coverage = m <= n ? coverageOf[m] : 1 / (1 + r.coverage * Double(n - m))
+            let boost = noBoosts ? 1 : boosts[d] ?? 1
+            state[d].score = state[d].score * coverage * boost
+            state[d].scored = 1
+            fresh[freshCount] = Int32(truncatingIfNeeded: d)
+            freshCount += 1
+        }
+    }
+}
+
+/// The first index of `a` (sorted ascending) whose value is at least `x`.
+@inline(__always) func lowerBound(_ a: [Int], _ x: Int) -> Int {
+    a.withUnsafeBufferPointer { lowerBound($0, x) }
+}
+
+@inline(__always) func lowerBound(_ a: UnsafeBufferPointer<Int>, _ x: Int) -> Int {
+    var lo = 0, hi = a.count
+    while lo < hi {
+        let mid = (lo + hi) >> 1
+        if a[mid] < x { lo = mid + 1 } else { hi = mid }
+    }
+    return lo
+}
+
+/// Windows by descending bound (then ascending window), popped one at a time: a binary
+/// max-heap, so only the windows actually scored are ordered.
+struct WindowQueue {
+    private var items: [(bound: Double, window: Int32)]
+
+    init(_ windows: [Int32], bounds: [Double]) {
+        items = windows.map { (bounds[Int($0)], $0) }
+        if items.count > 1 {
+            for i in stride(from: items.count / 2 - 1, through: 0, by: -1) { siftDown(i) }
+        }
+    }
+
+    @inline(__always) private static func above(_ a: (bound: Double, window: Int32), _ b: (bound: Double, window: Int32)) -> Bool {
+        a.bound != b.bound ? a.bound > b.bound : a.window < b.window
+    }
+
+    private mutating func siftDown(_ start: Int) {
+        var i = start
+        let n = items.count
+        while true {
+            let l = 2 * i + 1, r = l + 1
+            var m = i
+            if l < n && Self.above(items[l], items[m]) { m = l }
+            if r < n && Self.above(items[r], items[m]) { m = r }
+            if m == i { return }
+            items.swapAt(i, m)
+            i = m
+        }
+    }
+
+    mutating func pop() -> (Int, Double)? {
+        guard let top = items.first else { return nil }
+        let last = items.removeLast()
+        if !items.isEmpty {
+            items[0] = last
+            siftDown(0)
+        }
+        return (Int(top.window), top.bound)
+    }
+}

@@ -1,0 +1,72 @@
+import Testing
+@testable import TomeSearch
+
+/// The pruned ranking (Query/Pruning.swift) against the same index ranking every
+/// candidate (`pruningEnabled = false`, the exhaustive path `RankingTests` checks
+/// against its reference): the same results, pages, sections, scores (bit for bit),
+/// explanations, totals and snippets, on random queries, with windows small enough that
+/// these small corpora have many, and on a corpus full of exact ties.
+struct PruningTests {
+    static func same(_ index: SearchIndex, _ q: String, limits: [Int] = [1, 10, 40]) throws {
+        let N = index.manifest.docCount
+        for limit in limits {
+            index.pruningEnabled = false
+            let want = try index.search(q, options: SearchOptions(limit: limit, explain: true))
+            index.pruningEnabled = true
+            let got = try index.search(q, options: SearchOptions(limit: limit, explain: true))
+            #expect(got == want, "\(q) limit \(limit)")
+        }
+        for limit in [3, 250, N] {
+            index.pruningEnabled = false
+            let want = try index.rankDocuments(q, limit: limit)
+            index.pruningEnabled = true
+            let got = try index.rankDocuments(q, limit: limit)
+            #expect(got == want, "\(q) rankDocuments limit \(limit)")
+        }
+    }
+
+    @Test(arguments: [1, 2, 3, 7])
+    func randomQueriesEqualExhaustive(windowShift: Int) throws {
+        let index = try RankingTests.index()
+        index.pruningWindowShift = windowShift
+        var pruned = 0
+        for q in RankingTests.queries {
+            try Self.same(index, q)
+            index.pruningEnabled = true
+            _ = try index.search(q, options: SearchOptions(limit: 1))
+            if index.pruningStats.scored < index.pruningStats.candidates { pruned += 1 }
+        }
+        // small windows leave candidates unscored (the pruning this tests happens)
+        if windowShift <= 3 { #expect(pruned >= 20, "pruned \(pruned) queries") }
+    }
+
+    @Test func plainBM25EqualsExhaustive() throws {
+        let index = try RankingTests.index(.plainBM25)
+        index.pruningWindowShift = 2
+        for q in RankingTests.queries.prefix(80) { try Self.same(index, q) }
+    }
+
+    /// Hundreds of sections with the same words and lengths: their scores tie exactly,
+    /// and the head (200) is decided by doc id among them.
+    @Test func exactTiesEqualExhaustive() throws {
+        var docs: [SearchDocument] = []
+        for p in 0..<60 {
+            for s in 0..<12 {
+                let text = s % 3 == 0 ? "remarks about the reverse iterator" : (s % 3 == 1 ? "remarks" : "iterator remarks value")
+                docs.append(SearchDocument(url: "/p\(p)/#s\(s)", pageURL: "/p\(p)/", pageTitle: p % 4 == 0 ? "Remarks" : "Page",
+                                           heading: s % 2 == 0 ? "Remarks" : "", text: text,
+                                           boost: p % 11 == 5 ? 2 : 1))
+            }
+        }
+        let index = try SearchIndex(files: IndexBuilder().build(docs))
+        for shift in [1, 3, 5] {
+            index.pruningWindowShift = shift
+            for q in ["remarks", "remarks iterator", "iterator", "\"reverse iterator\"", "remarks -value", "rem", "iterator value"] {
+                try Self.same(index, q)
+            }
+        }
+        index.pruningWindowShift = 2
+        _ = try index.search("remarks", options: SearchOptions(limit: 10))
+        #expect(index.pruningStats.scored < index.pruningStats.candidates / 2)
+    }
+}
