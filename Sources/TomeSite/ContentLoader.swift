@@ -56,7 +56,7 @@ public struct ContentLoader: Sendable {
             Self.loadPage(root: root, relative: relative, displayPath: displayPath, options: options)
         }
         var pages: [String: Page] = [:]
-        for (page, problems) in loaded {
+        for (page, problems, stamp) in loaded {
             diagnostics.append(contentsOf: problems)
             guard var page else { continue }
             // Swift compares strings by canonical equivalence, so `café.md` written
@@ -67,7 +67,7 @@ public struct ContentLoader: Sendable {
                                           at: SourceLocation(file: page.file), hint: "rename or remove one of the two files"))
                 continue
             }
-            page.revision = Self.revision(for: page, history: history, root: root, useFileDates: options.useFileDates)
+            page.revision = Self.revision(for: page, history: history, root: root, useFileDates: options.useFileDates, stamp: stamp)
             pages[page.id] = page
         }
         var tree = TreeBuilder(pages: pages, configuration: configuration, displayPath: displayPath)
@@ -140,11 +140,20 @@ public struct ContentLoader: Sendable {
 
     // MARK: Pages
 
-    static func loadPage(root: String, relative: String, displayPath: String, options: Options) -> (Page?, [Diagnostic]) {
+    /// The page of one file (nil when it is not published), its problems, and the
+    /// file's size and time (taken once: a revision date falls back on it).
+    static func loadPage(root: String, relative: String, displayPath: String, options: Options) -> (Page?, [Diagnostic], FileTree.Stamp?) {
+        let path = root + "/" + relative
+        let stamp = FileTree.stamp(of: path)
+        let (page, problems) = loadPage(root: root, relative: relative, displayPath: displayPath, options: options, size: stamp?.size)
+        return (page, problems, stamp)
+    }
+
+    private static func loadPage(root: String, relative: String, displayPath: String, options: Options, size: Int?) -> (Page?, [Diagnostic]) {
         let file = displayPath + "/" + relative
         var problems: [Diagnostic] = []
         let path = root + "/" + relative
-        guard let size = FileTree.stamp(of: path)?.size else {
+        guard let size else {
             return (nil, [.error("content.read", "cannot read file", at: SourceLocation(file: file))])
         }
         if size > options.maximumFileSize {
@@ -223,13 +232,13 @@ public struct ContentLoader: Sendable {
 
     // MARK: Revisions
 
-    static func revision(for page: Page, history: RevisionHistory?, root: String, useFileDates: Bool) -> Revision {
+    static func revision(for page: Page, history: RevisionHistory?, root: String, useFileDates: Bool, stamp: FileTree.Stamp? = nil) -> Revision {
         let meta = page.metadata
         let relative = page.id.hasSuffix("/") ? nil : page.id == Site.homeID ? "_index.md" : page.id
         var revision = Revision()
         if let relative, let history, let entry = history.entries[relative] {
             revision = entry
-        } else if useFileDates, let relative, let stamp = FileTree.stamp(of: root + "/" + relative) {
+        } else if useFileDates, let relative, let stamp = stamp ?? FileTree.stamp(of: root + "/" + relative) {
             revision.updated = Timestamp(date: Date(timeIntervalSince1970: Double(stamp.modified / 1_000_000_000)))
         }
         if let created = meta.created { revision.created = created }

@@ -114,6 +114,9 @@ struct TreeBuilder {
 
     private func sortChildren(_ ids: [String], ofHome: Bool) -> [String] {
         let bookRank = Dictionary(configuration.books.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        // lower-cased titles once per child, not once per comparison
+        var lowered: [String: String] = [:]
+        for id in ids { lowered[id] = pages[id]!.title.lowercased() }
         return ids.sorted { a, b in
             let pa = pages[a]!, pb = pages[b]!
             if ofHome {
@@ -123,7 +126,7 @@ struct TreeBuilder {
             }
             let oa = pa.metadata.order ?? Int.max, ob = pb.metadata.order ?? Int.max
             if oa != ob { return oa < ob }
-            let ta = pa.title.lowercased(), tb = pb.title.lowercased()
+            let ta = lowered[a]!, tb = lowered[b]!
             if ta != tb { return ta < tb }
             return a < b
         }
