@@ -56,27 +56,49 @@ struct JSONWriter {
     mutating func string(_ s: String) {
         beginValue()
         bytes.append(UInt8(ascii: "\""))
-        for b in s.utf8 {
-            switch b {
-            case UInt8(ascii: "\""): raw("\\\"")
-            case UInt8(ascii: "\\"): raw("\\\\")
-            case UInt8(ascii: "\n"): raw("\\n")
-            case UInt8(ascii: "\r"): raw("\\r")
-            case UInt8(ascii: "\t"): raw("\\t")
-            // Never a raw `<`, `>` or `&`: a response read as HTML (a sniffing browser,
-            // a proxy, JSON pasted into a page) cannot open a tag or an entity.
-            case UInt8(ascii: "<"): raw("\\u003c")
-            case UInt8(ascii: ">"): raw("\\u003e")
-            case UInt8(ascii: "&"): raw("\\u0026")
-            case 0..<0x20:
-                raw("\\u00")
-                let hex: [UInt8] = Array("0123456789abcdef".utf8)
-                bytes.append(hex[Int(b >> 4)])
-                bytes.append(hex[Int(b & 15)])
-            default: bytes.append(b)
+        var s = s
+        s.withUTF8 { appendEscaped($0) }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// Whether a byte is written escaped: `"`, `\\`, control characters, `<`, `>`, `&`.
+    private static let escaped: [Bool] = (0..<256).map { b in
+        b < 0x20 || b == 0x22 || b == 0x5C || b == 0x3C || b == 0x3E || b == 0x26
+    }
+
+    /// Runs of bytes that need no escape are copied at once.
+    private mutating func appendEscaped(_ utf8: UnsafeBufferPointer<UInt8>) {
+        Self.escaped.withUnsafeBufferPointer { escaped in
+            var run = 0
+            for i in 0..<utf8.count where escaped[Int(utf8[i])] {
+                if run < i { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[run..<i])) }
+                escape(utf8[i])
+                run = i + 1
+            }
+            if run < utf8.count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[run...])) }
+        }
+    }
+
+    private mutating func escape(_ b: UInt8) {
+        switch b {
+        case UInt8(ascii: "\""): raw("\\\"")
+        case UInt8(ascii: "\\"): raw("\\\\")
+        case UInt8(ascii: "\n"): raw("\\n")
+        case UInt8(ascii: "\r"): raw("\\r")
+        case UInt8(ascii: "\t"): raw("\\t")
+        // Never a raw `<`, `>` or `&`: a response read as HTML (a sniffing browser,
+        // a proxy, JSON pasted into a page) cannot open a tag or an entity.
+        case UInt8(ascii: "<"): raw("\\u003c")
+        case UInt8(ascii: ">"): raw("\\u003e")
+        case UInt8(ascii: "&"): raw("\\u0026")
+        default:
+            let hex: StaticString = "0123456789abcdef"
+            raw("\\u00")
+            hex.withUTF8Buffer { h in
+                bytes.append(h[Int(b >> 4)])
+                bytes.append(h[Int(b & 15)])
             }
         }
-        bytes.append(UInt8(ascii: "\""))
     }
 
     mutating func number(_ n: Int) {

@@ -214,6 +214,8 @@ public final class SearchIndex {
     var postingsCacheBytes = 0
     /// Positions skip tables of long posting lists (`positionSkips`, Query/Postings.swift).
     var positionSkipCache: [Int: [Int]] = [:]
+    /// Per shard, its terms by stored stem (`stemIndex`, Query/Searcher.swift).
+    var stemIndexCache: [Int: [[UInt8]: [Int]]] = [:]
     /// File names fetched so far (for byte accounting in benchmarks and tests).
     public private(set) var loadedFiles: [String] = []
 

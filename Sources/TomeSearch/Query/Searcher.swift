@@ -116,6 +116,16 @@ extension SearchIndex {
 
     // MARK: - matching
 
+    /// A shard's terms by stored stem, in shard order (made on the shard's first stem
+    /// lookup, kept with the index): the terms `lookupWord` takes as stem variants.
+    func stemIndex(_ si: Int, _ sh: TermShard) -> [[UInt8]: [Int]] {
+        if let m = stemIndexCache[si] { return m }
+        var m: [[UInt8]: [Int]] = [:]
+        for (ti, s) in sh.stems.enumerated() { m[s, default: []].append(ti) }
+        stemIndexCache[si] = m
+        return m
+    }
+
     func lookupWord(_ w: [UInt8], stem: [UInt8], prefix: Bool, typo: Bool, into t: inout QueryTerm,
                     corrections: inout [SearchResults.Correction]) throws {
         let r = manifest.ranking
@@ -127,7 +137,7 @@ extension SearchIndex {
             seen.insert(w)
         }
         var stems = 0
-        for (ti, s) in sh.stems.enumerated() where s == stem && !seen.contains(sh.terms[ti]) {
+        for ti in stemIndex(si, sh)[stem] ?? [] where !seen.contains(sh.terms[ti]) {
             if stems >= QueryLimits.maxStemVariants { break }
             t.variants.append(Variant(shard: si, term: ti, bytes: sh.terms[ti], kind: .stem, weight: r.stemWeight, postings: try cachedPostings(si, sh, ti)))
             seen.insert(sh.terms[ti])
