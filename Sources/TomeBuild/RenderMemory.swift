@@ -1,4 +1,5 @@
 import Foundation
+import TomeSearch
 import TomeSite
 
 /// Rendered pages kept from one build to the next inside one process (`tome serve`
@@ -14,6 +15,8 @@ public final class RenderMemory: @unchecked Sendable {
     private let lock = NSLock()
     private var pages: [String: (key: UInt64, rendered: RenderedPage)] = [:]
     private var lastReused = 0
+    /// The search index's runs and doc store records from the last build (`IndexMemory`).
+    public let index = IndexMemory()
 
     public init() {}
 

@@ -11,6 +11,9 @@ struct SearchStep: Sendable {
     /// (on with `--links file`, the build for opening the site from disk; a hosted site
     /// never downloads them, so they would only double its file count).
     var scriptTwins = false
+    /// The last build's runs and records (tome serve), so a save re-analyses only the
+    /// pages around the edit and deflates only the doc store blocks that changed.
+    var memory: IndexMemory?
 
     static let folder = "search/"
 
@@ -62,6 +65,7 @@ struct SearchStep: Sendable {
         }
         var builder = IndexBuilder(synonyms: context.site.configuration.synonyms)
         builder.width = ConcurrencyLimit.width
+        builder.memory = memory
         let index = builder.build(documents)
         var files = index.files.map { (SearchStep.folder + $0.name, $0.bytes) }
         // The browser engine that reads these files, versioned with the format.
@@ -82,14 +86,14 @@ struct SearchStep: Sendable {
         digest.add(synonyms.count)
         for group in synonyms { addList(group, to: &digest) }
         digest.add(documents.count)
-        for document in documents {
-            for field in [document.url, document.pageURL, document.pageTitle, document.heading, document.text,
-                          document.book, document.bookTitle, document.type] {
-                digest.add(field)
-            }
-            addList(document.headingPath, to: &digest)
-            addList(document.tags, to: &digest)
-            digest.add(Int(bitPattern: UInt(document.boost.bitPattern)))
+        for i in documents.indices {
+            // field by field (no copy of each document)
+            digest.add(documents[i].url); digest.add(documents[i].pageURL); digest.add(documents[i].pageTitle)
+            digest.add(documents[i].heading); digest.add(documents[i].text); digest.add(documents[i].book)
+            digest.add(documents[i].bookTitle); digest.add(documents[i].type)
+            addList(documents[i].headingPath, to: &digest)
+            addList(documents[i].tags, to: &digest)
+            digest.add(Int(bitPattern: UInt(documents[i].boost.bitPattern)))
         }
         return String(digest.value, radix: 16) + "-" + String(documents.count)
     }

@@ -198,7 +198,7 @@ public struct SiteBuilder: Sendable {
             // 7. search, beside steps 5 and 6: it reads only the rendered pages and writes
             // only search/, and its serial parts (merging postings, compressing shards)
             // would otherwise leave a core idle. Its diagnostics-free result is taken last.
-            let searchStep = SearchStep(context: context, sink: sink, scriptTwins: options.links == .file)
+            let searchStep = SearchStep(context: context, sink: sink, scriptTwins: options.links == .file, memory: memory?.index)
             let progress = self.progress
             async let indexed: (SearchStep.Result, Double) = {
                 progress?("search", 0, 0)

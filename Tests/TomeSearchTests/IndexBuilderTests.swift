@@ -85,6 +85,39 @@ struct IndexBuilderTests {
         #expect(serial.build(docs) == parallel.build(docs))
     }
 
+    /// With an `IndexMemory`, a build after an edit takes unchanged runs and records
+    /// from the last build and writes exactly what a build from nothing writes.
+    @Test func memoryKeepsUnchangedRunsAndRecords() {
+        var docs = IndexBuilderTests.variedDocs(count: 600)
+        var builder = IndexBuilder(synonyms: Sample.synonyms)
+        builder.analysisChunkDocs = 64
+        builder.docBlockTargetBytes = 256
+        let fresh = builder
+        builder.memory = IndexMemory()
+        #expect(builder.build(docs) == fresh.build(docs))
+        #expect(builder.memory?.reusedInLastBuild.runs == 0)
+        // the same documents again: everything kept
+        #expect(builder.build(docs) == fresh.build(docs))
+        #expect(builder.memory!.reusedInLastBuild.runs > 0 && builder.memory!.reusedInLastBuild.records > 0)
+        // a page's last section edited (same length: the doc store dictionary, cut from
+        // pages' first bytes and sized by the store, stays): other runs and records are kept
+        docs[309].text = String(docs[309].text.reversed())
+        #expect(builder.build(docs) == fresh.build(docs))
+        let reused = builder.memory!.reusedInLastBuild
+        #expect(reused.runs > 0 && reused.records > 0)
+        // one section added, one page dropped (doc ids and the doc store dictionary move)
+        docs.insert(SearchDocument(url: "/p31/#new", pageURL: "/p31/", pageTitle: "Page 31", text: "a new section"), at: 315)
+        docs.removeAll { $0.pageURL == "/p7/" }
+        #expect(builder.build(docs) == fresh.build(docs))
+        #expect(builder.memory!.reusedInLastBuild.runs > 0)
+        // other synonyms: no run is kept
+        builder.synonyms = []
+        var plain = fresh
+        plain.synonyms = []
+        #expect(builder.build(docs) == plain.build(docs))
+        #expect(builder.memory?.reusedInLastBuild.runs == 0)
+    }
+
     @Test func crc32IsZlibs() {
         let bytes = (0..<100_000).map { UInt8(truncatingIfNeeded: $0 &* 2_654_435_761 >> 13) }
         for n in [0, 1, 7, 8, 9, 1000, 100_000] {

@@ -75,6 +75,8 @@ public struct IndexBuilder: Sendable {
     /// manifest, analyzer, doc meta, norms, facets, and the engine beside them
     static let fixedFiles = 6
 
+    /// Runs and doc store records kept from the last build (tome serve), or nil.
+    public var memory: IndexMemory?
     /// Threads the build may use (analysis, shard files, compression); 1 builds on the
     /// calling thread alone. The output is the same whatever the width.
     public var width: Int = max(1, ProcessInfo.processInfo.activeProcessorCount)
@@ -101,7 +103,8 @@ public struct IndexBuilder: Sendable {
         var masks: [UInt8] = [], maskEnds: [Int32] = []
         var tfs: [UInt8] = [], tfEnds: [Int32] = []
         var positions: [UInt8] = [], positionEnds: [Int32] = []
-        /// Field norms, five per document, and the run's field lengths.
+        /// Field norms, five per document, and the run's field lengths. Doc ids (`firstDoc`,
+        /// `lastDoc`) count from the run's first document.
         var norms: [UInt8] = []
         var lengths = [Int](repeating: 0, count: IndexFormat.fieldCount)
 
@@ -146,8 +149,9 @@ public struct IndexBuilder: Sendable {
         }
     }
 
-    /// Analyses `docs[range]` (doc ids = indices) and inverts them: what `analyzeFields`
-    /// gives, token by token, with no array per token.
+    /// Analyses `docs[range]` and inverts them, token by token with no array per token
+    /// (doc ids relative to the run's first document: a run's postings are a function of
+    /// its documents alone, which `IndexMemory` relies on).
     func analyzeChunk(_ docs: [SearchDocument], _ range: Range<Int>, synonymTable: SynonymTable) -> ChunkPostings {
         var out = ChunkPostings()
         var terms = TermTable(capacity: 4096)
@@ -161,7 +165,7 @@ public struct IndexBuilder: Sendable {
             let texts = IndexBuilder.fieldTexts(docs, d)
             for f in 0..<IndexFormat.fieldCount {
                 var length = 0
-                let tag = UInt64(d) << 32 | UInt64(f) << 24
+                let tag = UInt64(d - range.lowerBound) << 32 | UInt64(f) << 24
                 words.removeAll(keepingCapacity: true)
                 let collectWords = synonyms != nil
                 scanner.scan(texts[f]) { t in
@@ -261,6 +265,7 @@ public struct IndexBuilder: Sendable {
 
     public func build(_ input: [SearchDocument]) -> IndexFiles {
         let synonymTable = SynonymTable(synonyms, analyzer: analyzer)
+        memory?.startBuild()
         // 1. group sections by page, pages in order of first appearance (the build's
         // documents come grouped already: then they are used as they are)
         var pageOrder: [String] = []
@@ -342,24 +347,53 @@ public struct IndexBuilder: Sendable {
 
         // 3. on all cores: analysis and inversion of runs of documents, and the doc store
         // blocks' deflating (level 9 with a preset dictionary: the costliest compression)
-        let chunkDocs = max(1, analysisChunkDocs)
-        let chunkCount = (docs.count + chunkDocs - 1) / chunkDocs
-        let documents = docs, blockBytes = rawBlocks.map(\.bytes)
-        enum Work { case chunk(ChunkPostings), record([UInt8]) }
-        let work = parallelMap(chunkCount + rawBlocks.count, width: width) { i -> Work in
-            if i < chunkCount {
-                return .chunk(analyzeChunk(documents, (i * chunkDocs)..<min(documents.count, (i + 1) * chunkDocs), synonymTable: synonymTable))
+        // Runs are whole pages, cut after a page whose URL hashes to 0 mod 64 (or at
+        // `analysisChunkDocs`): an edit changes the cuts around it only, so with an
+        // `IndexMemory` (tome serve) every other run is taken from the last build.
+        var runRanges: [Range<Int>] = []
+        var runStart = 0
+        for pi in 0..<pageOrder.count {
+            let end = pageStarts[pi + 1]
+            var url = pageOrder[pi]
+            let cut = url.withUTF8 { TermTable.hash($0) } & 63 == 0
+            if cut || end - runStart >= max(1, analysisChunkDocs) || pi == pageOrder.count - 1 {
+                if end > runStart { runRanges.append(runStart..<end) }
+                runStart = end
             }
-            return .record(Gzip.deflateRecord(blockBytes[i - chunkCount], dictionary: dictionary))
+        }
+        let documents = docs, blockBytes = rawBlocks.map(\.bytes), memory = self.memory, runs = runRanges
+        let synonymsKey = IndexMemory.digest(synonyms.map { $0.joined(separator: "\u{1}") })
+        let keepsRecords = memory?.hasDictionary(dictionary) ?? false
+        enum Work { case run(ChunkPostings, UInt64), record([UInt8], UInt64) }
+        let work = parallelMap(runs.count + rawBlocks.count, width: width) { i -> Work in
+            if i < runs.count {
+                let range = runs[i]
+                var key = synonymsKey
+                if memory != nil {
+                    for d in range { key = IndexMemory.digest(IndexBuilder.fieldTexts(documents, d), seed: key) }
+                    if let kept = memory?.run(key) { return .run(kept, key) }
+                }
+                return .run(analyzeChunk(documents, range, synonymTable: synonymTable), key)
+            }
+            let block = blockBytes[i - runs.count]
+            let key = memory == nil ? 0 : IndexMemory.digest(block)
+            if keepsRecords, let kept = memory?.record(key, block: block) { return .record(kept, key) }
+            return .record(Gzip.deflateRecord(block, dictionary: dictionary), key)
         }
         var chunks: [ChunkPostings] = []
         var records: [[UInt8]] = []
-        for w in work {
+        var keptRuns: [UInt64: ChunkPostings] = [:], keptRecords: [UInt64: (block: [UInt8], record: [UInt8])] = [:]
+        for (i, w) in work.enumerated() {
             switch w {
-            case .chunk(let c): chunks.append(c)
-            case .record(let r): records.append(r)
+            case .run(let c, let key):
+                chunks.append(c)
+                if memory != nil { keptRuns[key] = c }
+            case .record(let r, let key):
+                records.append(r)
+                if memory != nil { keptRecords[key] = (blockBytes[i - runRanges.count], r) }
             }
         }
+        memory?.remember(runs: keptRuns, dictionary: dictionary, records: keptRecords)
 
         // 4. merge the runs' terms into one table; per term its fragments (its postings in
         // one run) in run order, which is doc order, their bytes moved into four arrays
@@ -389,14 +423,14 @@ public struct IndexBuilder: Sendable {
         allPositions.reserveCapacity(chunks.reduce(0) { $0 + $1.positions.count })
         var fill = fragmentStarts
         for (c, map) in globalOf.enumerated() {
-            let run = chunks[c]
+            let run = chunks[c], base = Int32(runRanges[c].lowerBound)
             let bases = (allDeltas.count, allMasks.count, allTFs.count, allPositions.count)
             for (t, g) in map.enumerated() {
                 func moved(_ ends: [Int32], _ base: Int) -> (Int32, Int32) {
                     let r = run.range(ends, t)
                     return (Int32(base + r.lowerBound), Int32(base + r.upperBound))
                 }
-                fragments[fill[Int(g)]] = Fragment(firstDoc: run.firstDoc[t], lastDoc: run.lastDoc[t], df: run.df[t],
+                fragments[fill[Int(g)]] = Fragment(firstDoc: base + run.firstDoc[t], lastDoc: base + run.lastDoc[t], df: run.df[t],
                                                    deltas: moved(run.deltaEnds, bases.0), masks: moved(run.maskEnds, bases.1),
                                                    tfs: moved(run.tfEnds, bases.2), positions: moved(run.positionEnds, bases.3))
                 fill[Int(g)] += 1
@@ -739,5 +773,72 @@ struct JSONWriter {
             }
         }
         return out + "\""
+    }
+}
+
+/// What an index build can take from the one before it in the same process (`tome
+/// serve` rebuilding on every save): the postings of each run of pages whose field texts
+/// (and the synonyms) are the same, and the deflated doc store record of each block
+/// whose bytes and dictionary are the same. Runs are matched by a 64-bit digest of
+/// their texts (as the build's step keys), records by their bytes. Each build's runs and
+/// records replace the last build's.
+public final class IndexMemory: @unchecked Sendable {
+    // @unchecked: every stored property is touched only under `lock`.
+    private let lock = NSLock()
+    private var runs: [UInt64: IndexBuilder.ChunkPostings] = [:]
+    private var dictionary: [UInt8]?
+    private var records: [UInt64: (block: [UInt8], record: [UInt8])] = [:]
+    private var reused = (runs: 0, records: 0)
+
+    public init() {}
+
+    /// Runs and records the last build took from memory.
+    public var reusedInLastBuild: (runs: Int, records: Int) {
+        lock.lock(); defer { lock.unlock() }
+        return reused
+    }
+
+    func run(_ key: UInt64) -> IndexBuilder.ChunkPostings? {
+        lock.lock(); defer { lock.unlock() }
+        guard let run = runs[key] else { return nil }
+        reused.runs += 1
+        return run
+    }
+
+    func hasDictionary(_ d: [UInt8]) -> Bool {
+        lock.lock(); defer { lock.unlock() }
+        return dictionary == d
+    }
+
+    func record(_ key: UInt64, block: [UInt8]) -> [UInt8]? {
+        lock.lock(); defer { lock.unlock() }
+        guard let kept = records[key], kept.block == block else { return nil }
+        reused.records += 1
+        return kept.record
+    }
+
+    func remember(runs: [UInt64: IndexBuilder.ChunkPostings], dictionary: [UInt8], records: [UInt64: (block: [UInt8], record: [UInt8])]) {
+        lock.lock(); defer { lock.unlock() }
+        self.runs = runs
+        self.dictionary = dictionary
+        self.records = records
+    }
+
+    func startBuild() {
+        lock.lock(); defer { lock.unlock() }
+        reused = (0, 0)
+    }
+
+    static func digest(_ bytes: [UInt8], seed: UInt64 = 0) -> UInt64 {
+        bytes.withUnsafeBufferPointer { (TermTable.hash($0) ^ seed) &* 0x9E37_79B9_7F4A_7C15 }
+    }
+
+    static func digest(_ texts: [String], seed: UInt64 = 0) -> UInt64 {
+        var h = seed ^ UInt64(texts.count)
+        for var t in texts {
+            h = t.withUTF8 { (TermTable.hash($0) ^ h) &* 0x9E37_79B9_7F4A_7C15 }
+            h ^= h >> 31
+        }
+        return h
     }
 }
