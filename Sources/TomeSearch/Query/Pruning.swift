@@ -286,13 +286,12 @@ extension SearchIndex {
     /// still be ruled out by doc id.
     func windowBounds(_ terms: [QueryTerm], scorer: PrunedScorer, b: UInt8, n: Int, windows: Int) throws -> [Double] {
         var total = [Double](repeating: 0, count: windows)
-        // a title-tier document has every term in its heading or its title: with `b` 3,
-        // the maxima over the documents with the term there (the second part); for a
-        // one-term query, over the documents the term alone puts in the title tier (the third)
-        let half = b == 3 ? (n == 1 ? 2 * windows : windows) : 0
+        // with `b` 3, the maxima over the documents that can be in the title tier of an
+        // n-term query (the third part)
+        let half = b == 3 ? 2 * windows : 0
         for (ti, t) in terms.enumerated() where t.df > 0 {
-            let most = t.isPhrase ? phraseBounds(t, scorer: scorer, windows: windows)
-                : try wordBounds(t, single: scorer.single[ti], scorer: scorer, windows: windows)
+            let most = t.isPhrase ? try phraseBounds(t, scorer: scorer, windows: windows, n: n)
+                : try wordBounds(t, single: scorer.single[ti], scorer: scorer, windows: windows, n: n)
             for w in 0..<windows { total[w] = total[w] + most[half + w] }
         }
         let coverage = b >= 1 ? scorer.coverageOf[n] : (scorer.coverageOf.max() ?? 1)
@@ -306,10 +305,14 @@ extension SearchIndex {
     }
 
     /// Per window, the largest score of a phrase term (as `scorePhrase`); then the same
-    /// over the documents with the phrase in the title or heading (twice: see `wordBounds`).
-    func phraseBounds(_ t: QueryTerm, scorer: PrunedScorer, windows: Int) -> [Double] {
+    /// over the documents with the phrase in the title or heading, and over those that can
+    /// be in the title tier (see `wordBounds`).
+    func phraseBounds(_ t: QueryTerm, scorer: PrunedScorer, windows: Int, n: Int) throws -> [Double] {
         let F = IndexFormat.fieldCount
+        let N = manifest.docCount
         let r = manifest.ranking
+        let meta = try docMeta()
+        let decode = FieldNorm.decodeTable
         var most = [Double](repeating: 0, count: 3 * windows)
         for (k, d) in t.docs.enumerated() {
             var w = 0.0
@@ -322,20 +325,23 @@ extension SearchIndex {
             let x = d >> scorer.shift
             if s > most[x] { most[x] = s }
             if (t.tf[k * F] > 0 || t.tf[k * F + 1] > 0) && s > most[windows + x] { most[windows + x] = s }
+            if (t.tf[k * F + 1] > 0 && decode[Int(scorer.norms[N + d])] <= n + 1)
+                || (t.tf[k * F] > 0 && decode[Int(scorer.norms[d])] <= n + 1 && meta.pageFirstDoc[Int(meta.pageOfDoc[d])] == d) {
+                if s > most[2 * windows + x] { most[2 * windows + x] = s }
+            }
         }
-        for x in 0..<windows { most[2 * windows + x] = most[windows + x] }
         return most
     }
 
     /// Per window, the largest score of a word term (as `scoreWord`); then the same over
-    /// the documents with the term in the title or heading; then over those that are in
-    /// the title tier when the query is this term alone (heading, or the title of a lead
-    /// section without the term in its heading, of at most 2 words). It depends only on
-    /// the term's variants (their postings, weights and merged df): made on the term's
-    /// first use by scoring all its postings once, and kept (up to `boundCacheLimit`).
-    func wordBounds(_ t: QueryTerm, single: Bool, scorer: PrunedScorer, windows: Int) throws -> [Double] {
-        var key: [UInt64] = []
-        key.reserveCapacity(t.variants.count * 3)
+    /// the documents with the term in the title or heading; then over those that can be
+    /// in the title tier of an n-term query: the term in a heading of at most n + 1 words,
+    /// or in the title (at most n + 1 words) of a lead section. It depends only on
+    /// the term's variants (their postings, weights and merged df) and n: made on the
+    /// term's first use by scoring all its postings once, and kept (up to `boundCacheLimit`).
+    func wordBounds(_ t: QueryTerm, single: Bool, scorer: PrunedScorer, windows: Int, n: Int) throws -> [Double] {
+        var key: [UInt64] = [UInt64(n)]
+        key.reserveCapacity(t.variants.count * 3 + 1)
         for v in t.variants { key.append(UInt64(v.shard)); key.append(UInt64(v.term)); key.append(v.weight.bitPattern) }
         if let b = boundCache[key], b.count == 3 * windows { return b }
         let F = IndexFormat.fieldCount
@@ -361,9 +367,10 @@ extension SearchIndex {
                     let x = d >> shift
                     if s > most[x] { most[x] = s }
                     if (tf0 > 0 || tf1 > 0) && s > most[windows + x] { most[windows + x] = s }
-                    // as the title tier of `rankPruned` with n = 1
-                    if (tf1 > 0 && decode[Int(norms[N + d])] <= 2)
-                        || (tf0 > 0 && tf1 == 0 && decode[Int(norms[d])] <= 2 && firstDoc[Int(pageOf[d])] == d) {
+                    // every title-tier document of an n-term query is one of these for
+                    // each of its terms (`rankPruned`'s tiers)
+                    if (tf1 > 0 && decode[Int(norms[N + d])] <= n + 1)
+                        || (tf0 > 0 && decode[Int(norms[d])] <= n + 1 && firstDoc[Int(pageOf[d])] == d) {
                         if s > most[2 * windows + x] { most[2 * windows + x] = s }
                     }
                 }
@@ -496,11 +503,12 @@ final class PrunedScorer {
         }
     }
 
-    /// Scores every candidate not scored yet (the page walk past the head, `sortRest`).
-    func scoreAll() {
+    /// Scores every candidate of tier `minTier` or above not scored yet (the page walk
+    /// past the head; `sortRest`, all of them).
+    func scoreAll(minTier: UInt8 = 0) {
         if allScored { return }
-        for w in winTier.indices where winTier[w] >= 0 { scoreWindow(w, minTier: 0) }
-        allScored = true
+        for w in winTier.indices where winTier[w] >= Int8(minTier) { scoreWindow(w, minTier: minTier) }
+        if minTier == 0 { allScored = true }
     }
 
     @inline(__always) private func wanted(_ d: Int, _ minTier: UInt8) -> Bool {

@@ -653,9 +653,31 @@ struct RankedList {
     /// walking the fully sorted order would add, without sorting it.
     func nextPages(notIn seen: Set<Int>, count: Int, pageOfDoc: [Int32]) -> [Int] {
         guard restLeft, count > 0, let s = scratch else { return [] }
-        scorer?.scoreAll()
         let mark = s.pageSeen, best = s.pageBest
         for p in seen where p >= 0 && p < mark.count { mark[p] = 1 }
+        if let scorer {
+            // A page's best candidate is among its highest-tier ones, and a page whose best
+            // is of a higher tier comes first: if `count` pages have a candidate of tier t
+            // or above, the next pages are decided by those candidates alone (a
+            // lower-tier one, left unscored, never beats them).
+            var pagesAbove1 = 0, pagesAt3 = 0
+            var listed: [Int] = []
+            for d32 in touched {
+                let ds = s.docs[Int(d32)]
+                if ds.matched == 0 { continue }
+                let p = Int(pageOfDoc[Int(d32)])
+                if mark[p] != 0 { continue }
+                let t = Int32(ds.tier) + 1
+                if best[p] == 0 { listed.append(p) }
+                if t > best[p] {
+                    if t >= 2 && best[p] < 2 { pagesAbove1 += 1 }
+                    if t == 4 { pagesAt3 += 1 }
+                    best[p] = t
+                }
+            }
+            for p in listed { best[p] = 0 }
+            scorer.scoreAll(minTier: pagesAt3 >= count ? 3 : (pagesAbove1 >= count ? 1 : 0))
+        }
         var pages: [Int] = []
         for d32 in touched {
             let d = Int(d32)
