@@ -16,8 +16,11 @@ import TomeBuild
     final class Received: Sendable {
         let text = Mutex("")
         func append(_ s: String) { text.withLock { $0 += s } }
-        /// Waits until `needle` appears after `offset`; returns the offset after it.
-        func wait(for needle: String, after offset: Int, seconds: Double = 30) async throws -> (String, Int) {
+        /// Waits until `needle` appears after `offset`; returns the offset after it. The
+        /// limit catches a hang, not slowness: `swift test` runs the other suites' builds in
+        /// the same process, on the same two cores, and a rebuild here then waits its turn
+        /// (30 s was exceeded by a build error event that did arrive, after 40 s).
+        func wait(for needle: String, after offset: Int, seconds: Double = 180) async throws -> (String, Int) {
             let deadline = ContinuousClock.now + .seconds(seconds)
             while ContinuousClock.now < deadline {
                 let all = text.withLock { $0 }
@@ -51,7 +54,7 @@ import TomeBuild
             let port = try #require(client.port)
             let received = Received()
             let request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/api/events")
-            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(600))
             #expect(response.status == .ok)
             #expect(response.headers.first(name: "content-type") == "text/event-stream")
             let reader = Task {
