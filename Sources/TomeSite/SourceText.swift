@@ -1,3 +1,4 @@
+import Foundation
 import TomeCore
 
 /// A content file's bytes made into text that every later step can trust: valid
@@ -13,7 +14,7 @@ public enum SourceText {
         var start = 0
         if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { start = 3 }
         let body = bytes[start...]
-        if let nul = body.firstIndex(of: 0) {
+        if let nul = firstIndex(of: 0, in: body) {
             return .failure(.binary(line: lineNumber(in: body, at: nul)))
         }
         guard let text = String(validating: body, as: UTF8.self) else {
@@ -22,8 +23,17 @@ public enum SourceText {
             let lineStart = body[..<offset].lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? body.startIndex
             return .failure(.invalidUTF8(line: line, column: offset - lineStart + 1))
         }
-        guard text.utf8.contains(UInt8(ascii: "\r")) else { return .success(text) }
+        guard firstIndex(of: UInt8(ascii: "\r"), in: body) != nil else { return .success(text) }
         return .success(text.replacing("\r\n", with: "\n").replacing("\r", with: "\n"))
+    }
+
+    /// The index of the first `byte` in `bytes` (memchr: a page's bytes are scanned for
+    /// NUL and CR on every load).
+    private static func firstIndex(of byte: UInt8, in bytes: ArraySlice<UInt8>) -> Int? {
+        bytes.withUnsafeBufferPointer { b -> Int? in
+            guard let base = b.baseAddress, let hit = memchr(base, Int32(byte), b.count) else { return nil }
+            return bytes.startIndex + (UnsafeRawPointer(hit) - UnsafeRawPointer(base))
+        }
     }
 
     private static func lineNumber(in bytes: ArraySlice<UInt8>, at offset: Int) -> Int {

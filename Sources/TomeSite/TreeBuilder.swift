@@ -114,22 +114,18 @@ struct TreeBuilder {
 
     private func sortChildren(_ ids: [String], ofHome: Bool) -> [String] {
         let bookRank = Dictionary(configuration.books.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
-        // lower-cased titles once per child, not once per comparison
-        var lowered: [String: String] = [:]
-        for id in ids { lowered[id] = pages[id]!.title.lowercased() }
-        return ids.sorted { a, b in
-            let pa = pages[a]!, pb = pages[b]!
-            if ofHome {
-                let ra = pa.kind == .book ? bookRank[pa.book ?? ""] : nil
-                let rb = pb.kind == .book ? bookRank[pb.book ?? ""] : nil
-                if ra != rb { return (ra ?? Int.max) < (rb ?? Int.max) }
-            }
-            let oa = pa.metadata.order ?? Int.max, ob = pb.metadata.order ?? Int.max
-            if oa != ob { return oa < ob }
-            let ta = lowered[a]!, tb = lowered[b]!
-            if ta != tb { return ta < tb }
-            return a < b
+        // each child's sort key worked out once, not once per comparison
+        let keys = ids.map { id -> (rank: Int, order: Int, title: String, id: String) in
+            let page = pages[id]!
+            let rank = ofHome && page.kind == .book ? bookRank[page.book ?? ""] ?? Int.max : Int.max
+            return (rank, page.metadata.order ?? Int.max, page.title.lowercased(), id)
         }
+        return keys.sorted { a, b in
+            if a.rank != b.rank { return a.rank < b.rank }
+            if a.order != b.order { return a.order < b.order }
+            if a.title != b.title { return a.title < b.title }
+            return a.id < b.id
+        }.map(\.id)
     }
 
     private mutating func appendInOrder(_ id: String) {
