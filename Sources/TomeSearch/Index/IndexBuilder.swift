@@ -121,9 +121,10 @@ public struct IndexBuilder: Sendable {
 
     /// The texts of a section's five fields, in field order.
     static func fieldTexts(_ docs: [SearchDocument], _ i: Int) -> [String] {
-        [docs[i].pageTitle, docs[i].heading,
-         ([docs[i].bookTitle] + docs[i].headingPath).filter { !$0.isEmpty }.joined(separator: " \u{203A} "),
-         docs[i].tags.joined(separator: ", "), docs[i].text]
+        // path: the book title and the heading path, joined (most sections have no path)
+        let path = docs[i].headingPath.isEmpty ? docs[i].bookTitle
+            : ([docs[i].bookTitle] + docs[i].headingPath).filter { !$0.isEmpty }.joined(separator: " \u{203A} ")
+        return [docs[i].pageTitle, docs[i].heading, path, docs[i].tags.isEmpty ? "" : docs[i].tags.joined(separator: ", "), docs[i].text]
     }
 
     /// Synonym members for one analysis task, by stem ids of that task's stem table.
@@ -159,6 +160,7 @@ public struct IndexBuilder: Sendable {
         var synonyms = synonymTable.byFirstStem.isEmpty ? nil : ChunkSynonyms(synonymTable)
         // every occurrence: term id, and doc (high 32 bits), field (8 bits), position (24 bits)
         var occurrenceTerms: [Int32] = [], occurrences: [UInt64] = []
+        occurrenceTerms.reserveCapacity(range.count * 64); occurrences.reserveCapacity(range.count * 64)
         var words: [(term: Int, position: Int)] = []
         out.norms.reserveCapacity(range.count * IndexFormat.fieldCount)
         for d in range {
@@ -347,15 +349,16 @@ public struct IndexBuilder: Sendable {
 
         // 3. on all cores: analysis and inversion of runs of documents, and the doc store
         // blocks' deflating (level 9 with a preset dictionary: the costliest compression)
-        // Runs are whole pages, cut after a page whose URL hashes to 0 mod 64 (or at
-        // `analysisChunkDocs`): an edit changes the cuts around it only, so with an
-        // `IndexMemory` (tome serve) every other run is taken from the last build.
+        // Runs are whole pages, cut at `analysisChunkDocs` sections and, with an
+        // `IndexMemory` (tome serve), after a page whose URL hashes to 0 mod 64: an edit
+        // then moves the cuts around it only, and every other run is taken from the last
+        // build. (Without one, fewer and larger runs: fewer fragments to merge.)
         var runRanges: [Range<Int>] = []
         var runStart = 0
         for pi in 0..<pageOrder.count {
             let end = pageStarts[pi + 1]
             var url = pageOrder[pi]
-            let cut = url.withUTF8 { TermTable.hash($0) } & 63 == 0
+            let cut = memory != nil && url.withUTF8 { TermTable.hash($0) } & 63 == 0
             if cut || end - runStart >= max(1, analysisChunkDocs) || pi == pageOrder.count - 1 {
                 if end > runStart { runRanges.append(runStart..<end) }
                 runStart = end
