@@ -41,8 +41,9 @@ public enum FileTree {
     /// Every file and folder below `root` (not `root` itself), in no particular order.
     /// Symbolic links are followed (a link's entry carries its target's stamp and a
     /// linked folder is walked), each real folder at most once, so a link loop ends.
-    /// Entries that vanish during the walk are skipped.
-    public static func walk(_ root: String, _ visit: (Entry) -> Void) {
+    /// Entries that vanish during the walk are skipped. A folder for which `descendInto`
+    /// says false is visited but not walked.
+    public static func walk(_ root: String, descendInto: (Entry) -> Bool = { _ in true }, _ visit: (Entry) -> Void) {
         var rootInfo = stat()
         guard stat(root, &rootInfo) == 0 else { return }
         var seen: Set<FolderID> = [FolderID(rootInfo)]
@@ -61,8 +62,9 @@ public enum FileTree {
                 guard fstatat(fd, name, &info, 0) == 0 else { continue }
                 let path = relative.isEmpty ? name : relative + "/" + name
                 let isDirectory = (info.st_mode & S_IFMT) == S_IFDIR
-                visit(Entry(path: path, isDirectory: isDirectory, stamp: Stamp(info)))
-                if isDirectory, seen.insert(FolderID(info)).inserted { pending.append(path) }
+                let entry = Entry(path: path, isDirectory: isDirectory, stamp: Stamp(info))
+                visit(entry)
+                if isDirectory, descendInto(entry), seen.insert(FolderID(info)).inserted { pending.append(path) }
             }
         }
     }
