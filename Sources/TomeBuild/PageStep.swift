@@ -178,9 +178,10 @@ struct ViewBuilder: Sendable {
     /// the tree is shared by the pages of a block (see `SidebarCache`).
     ///
     /// Each level shows at most `sidebarBlock` links: the block holding the page on the
-    /// path (or `focus`, a page whose block is wanted but which is not opened), and a link to the folder for the siblings before and after it
-    /// (the folder's page lists them all). Without the cap every page of a folder of 1,000
-    /// pages would carry 1,000 links, and the site would grow with the square of it.
+    /// path (or `focus`, a page whose block is wanted but which is not opened), and a link
+    /// to the folder for the siblings before and after it (the folder's page lists them
+    /// all). Without the cap every page of a folder of 1,000 pages would carry 1,000 links,
+    /// and the site would grow with the square of it.
     func navigation(in book: Page, current: Page, focus: String? = nil) -> [LinkView] {
         let site = context.site
         var path = Set(site.ancestors(of: current).map(\.id))
