@@ -33,7 +33,6 @@ extension SearchIndex {
     /// `rank` scoring every candidate: the reference the pruned ranking must equal.
     func rankExhaustive(_ st: inout QueryState, want: Int) throws -> RankedList {
         let N = manifest.docCount
-        let F = IndexFormat.fieldCount
         let r = manifest.ranking
         let meta = try docMeta()
         guard N > 0, !st.terms.isEmpty else { return RankedList(scratch: nil) }
