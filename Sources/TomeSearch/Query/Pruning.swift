@@ -75,24 +75,8 @@ extension SearchIndex {
             }
         }
         // exclusions (marks in `excluded`, listed to be cleared) and filters
-        var excludedDocs: [Int] = []
         let excludedMark = scratch.excluded
-        for var e in st.excludedTerms {
-            if e.isPhrase {
-                try mergePhrase(&e)
-                for d in e.docs where excludedMark[d] == 0 { excludedMark[d] = 1; excludedDocs.append(d) }
-            } else {
-                for v in e.variants {
-                    for d in v.postings.docs where excludedMark[d] == 0 { excludedMark[d] = 1; excludedDocs.append(d) }
-                }
-            }
-        }
-        var allowedPage: [Bool]? = nil
-        if let allowed = st.allowedPages {
-            var a = [Bool](repeating: false, count: manifest.pageCount)
-            for p in allowed where p >= 0 && p < a.count { a[p] = true }
-            allowedPage = a
-        }
+        let (excludedDocs, allowedPage) = try exclusionsAndFilters(st)
         // tiers, totals, the highest tier in each window
         let n = st.terms.count
         let shift = pruningWindowShift

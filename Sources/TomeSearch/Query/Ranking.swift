@@ -30,6 +30,27 @@ extension SearchIndex {
         return try rankExhaustive(&st, want: want)
     }
 
+    /// Marks every document an exclusion matches in `scratch.excluded` (and lists them, so
+    /// the marks can be cleared), and the pages the filters allow (nil: all of them).
+    func exclusionsAndFilters(_ st: QueryState) throws -> (excluded: [Int], allowedPage: [Bool]?) {
+        var excludedDocs: [Int] = []
+        let excludedMark = scratch.excluded
+        for var e in st.excludedTerms {
+            if e.isPhrase {
+                try mergePhrase(&e)
+                for d in e.docs where excludedMark[d] == 0 { excludedMark[d] = 1; excludedDocs.append(d) }
+            } else {
+                for v in e.variants {
+                    for d in v.postings.docs where excludedMark[d] == 0 { excludedMark[d] = 1; excludedDocs.append(d) }
+                }
+            }
+        }
+        guard let allowed = st.allowedPages else { return (excludedDocs, nil) }
+        var allowedPage = [Bool](repeating: false, count: manifest.pageCount)
+        for p in allowed where p >= 0 && p < allowedPage.count { allowedPage[p] = true }
+        return (excludedDocs, allowedPage)
+    }
+
     /// `rank` scoring every candidate: the reference the pruned ranking must equal.
     func rankExhaustive(_ st: inout QueryState, want: Int) throws -> RankedList {
         let N = manifest.docCount
@@ -52,24 +73,8 @@ extension SearchIndex {
             }
         }
         // exclusions (marks in `excluded`, listed to be cleared) and filters
-        var excludedDocs: [Int] = []
         let excludedMark = scratch.excluded
-        for var e in st.excludedTerms {
-            if e.isPhrase {
-                try mergePhrase(&e)
-                for d in e.docs where excludedMark[d] == 0 { excludedMark[d] = 1; excludedDocs.append(d) }
-            } else {
-                for v in e.variants {
-                    for d in v.postings.docs where excludedMark[d] == 0 { excludedMark[d] = 1; excludedDocs.append(d) }
-                }
-            }
-        }
-        var allowedPage: [Bool]? = nil
-        if let allowed = st.allowedPages {
-            var a = [Bool](repeating: false, count: manifest.pageCount)
-            for p in allowed where p >= 0 && p < a.count { a[p] = true }
-            allowedPage = a
-        }
+        let (excludedDocs, allowedPage) = try exclusionsAndFilters(st)
         // candidates: tier and final score into the scratch; head picked with a heap
         let n = st.terms.count
         let noBoosts = meta.boosts.isEmpty
