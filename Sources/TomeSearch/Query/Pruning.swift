@@ -374,30 +374,7 @@ extension SearchIndex {
                 }
                 // merged as `scoreWord` merges
                 let slot = scratch.slot
-                var docs = scratch.takeTermDocs()
-                var acc = scratch.takeTermTFs()
-                for v in t.variants {
-                    let w = v.weight
-                    v.postings.docs.withUnsafeBufferPointer { pd in
-                        v.postings.tfs.withUnsafeBufferPointer { tfs in
-                            for k in 0..<pd.count {
-                                let d = pd[k]
-                                var s = Int(slot[d])
-                                if s == 0 {
-                                    docs.append(Int32(truncatingIfNeeded: d))
-                                    s = docs.count
-                                    slot[d] = Int32(truncatingIfNeeded: s)
-                                    acc.append(0); acc.append(0); acc.append(0); acc.append(0); acc.append(0)
-                                }
-                                let b = (s - 1) * F
-                                for f in 0..<F {
-                                    let x = tfs[k * F + f]
-                                    if x > 0 { acc[b + f] = acc[b + f] + w * Double(x) }
-                                }
-                            }
-                        }
-                    }
-                }
+                let (docs, acc) = mergeVariants(t.variants)
                 for (i, d32) in docs.enumerated() {
                     let d = Int(d32)
                     let b = i * F

@@ -221,30 +221,7 @@ extension SearchIndex {
         // several variants: accumulate per doc and field in a compact buffer (a doc's
         // row found through `slot`), in variant order, then score each doc once
         let slot = scratch.slot
-        var docs = scratch.takeTermDocs()
-        var acc = scratch.takeTermTFs()
-        for v in variants {
-            let w = v.weight
-            v.postings.docs.withUnsafeBufferPointer { pd in
-                v.postings.tfs.withUnsafeBufferPointer { tfs in
-                    for k in 0..<pd.count {
-                        let d = pd[k]
-                        var s = Int(slot[d])
-                        if s == 0 {
-                            docs.append(Int32(truncatingIfNeeded: d))
-                            s = docs.count
-                            slot[d] = Int32(truncatingIfNeeded: s)
-                            acc.append(0); acc.append(0); acc.append(0); acc.append(0); acc.append(0)
-                        }
-                        let b = (s - 1) * F
-                        for f in 0..<F {
-                            let x = tfs[k * F + f]
-                            if x > 0 { acc[b + f] = acc[b + f] + w * Double(x) }
-                        }
-                    }
-                }
-            }
-        }
+        let (docs, acc) = mergeVariants(variants)
         let df = docs.count
         t.df = df
         if df > 0 {
@@ -261,6 +238,40 @@ extension SearchIndex {
         }
         scratch.giveBackTermDocs(docs)
         scratch.giveBackTermTFs(acc)
+    }
+
+    /// Several variants' weighted tfs added up per document and field, in variant order:
+    /// document `docs[i]` (in first-seen order) has its fields at `acc[i * F ..< (i + 1) * F]`
+    /// and `scratch.slot[docs[i]] == i + 1`, which the caller clears. Both arrays are the
+    /// scratch's; the caller gives them back.
+    func mergeVariants(_ variants: [Variant]) -> (docs: [Int32], acc: [Double]) {
+        let F = IndexFormat.fieldCount
+        let slot = scratch.slot
+        var docs = scratch.takeTermDocs()
+        var acc = scratch.takeTermTFs()
+        for v in variants {
+            let w = v.weight
+            v.postings.docs.withUnsafeBufferPointer { pd in
+                v.postings.tfs.withUnsafeBufferPointer { tfs in
+                    for k in 0..<pd.count {
+                        let d = pd[k]
+                        var s = Int(slot[d])
+                        if s == 0 {
+                            docs.append(Int32(truncatingIfNeeded: d))
+                            s = docs.count
+                            slot[d] = Int32(truncatingIfNeeded: s)
+                            for _ in 0..<F { acc.append(0) }
+                        }
+                        let b = (s - 1) * F
+                        for f in 0..<F {
+                            let x = tfs[k * F + f]
+                            if x > 0 { acc[b + f] = acc[b + f] + w * Double(x) }
+                        }
+                    }
+                }
+            }
+        }
+        return (docs, acc)
     }
 
     /// A phrase term (its docs, tfs and norms already merged): scored into the scratch.
