@@ -3,12 +3,12 @@ import TomeMarkdown
 import TomeSite
 
 /// Step 3: Markdown → HTML for every page, in parallel, in a fixed order of results.
-/// With a `RenderMemory` (`tome serve`), pages rendered by the previous build from the
+/// With a `BuildMemory` (`tome serve`), pages rendered by the previous build from the
 /// same inputs are taken from it.
 struct RenderStep {
     let site: Site
     let progress: ProgressHandler?
-    var memory: RenderMemory?
+    var memory: BuildMemory?
 
     func run() async -> [String: RenderedPage] {
         let resolver = LinkResolver(site: site)

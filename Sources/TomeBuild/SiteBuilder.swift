@@ -82,11 +82,11 @@ public typealias ProgressHandler = @Sendable (_ step: String, _ done: Int, _ tot
 public struct SiteBuilder: Sendable {
     public var options: BuildOptions
     public var progress: ProgressHandler?
-    /// Pages rendered by earlier builds of this process (`tome serve`), reused when their
-    /// inputs did not change.
-    public var memory: RenderMemory?
+    /// What earlier builds of this process (`tome serve`) rendered and indexed, reused
+    /// where the inputs did not change.
+    public var memory: BuildMemory?
 
-    public init(options: BuildOptions, progress: ProgressHandler? = nil, memory: RenderMemory? = nil) {
+    public init(options: BuildOptions, progress: ProgressHandler? = nil, memory: BuildMemory? = nil) {
         self.options = options
         self.progress = progress
         self.memory = memory

@@ -18,7 +18,7 @@ struct LiveSite: Service {
     var interval: Duration = .milliseconds(300)
     var printDiagnostics = true
     /// Each rebuild renders only the pages whose Markdown or link targets changed.
-    let memory = RenderMemory()
+    let memory = BuildMemory()
 
     func run() async throws {
         let watcher = DirectoryWatcher(directories: watched, interval: interval)

@@ -2,15 +2,16 @@ import Foundation
 import TomeSearch
 import TomeSite
 
-/// Rendered pages kept from one build to the next inside one process (`tome serve`
-/// rebuilding on every save): a page whose Markdown, place and link targets are as they
-/// were is not rendered again.
+/// What one process (`tome serve`, rebuilding on every save) keeps from one build to the
+/// next: rendered pages, so a page whose Markdown, place and link targets are as they were
+/// is not rendered again, and the search index's runs (`IndexMemory`), so only the pages
+/// around an edit are analysed again.
 ///
 /// A page's HTML, headings, sections, links and problems are a function of its body,
 /// its id, file and first body line (links resolve from it, problems point into it), its
 /// type (FAQ checks), the site's URL map and assets (`LinkResolver`), the raw-HTML policy
 /// and the language. `RenderStep` keys each page on exactly these.
-public final class RenderMemory: @unchecked Sendable {
+public final class BuildMemory: @unchecked Sendable {
     // @unchecked: `pages` and `lastReused` are only touched under `lock`.
     private let lock = NSLock()
     private var pages: [String: (key: UInt64, rendered: RenderedPage)] = [:]

@@ -4,13 +4,13 @@ import Testing
 
 /// `tome serve` keeps rendered pages between rebuilds: only pages whose inputs changed
 /// are rendered again, and the site (and its warnings) are exactly a fresh build's.
-@Suite struct RenderMemoryTests {
+@Suite struct BuildMemoryTests {
     @Test func rebuildsRenderOnlyWhatChanged() async throws {
         let folder = try Fixture.copy()
         let content = folder.appendingPathComponent("Content")
         try Fixture.write("---\ntitle: Questions\ntype: faq\n---\n## Who can help?\n\nSee [nothing](missing.md).\n",
                           to: "faq/questions.md", in: content)
-        let memory = RenderMemory()
+        let memory = BuildMemory()
         let builder = SiteBuilder(options: Fixture.options(content: content), memory: memory)
         func expectFresh(_ sink: MemorySink, _ report: BuildReport, _ step: String) async throws {
             let (fresh, freshReport) = try await Fixture.build(content: content)
