@@ -102,23 +102,23 @@ enum JSONText {
     }
 }
 
-struct FAQGroupView: MustacheParent, Sendable, Encodable {
+struct FAQGroupView: TemplateObject, MustacheParent, Sendable, Encodable {
     var title: String
     var id: String
     var questions: [LinkView]
 
-    func child(named name: String) -> Any? {
+    func value(forKey name: String) -> TemplateValue? {
         switch name {
-        case "title": title
-        case "id": id
-        case "questions": questions
+        case "title": .string(title)
+        case "id": .string(id)
+        case "questions": .list(questions)
         default: nil
         }
     }
 }
 
 /// A lesson as the agenda and the lesson page show it.
-struct LessonView: MustacheParent, Sendable, Encodable {
+struct LessonView: TemplateObject, MustacheParent, Sendable, Encodable {
     var title: String
     var url: String
     var id: String
@@ -130,41 +130,41 @@ struct LessonView: MustacheParent, Sendable, Encodable {
     var hasObjectives: Bool { !objectives.isEmpty }
     var hasPrerequisites: Bool { !prerequisites.isEmpty }
 
-    func child(named name: String) -> Any? {
+    func value(forKey name: String) -> TemplateValue? {
         switch name {
-        case "title": title
-        case "url": url
-        case "id": id
-        case "duration": duration
-        case "objectives": objectives
-        case "prerequisites": prerequisites
-        case "hasObjectives": hasObjectives
-        case "hasPrerequisites": hasPrerequisites
-        case "video": video
+        case "title": .string(title)
+        case "url": .string(url)
+        case "id": .string(id)
+        case "duration": .string(duration)
+        case "objectives": .list(objectives)
+        case "prerequisites": .list(prerequisites)
+        case "hasObjectives": .bool(hasObjectives)
+        case "hasPrerequisites": .bool(hasPrerequisites)
+        case "video": .string(video)
         default: nil
         }
     }
 }
 
 /// A module (or day) of an agenda with its lessons and their total time.
-struct AgendaModuleView: MustacheParent, Sendable, Encodable {
+struct AgendaModuleView: TemplateObject, MustacheParent, Sendable, Encodable {
     var title: String
     var day: String
     var duration: String
     var lessons: [LessonView]
 
-    func child(named name: String) -> Any? {
+    func value(forKey name: String) -> TemplateValue? {
         switch name {
-        case "title": title
-        case "day": day
-        case "duration": duration
-        case "lessons": lessons
+        case "title": .string(title)
+        case "day": .string(day)
+        case "duration": .string(duration)
+        case "lessons": .list(lessons)
         default: nil
         }
     }
 }
 
-struct AgendaView: MustacheParent, Sendable, Encodable {
+struct AgendaView: TemplateObject, MustacheParent, Sendable, Encodable {
     var title: String
     var url: String
     /// Identifies the agenda's progress in the browser's storage.
@@ -173,33 +173,33 @@ struct AgendaView: MustacheParent, Sendable, Encodable {
     var lessonCount: Int
     var duration: String
 
-    func child(named name: String) -> Any? {
+    func value(forKey name: String) -> TemplateValue? {
         switch name {
-        case "title": title
-        case "url": url
-        case "key": key
-        case "modules": modules
-        case "lessonCount": lessonCount
-        case "duration": duration
+        case "title": .string(title)
+        case "url": .string(url)
+        case "key": .string(key)
+        case "modules": .list(modules)
+        case "lessonCount": .int(lessonCount)
+        case "duration": .string(duration)
         default: nil
         }
     }
 }
 
-struct ReleaseView: MustacheParent, Sendable, Encodable {
+struct ReleaseView: TemplateObject, MustacheParent, Sendable, Encodable {
     var version: String
     var date: String
     var isoDate: String
     var status: String
     var upcoming: Bool
 
-    func child(named name: String) -> Any? {
+    func value(forKey name: String) -> TemplateValue? {
         switch name {
-        case "version": version
-        case "date": date
-        case "isoDate": isoDate
-        case "status": status
-        case "upcoming": upcoming
+        case "version": .string(version)
+        case "date": .string(date)
+        case "isoDate": .string(isoDate)
+        case "status": .string(status)
+        case "upcoming": .bool(upcoming)
         default: nil
         }
     }

@@ -6,7 +6,13 @@ import TomeCore
 /// the binary, overridden file by file by the site's own templates folder.
 public struct Theme: Sendable {
     /// Template names are paths without `.mustache`: `page`, `partials/header`.
+    /// swift-mustache's parse of every template: its errors are the theme's parse errors,
+    /// and it renders a theme that `program` cannot.
     private(set) var library: MustacheLibrary
+    /// Tome's own compiled templates; nil when a template uses a
+    /// swift-mustache extension Tome's renderer leaves out (transforms such as
+    /// `{{lowercased(x)}}`, dynamic partials, `{{%CONTENT_TYPE}}`).
+    private(set) var program: TemplateProgram?
     private(set) var templateNames: Set<String>
     /// Theme files other than templates (CSS, JavaScript, icons), by relative path.
     private(set) var assets: [String: [UInt8]]
@@ -43,6 +49,7 @@ public struct Theme: Sendable {
         var sources: [String: String] = [:]
         var assets = binaryAssets
         var scanned: [String: [TemplateScanner.Tag]] = [:]
+        var parsed: [String: [TemplateNode]]? = [:]
         var identity = Digest()
         for path in files.keys.sorted() {
             let (text, display) = files[path]!
@@ -58,6 +65,10 @@ public struct Theme: Sendable {
                 library.register(try MustacheTemplate(string: text), named: name)
                 names.insert(name)
                 scanned[name] = TemplateScanner.tags(in: text)
+                if parsed != nil {
+                    // One template Tome's parser leaves to swift-mustache: the whole theme renders there.
+                    if let nodes = try? TemplateParser.parse(text) { parsed![name] = nodes } else { parsed = nil }
+                }
             } catch let error as MustacheTemplate.ParserError {
                 var line = error.context.lineNumber, column = error.context.columnNumber
                 if case MustacheTemplate.Error.expectedSectionEnd = error.error, let open = unclosedSection(in: text) {
@@ -72,7 +83,8 @@ public struct Theme: Sendable {
             }
         }
         diagnostics += checkPartials(scanned, sources: sources)
-        return (Theme(library: library, templateNames: names, assets: assets, identity: identity.value), diagnostics)
+        return (Theme(library: library, program: parsed.map(TemplateProgram.init), templateNames: names, assets: assets,
+                      identity: identity.value), diagnostics)
     }
 
     /// Missing partials, and partials that include themselves with no section in
@@ -153,7 +165,12 @@ public struct Theme: Sendable {
 
     public func has(_ name: String) -> Bool { templateNames.contains(name) }
 
-    func render(_ model: Any, template name: String) -> String {
-        library.render(model, withTemplate: name) ?? ""
+    /// The page `name` renders from `view`, as UTF-8.
+    func renderBytes(_ view: some TemplateObject & MustacheParent, template name: String) -> [UInt8] {
+        Array((library.render(view, withTemplate: name) ?? "").utf8)
+    }
+
+    func render(_ view: some TemplateObject & MustacheParent, template name: String) -> String {
+        library.render(view, withTemplate: name) ?? ""
     }
 }

@@ -1,12 +1,13 @@
 import Mustache
 
-// Typed view models for the templates. Each answers `child(named:)` with a switch,
-// so rendering never reflects over values at run time, and a test checks that every
+// Typed view models for the templates. Each answers `value(forKey:)` with a switch
+// and a `TemplateValue`, so rendering never casts or reflects over values at run time
+// (`child(named:)`, for swift-mustache, is derived from it), and a test checks that every
 // key a template names is a stored property of some view model (a misspelt key would
 // otherwise render as an empty string). They are `Encodable` only for their digest,
 // the memo key of the page rendered from them (`ViewDigest`).
 
-struct SiteView: MustacheParent, Sendable, Encodable {
+struct SiteView: TemplateObject, MustacheParent, Sendable, Encodable {
     var title: String
     var description: String
     var language: String
@@ -22,25 +23,25 @@ struct SiteView: MustacheParent, Sendable, Encodable {
     /// Mustache treats an empty string as true: templates test these flags instead.
     var hasFeed: Bool { !feedURL.isEmpty }
 
-    func child(named name: String) -> Any? {
+    func value(forKey name: String) -> TemplateValue? {
         switch name {
-        case "hasFeed": hasFeed
-        case "title": title
-        case "description": description
-        case "language": language
-        case "footer": footer
-        case "homeURL": homeURL
-        case "assetsURL": assetsURL
-        case "books": books
-        case "searchIndexURL": searchIndexURL
-        case "feedURL": feedURL
+        case "hasFeed": .bool(hasFeed)
+        case "title": .string(title)
+        case "description": .string(description)
+        case "language": .string(language)
+        case "footer": .string(footer)
+        case "homeURL": .string(homeURL)
+        case "assetsURL": .string(assetsURL)
+        case "books": .list(books)
+        case "searchIndexURL": .string(searchIndexURL)
+        case "feedURL": .string(feedURL)
         default: nil
         }
     }
 }
 
 /// A link in navigation, breadcrumbs, listings or the sidebar tree.
-struct LinkView: MustacheParent, Sendable, Encodable {
+struct LinkView: TemplateObject, MustacheParent, Sendable, Encodable {
     var title: String
     var url: String
     var description: String = ""
@@ -55,24 +56,24 @@ struct LinkView: MustacheParent, Sendable, Encodable {
 
     var hasChildren: Bool { !children.isEmpty }
 
-    func child(named name: String) -> Any? {
+    func value(forKey name: String) -> TemplateValue? {
         switch name {
-        case "title": title
-        case "url": url
-        case "description": description
-        case "current": current
-        case "open": open
-        case "children": children
-        case "hasChildren": hasChildren
-        case "revision": revision
-        case "kind": kind
-        case "count": count
+        case "title": .string(title)
+        case "url": .string(url)
+        case "description": .string(description)
+        case "current": .bool(current)
+        case "open": .bool(open)
+        case "children": .list(children)
+        case "hasChildren": .bool(hasChildren)
+        case "revision": .string(revision)
+        case "kind": .string(kind)
+        case "count": .int(count)
         default: nil
         }
     }
 }
 
-struct TOCEntry: MustacheParent, Sendable, Encodable {
+struct TOCEntry: TemplateObject, MustacheParent, Sendable, Encodable {
     var text: String
     var id: String
     var level: Int
@@ -80,33 +81,33 @@ struct TOCEntry: MustacheParent, Sendable, Encodable {
 
     var hasChildren: Bool { !children.isEmpty }
 
-    func child(named name: String) -> Any? {
+    func value(forKey name: String) -> TemplateValue? {
         switch name {
-        case "text": text
-        case "id": id
-        case "level": level
-        case "children": children
-        case "hasChildren": hasChildren
+        case "text": .string(text)
+        case "id": .string(id)
+        case "level": .int(level)
+        case "children": .list(children)
+        case "hasChildren": .bool(hasChildren)
         default: nil
         }
     }
 }
 
-struct MetaEntry: MustacheParent, Sendable, Encodable {
+struct MetaEntry: TemplateObject, MustacheParent, Sendable, Encodable {
     var key: String
     var value: String
 
-    func child(named name: String) -> Any? {
+    func value(forKey name: String) -> TemplateValue? {
         switch name {
-        case "key": key
-        case "value": value
+        case "key": .string(key)
+        case "value": .string(value)
         default: nil
         }
     }
 }
 
 /// Everything one output page is rendered from.
-struct PageView: MustacheParent, Sendable, Encodable {
+struct PageView: TemplateObject, MustacheParent, Sendable, Encodable {
     var site: SiteView
     var title: String
     /// Shown in `<title>`: the page title and the site title.
@@ -150,68 +151,60 @@ struct PageView: MustacheParent, Sendable, Encodable {
     var hasBreadcrumbs: Bool { !breadcrumbs.isEmpty }
     var hasRecent: Bool { !recent.isEmpty }
 
-    func child(named name: String) -> Any? {
+    func value(forKey name: String) -> TemplateValue? {
         switch name {
-        case "site": site
-        case "hasBreadcrumbs": hasBreadcrumbs
-        case "hasRecent": hasRecent
-        case "title": title
-        case "documentTitle": documentTitle
-        case "description": description
-        case "url": url
-        case "canonicalURL": canonicalURL
-        case "kind": kind
-        case "type": type
-        case "content": content
-        case "revision": revision
-        case "tags": tags
-        case "hasTags": hasTags
-        case "breadcrumbs": breadcrumbs
-        case "toc": toc
-        case "hasTOC": hasTOC
-        case "nav": nav
-        case "book": book
-        case "previous": previous
-        case "next": next
-        case "children": children
-        case "hasChildren": hasChildren
-        case "recent": recent
-        case "meta": meta
-        case "metaList": metaList
-        case "isHome": isHome
-        case "redirectURL": redirectURL
-        case "sidebar": sidebar
-        case "faq": faq
-        case "faqJSONLD": faqJSONLD
-        case "hasFAQ": !faq.isEmpty
-        case "lesson": lesson
-        case "agenda": agenda
-        case "release": release
+        case "site": .object(site)
+        case "hasBreadcrumbs": .bool(hasBreadcrumbs)
+        case "hasRecent": .bool(hasRecent)
+        case "title": .string(title)
+        case "documentTitle": .string(documentTitle)
+        case "description": .string(description)
+        case "url": .string(url)
+        case "canonicalURL": .string(canonicalURL)
+        case "kind": .string(kind)
+        case "type": .string(type)
+        case "content": .string(content)
+        case "revision": .string(revision)
+        case "tags": .list(tags)
+        case "hasTags": .bool(hasTags)
+        case "breadcrumbs": .list(breadcrumbs)
+        case "toc": .list(toc)
+        case "hasTOC": .bool(hasTOC)
+        case "nav": .list(nav)
+        case "book": book.map { .object($0) }
+        case "previous": previous.map { .object($0) }
+        case "next": next.map { .object($0) }
+        case "children": .list(children)
+        case "hasChildren": .bool(hasChildren)
+        case "recent": .list(recent)
+        case "meta": .dictionary(meta)
+        case "metaList": .list(metaList)
+        case "isHome": .bool(isHome)
+        case "redirectURL": .string(redirectURL)
+        case "sidebar": .string(sidebar)
+        case "faq": .list(faq)
+        case "faqJSONLD": .string(faqJSONLD)
+        case "hasFAQ": .bool(!faq.isEmpty)
+        case "lesson": lesson.map { .object($0) }
+        case "agenda": agenda.map { .object($0) }
+        case "release": release.map { .object($0) }
         default: nil
         }
     }
 }
 
 /// What `partials/sidebar` is rendered with.
-struct SidebarView: MustacheParent, Sendable {
+struct SidebarView: TemplateObject, MustacheParent, Sendable {
     var site: SiteView
     var book: LinkView?
     var nav: [LinkView]
 
-    func child(named name: String) -> Any? {
+    func value(forKey name: String) -> TemplateValue? {
         switch name {
-        case "site": site
-        case "book": book
-        case "nav": nav
+        case "site": .object(site)
+        case "book": book.map { .object($0) }
+        case "nav": .list(nav)
         default: nil
         }
     }
-}
-
-/// An empty string is false in a section (`{{#description}}…{{/description}}` shows
-/// nothing for a page without a description), as in Mustache's JavaScript origins;
-/// swift-mustache would otherwise treat every string as true.
-extension String: @retroactive MustacheCustomRenderable {
-    public var renderText: String { self }
-    public var isNull: Bool { isEmpty }
 }
