@@ -191,6 +191,7 @@ extension SearchIndex {
         let sortedHead = heap.sorted()
         ranked.order = sortedHead.map(\.doc)
         ranked.restLeft = total > sortedHead.count
+        st.info.reserveCapacity(sortedHead.count + 64)
         for c in sortedHead { st.info[c.doc] = c }
         try applyProximity(&st, &ranked)
         return ranked

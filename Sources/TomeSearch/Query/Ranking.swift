@@ -129,6 +129,7 @@ extension SearchIndex {
         let sortedHead = heap.sorted()
         ranked.order = sortedHead.map(\.doc)
         ranked.restLeft = total > sortedHead.count
+        st.info.reserveCapacity(sortedHead.count + 64)
         for c in sortedHead { st.info[c.doc] = c }
         try applyProximity(&st, &ranked)
         return ranked
@@ -172,7 +173,7 @@ extension SearchIndex {
                 docs[d].score = c.final
                 head.append(c)
             }
-            head.sort(by: Candidate.before)
+            Candidate.sort(&head)
             ranked.order.replaceSubrange(0..<top.count, with: head.map(\.doc))
         }
     }
@@ -325,10 +326,13 @@ extension SearchIndex {
         for p in parts { tables.append(try PositionTable(self, variants: p.variants, slots: slots, slotDocs: candList)) }
         let norms = try docMeta().norms
         var cursors = [Int](repeating: 0, count: P)
+        t.docs.reserveCapacity(candList.count)
+        t.tf.reserveCapacity(candList.count * F)
+        t.norms.reserveCapacity(candList.count * F)
+        var counts = [Int](repeating: 0, count: F)
         for (s, d) in candList.enumerated() {
-            var tf = (0.0, 0.0, 0.0, 0.0, 0.0)
             var any = false
-            var counts = [Int](repeating: 0, count: F)
+            for f in 0..<F { counts[f] = 0 }
             for f in 0..<F {
                 let (a0, a1) = tables[0].range(slot: s, field: f)
                 if a0 == a1 { continue }
@@ -351,9 +355,8 @@ extension SearchIndex {
                 if count > 0 { any = true }
             }
             guard any else { continue }
-            tf = (Double(counts[0]), Double(counts[1]), Double(counts[2]), Double(counts[3]), Double(counts[4]))
             t.docs.append(d)
-            t.tf.append(contentsOf: [tf.0, tf.1, tf.2, tf.3, tf.4])
+            for f in 0..<F { t.tf.append(Double(counts[f])) }
             for f in 0..<F { t.norms.append(counts[f] > 0 ? norms[f * N + d] : 0) }
         }
     }
@@ -619,7 +622,11 @@ struct CandidateHeap {
         }
     }
 
-    func sorted() -> [Candidate] { heap.sorted(by: Candidate.before) }
+    func sorted() -> [Candidate] {
+        var a = heap
+        Candidate.sort(&a)
+        return a
+    }
 }
 
 /// The ranked candidates of a query: the sorted head of the order (more on demand),
@@ -657,7 +664,7 @@ struct RankedList {
         }
         for d in order { inHead[d] = 0 }
         if rest.isEmpty { return false }
-        rest.sort(by: Candidate.before)
+        Candidate.sort(&rest)
         for c in rest { state.info[c.doc] = c }
         order.append(contentsOf: rest.map(\.doc))
         return true
@@ -721,7 +728,7 @@ struct RankedList {
         scorer?.score(range.lowerBound, range.upperBound)
         var found: [Candidate] = []
         for d in range { if let c = candidate(d) { found.append(c) } }
-        found.sort(by: Candidate.before)
+        Candidate.sort(&found)
         let picked = found.prefix(count)
         for c in picked { state.info[c.doc] = c }
         return picked.map(\.doc)

@@ -1,0 +1,101 @@
+import Testing
+@testable import TomeSearch
+
+/// Helpers of the query engine written for speed, against plain references.
+struct QueryHelperTests {
+    /// A small deterministic generator (no dependence on the system's random source).
+    struct Generator {
+        var state: UInt64
+        mutating func next(_ n: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int((state >> 33) % UInt64(n))
+        }
+    }
+
+    /// `Candidate.sort` gives `sort(by: Candidate.before)`'s order, on lengths around
+    /// the insertion-sort run and the merge widths, with many ties in tier and score.
+    @Test func candidateSortMatchesSortBy() {
+        var g = Generator(state: 7)
+        for n in [0, 1, 2, 3, 15, 16, 17, 31, 32, 33, 64, 100, 199, 200, 201, 257, 1000] {
+            for round in 0..<4 {
+                var docs = Array(0..<(n * 2)).shuffled(using: &g)
+                docs = Array(docs.prefix(n))
+                let scores = [0.0, 0.5, 1.0, 1.25, 3.0, .greatestFiniteMagnitude]
+                var a: [Candidate] = docs.map { d in
+                    Candidate(doc: d, tier: [0, 1, 3][g.next(round == 0 ? 1 : 3)], matched: 1,
+                              final: round == 3 ? Double(g.next(1_000_000)) / 7 : scores[g.next(scores.count)])
+                }
+                if round == 1 { a.sort(by: Candidate.before) }  // already in order
+                if round == 2 { a.sort(by: { Candidate.before($1, $0) }) }  // reversed
+                var got = a
+                Candidate.sort(&got)
+                let want = a.sorted(by: Candidate.before)
+                #expect(got.map(\.doc) == want.map(\.doc), "n \(n) round \(round)")
+                #expect(got.map(\.final) == want.map(\.final))
+            }
+        }
+    }
+
+    /// Optimal string alignment distance over scalars, the plain way.
+    static func osa(_ a: [UInt32], _ b: [UInt32]) -> Int {
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var d = [[Int]](repeating: [Int](repeating: 0, count: b.count + 1), count: a.count + 1)
+        for i in 0...a.count { d[i][0] = i }
+        for j in 0...b.count { d[0][j] = j }
+        for i in 1...a.count {
+            for j in 1...b.count {
+                let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost)
+                if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] { d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1) }
+            }
+        }
+        return d[a.count][b.count]
+    }
+
+    /// `TypoDistance` (with its letter-count test that rules candidates out early) gives
+    /// exactly the plain distance when it is within the limit, and nil otherwise, on
+    /// random edits of random words (ASCII and not).
+    @Test func typoDistanceMatchesPlainDistance() {
+        var g = Generator(state: 11)
+        let alphabets: [[String]] = [["a", "b", "c", "d", "e"], ["a", "b", "é", "ß", "c"], "abcdefghijklmnopqrstuvwxyz".map(String.init)]
+        var within = 0, ruledOut = 0
+        for round in 0..<3000 {
+            let letters = alphabets[round % alphabets.count]
+            let len = 1 + g.next(11)
+            let word = (0..<len).map { _ in letters[g.next(letters.count)] }.joined()
+            var cand = Array(word)
+            for _ in 0..<g.next(4) {
+                let op = g.next(4)
+                let at = cand.isEmpty ? 0 : g.next(cand.count)
+                let c = Character(letters[g.next(letters.count)])
+                switch op {
+                case 0: cand.insert(c, at: at)
+                case 1: if !cand.isEmpty { cand.remove(at: at) }
+                case 2: if !cand.isEmpty { cand[at] = c }
+                default: if at + 1 < cand.count { cand.swapAt(at, at + 1) }
+                }
+            }
+            let candidate = String(cand)
+            for limit in [1, 2] {
+                var typos = TypoDistance(Array(word.utf8), limit: limit)
+                // the same instance for several candidates: its reused rows and counters
+                _ = typos.distance(to: Array("zzzzzz".utf8))
+                let got = typos.distance(to: Array(candidate.utf8))
+                let plain = Self.osa(word.unicodeScalars.map(\.value), candidate.unicodeScalars.map(\.value))
+                #expect(got == (plain <= limit ? plain : nil), "\(word) -> \(candidate) limit \(limit)")
+                if plain <= limit { within += 1 } else { ruledOut += 1 }
+            }
+        }
+        #expect(within > 500 && ruledOut > 500)
+    }
+}
+
+extension Array {
+    func shuffled(using g: inout QueryHelperTests.Generator) -> [Element] {
+        var a = self
+        if a.count < 2 { return a }
+        for i in stride(from: a.count - 1, to: 0, by: -1) { a.swapAt(i, g.next(i + 1)) }
+        return a
+    }
+}
