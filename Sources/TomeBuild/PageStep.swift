@@ -28,11 +28,11 @@ struct PageStep {
                 if let key = keys?.key(view, template: name, sidebar: sidebars.identity(for: page, url: view.url)) {
                     if !sink.keep(page.outputPath, madeFrom: key) {
                         view.sidebar = sidebars.html(for: page, url: view.url)
-                        try sink.write(page.outputPath, Array(theme.render(view, template: name).utf8), madeFrom: key)
+                        try sink.write(page.outputPath, theme.renderBytes(view, template: name), madeFrom: key)
                     }
                 } else {
                     view.sidebar = sidebars.html(for: page, url: view.url)
-                    try sink.write(page.outputPath, theme.render(view, template: name))
+                    try sink.write(page.outputPath, theme.renderBytes(view, template: name))
                 }
                 return .success(problem.map { [$0] } ?? [])
             } catch let error as BuildError {

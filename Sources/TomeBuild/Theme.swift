@@ -9,7 +9,7 @@ public struct Theme: Sendable {
     /// swift-mustache's parse of every template: its errors are the theme's parse errors,
     /// and it renders a theme that `program` cannot.
     private(set) var library: MustacheLibrary
-    /// Tome's own compiled templates; nil when a template uses a
+    /// Tome's own compiled templates, which render every page; nil when a template uses a
     /// swift-mustache extension Tome's renderer leaves out (transforms such as
     /// `{{lowercased(x)}}`, dynamic partials, `{{%CONTENT_TYPE}}`).
     private(set) var program: TemplateProgram?
@@ -167,10 +167,12 @@ public struct Theme: Sendable {
 
     /// The page `name` renders from `view`, as UTF-8.
     func renderBytes(_ view: some TemplateObject & MustacheParent, template name: String) -> [UInt8] {
-        Array((library.render(view, withTemplate: name) ?? "").utf8)
+        if let program { return program.render(view, template: name) ?? [] }
+        return Array((library.render(view, withTemplate: name) ?? "").utf8)
     }
 
     func render(_ view: some TemplateObject & MustacheParent, template name: String) -> String {
-        library.render(view, withTemplate: name) ?? ""
+        if let program { return String(decoding: program.render(view, template: name) ?? [], as: UTF8.self) }
+        return library.render(view, withTemplate: name) ?? ""
     }
 }
