@@ -23,7 +23,8 @@ import Testing
         var strings = ["x", "y&", ""]
         var object: Item? = Item(s: "inner", n: 7, children: [Item(s: "deep")])
         var nothing: Item? = nil
-        var meta = ["a": "A&", "b": ""]
+        /// One entry: `{{meta}}` prints the dictionary, and two instances may list several in different orders.
+        var meta = ["a": "A&"]
         var outer = "OUT"
 
         func value(forKey key: String) -> TemplateValue? {
@@ -166,6 +167,107 @@ import Testing
         let (theme, mustache) = try TemplateProgramTests.render(Case("extension", template))
         #expect(theme.program == nil)
         #expect(theme.renderBytes(Probe(), template: "main") == mustache)
+    }
+
+    /// Random templates built from every kind of tag, text, spaces and line ends (fixed
+    /// seeds, so a failure repeats): whatever swift-mustache accepts, Tome's parser must
+    /// accept too and render to the same bytes.
+    @Test(arguments: 0..<8) func randomTemplatesRenderWhatSwiftMustacheRenders(_ seed: Int) throws {
+        var random = SplitMix(seed: UInt64(seed))
+        var compared = 0, rejected = 0
+        for round in 0..<400 {
+            // A partial only names later ones, so nothing recurses.
+            let names = ["main", "p1", "p2", "p3"]
+            var templates: [String: String] = [:]
+            for (i, name) in names.enumerated() {
+                templates[name] = RandomTemplate(random: random, partials: Array(names[(i + 1)...])).generate(&random)
+            }
+            var library = MustacheLibrary()
+            do {
+                for (name, text) in templates { library.register(try MustacheTemplate(string: text), named: name) }
+            } catch {
+                rejected += 1
+                continue
+            }
+            let mustache = Array((library.render(Probe(), withTemplate: "main") ?? "").utf8)
+            let files = Dictionary(uniqueKeysWithValues: templates.map { ($0.key + ".mustache", (text: $0.value, display: $0.key)) })
+            let program = try #require(Theme.build(files: files).0.program, "seed \(seed) round \(round): \(templates)")
+            let tome = program.render(Probe(), template: "main")
+            #expect(tome == mustache, "seed \(seed) round \(round): \(templates)")
+            compared += 1
+        }
+        #expect(compared > 200, "\(rejected) of 400 rejected by swift-mustache")
+    }
+
+    struct SplitMix {
+        var state: UInt64
+        init(seed: UInt64) { state = seed &+ 0x9E37_79B9_7F4A_7C15 }
+        mutating func next(_ bound: Int) -> Int {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return Int((z ^ (z >> 31)) % UInt64(bound))
+        }
+        mutating func pick<T>(_ choices: [T]) -> T { choices[next(choices.count)] }
+    }
+
+    struct RandomTemplate {
+        var random: SplitMix
+        var partials: [String]
+
+        static let texts = ["a", "b c", " ", "  ", "\t", "\n", "\n", "\r\n", "\r", "{", "}", "é", "<&>", "x\n  ", "\n\t"]
+        static let names = ["s", "html", "unicode", "empty", "multiline", "n", "zero", "yes", "no", "items", "none", "strings",
+                            "object", "nothing", "meta", "outer", "missing", ".", "object.s", "items.s", "meta.a", ".s"]
+        static let sectionNames = ["yes", "no", "items", "none", "strings", "object", "nothing", "s", "empty", "zero", "meta", "missing", "children"]
+
+        func generate(_ random: inout SplitMix) -> String { body(&random, depth: 0) }
+
+        /// - Parameter plain: no partials, parents or blocks (in an override, where they
+        ///   could expand the override again and never end, in both renderers).
+        func body(_ random: inout SplitMix, depth: Int, plain: Bool = false) -> String {
+            var out = ""
+            for _ in 0..<random.next(depth == 0 ? 12 : 5) {
+                out += piece(&random, depth: depth, plain: plain)
+            }
+            return out
+        }
+
+        /// Spaces, tabs or a line end around a tag, so that standalone lines come up often.
+        func padding(_ random: inout SplitMix) -> String {
+            random.pick(["", "", "\n", "  ", "\n  ", "\t", " \n", "\r\n"])
+        }
+
+        func piece(_ random: inout SplitMix, depth: Int, plain: Bool) -> String {
+            let pad = padding(&random)
+            let deeper = depth < 3
+            let nesting = deeper && !plain
+            switch random.next(12) {
+            case 0, 1: return random.pick(RandomTemplate.texts)
+            case 2: return pad + "{{\(random.pick(RandomTemplate.names))}}"
+            case 3: return pad + random.pick(["{{{\(random.pick(RandomTemplate.names))}}}", "{{& \(random.pick(RandomTemplate.names)) }}"])
+            case 4 where deeper, 5 where deeper:
+                let name = random.pick(RandomTemplate.sectionNames)
+                let sigil = random.pick(["#", "^"])
+                return pad + "{{\(sigil)\(name)}}" + padding(&random) + body(&random, depth: depth + 1, plain: plain) + padding(&random) + "{{/\(name)}}" + padding(&random)
+            case 6 where !plain && !partials.isEmpty:
+                return pad + "{{>\(random.pick(partials))}}" + padding(&random)
+            case 7: return pad + random.pick(["{{! note }}", "{{!\nmulti\n}}"]) + padding(&random)
+            case 8 where nesting:
+                let name = random.pick(["b1", "b2"])
+                return pad + "{{$\(name)}}" + padding(&random) + body(&random, depth: depth + 1) + "{{/\(name)}}" + padding(&random)
+            case 9 where nesting && !partials.isEmpty:
+                let parent = random.pick(partials)
+                var inside = padding(&random)
+                for _ in 0..<random.next(3) {
+                    let name = random.pick(["b1", "b2"])
+                    inside += "{{$\(name)}}" + padding(&random) + body(&random, depth: depth + 1, plain: true) + padding(&random) + "{{/\(name)}}" + padding(&random)
+                }
+                return pad + "{{<\(parent)}}" + inside + "{{/\(parent)}}" + padding(&random)
+            case 10: return pad + "{{=<% %>=}}" + padding(&random) + "<% s %><%# yes %>y<%/ yes %>" + padding(&random) + "<%={{ }}=%>" + padding(&random)
+            default: return pad
+            }
+        }
     }
 
     @Test func parserOutline() throws {
