@@ -2,8 +2,8 @@
 import PackageDescription
 
 // Layering (lower rows never import higher rows; see ARCHITECTURE.md):
-//   CCmarkGFM, CLibXML2, CZlib     C libraries, each behind one file of a Swift module (CZlib: TomeSearch's
-//                                  Gzip, which tome serve's HTTP gzip also uses)
+//   CCmarkGFM, CLibXML2, CZlib,    C libraries, each behind one file of a Swift module (CZlib and
+//   CLibDeflate                    CLibDeflate: TomeSearch's Gzip, which tome serve's HTTP gzip also uses)
 //   TomeCore                       shared vocabulary: diagnostics, locations, slugs
 //   TomeSearch                     the search engine; knows nothing about sites
 //   TomeMarkdown, TomeHTML         C at the edge, Swift values inside
@@ -47,8 +47,9 @@ let package = Package(
             providers: [.apt(["libxml2-dev"])]
         ),
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CLibDeflate", pkgConfig: "libdeflate", providers: [.apt(["libdeflate-dev"])]),
         .target(name: "TomeCore", swiftSettings: swiftSettings),
-        .target(name: "TomeSearch", dependencies: ["CZlib"], exclude: ["Browser/tome-search.js"], swiftSettings: swiftSettings),
+        .target(name: "TomeSearch", dependencies: ["CZlib", "CLibDeflate"], exclude: ["Browser/tome-search.js"], swiftSettings: swiftSettings),
         .target(name: "TomeMarkdown", dependencies: ["TomeCore", "CCmarkGFM"], swiftSettings: swiftSettings),
         .target(name: "TomeHTML", dependencies: ["TomeCore", "CLibXML2"], swiftSettings: swiftSettings),
         .target(
