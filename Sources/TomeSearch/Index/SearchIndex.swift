@@ -92,7 +92,8 @@ public struct Manifest: Sendable {
 
 /// One term shard, decoded: sorted terms with their stems, document frequencies and
 /// the byte ranges of their postings (in this file) and positions (in the twin file).
-struct TermShard {
+/// A class: the index hands the same shard to every lookup without copying its arrays.
+final class TermShard {
     var name: String
     var bytes: [UInt8]
     var terms: [[UInt8]] = []
@@ -152,7 +153,8 @@ struct PostingList {
 }
 
 /// Page grouping and boosts for every document.
-struct DocMeta {
+/// A class: read on every query; handed out without copying its arrays.
+final class DocMeta {
     var pageOfDoc: [Int32] = []
     var pageFirstDoc: [Int] = []
     var boosts: [Int: Double] = [:]
@@ -163,6 +165,8 @@ struct DocMeta {
     var blocks: [(firstDoc: Int, chunk: Int, offset: Int, bytes: Int)] = []
     /// The doc store's preset deflate dictionary.
     var dictionary: [UInt8] = []
+
+    init() {}
 }
 
 /// A section as stored in the doc store.
@@ -369,7 +373,7 @@ public final class SearchIndex {
         try r.expectMagic("TOMM")
         let docs = try r.varint(), pages = try r.varint()
         guard docs == manifest.docCount, pages == manifest.pageCount else { throw r.fail("counts disagree with the manifest") }
-        var meta = DocMeta()
+        let meta = DocMeta()
         meta.pageOfDoc.reserveCapacity(docs)
         for p in 0..<pages {
             let n = try r.varint()
@@ -455,7 +459,7 @@ public final class SearchIndex {
         let first = try r.varint()
         guard first == b.firstDoc else { throw r.fail("first document of the block at byte \(b.offset) disagrees with the doc meta") }
         let pages = try r.varint()
-        var c = DocChunk(bytes: bytes, name: ref.name, firstDoc: first)
+        let c = DocChunk(bytes: bytes, name: ref.name, firstDoc: first)
         func skipString() throws { _ = try r.take(try r.varint()) }
         for _ in 0..<pages {
             let header = r.offset
@@ -498,12 +502,18 @@ public final class SearchIndex {
 
 /// One doc store block: its inflated bytes and where each section's record and its
 /// page's header start (both already bounds-checked when the block was loaded).
-struct DocChunk {
-    var bytes: [UInt8]
-    var name: String
-    var firstDoc: Int
+final class DocChunk {
+    let bytes: [UInt8]
+    let name: String
+    let firstDoc: Int
     var pageStart: [Int] = []
     var sectionStart: [Int] = []
+
+    init(bytes: [UInt8], name: String, firstDoc: Int) {
+        self.bytes = bytes
+        self.name = name
+        self.firstDoc = firstDoc
+    }
 
     func section(_ k: Int) throws -> StoredSection {
         var r = ByteReader(bytes, file: name, offset: pageStart[k])

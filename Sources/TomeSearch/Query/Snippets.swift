@@ -15,7 +15,7 @@ struct SnippetMaker {
     private let stemKeys: [UInt16]
     private let stemFirstBytes: [UInt8]
     private let analyzer = Analyzer()
-    private var stemMemo: [[UInt8]: [UInt8]] = [:]
+    private var stemMemo = StemMemo()
     private var scanner = TokenScanner()
     // per snippet, reused
     private var wordStart: [Int] = []
@@ -61,10 +61,10 @@ struct SnippetMaker {
     }
 
     private mutating func stem(_ t: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        if let s = stemMemo[t] { return s }
         let term = Array(t)
-        if let s = stemMemo[term] { return s }
         let s = analyzer.stem(term)
-        stemMemo[term] = s
+        stemMemo.insert(term, stem: s)
         return s
     }
 
@@ -144,6 +144,53 @@ struct SnippetMaker {
         var utf16 = UTF16Counter(out)
         let highlights = merged.map { utf16.offset(at: $0.0)..<utf16.offset(at: $0.1) }
         return Snippet(text: String(decoding: out, as: UTF8.self), highlights: highlights)
+    }
+}
+
+/// Stems of the words met so far, looked up by the scanner's bytes without making an
+/// array of them (open addressing on FNV-1a 64 of the bytes).
+struct StemMemo {
+    private var slots = [Int32](repeating: 0, count: 64)  // entry + 1; 0: empty
+    private var hashes: [UInt64] = []
+    private var words: [[UInt8]] = []
+    private var stems: [[UInt8]] = []
+
+    private static func hash(_ t: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var h: UInt64 = 0xcbf29ce484222325
+        for b in t { h = (h ^ UInt64(b)) &* 0x100000001b3 }
+        return h
+    }
+
+    /// The slot holding `t`, or the empty slot where it would go.
+    private func find(_ t: UnsafeBufferPointer<UInt8>, _ h: UInt64) -> Int {
+        let mask = slots.count - 1
+        var i = Int(truncatingIfNeeded: h) & mask
+        while true {
+            let e = Int(slots[i]) - 1
+            if e < 0 || (hashes[e] == h && words[e].elementsEqual(t)) { return i }
+            i = (i + 1) & mask
+        }
+    }
+
+    subscript(_ t: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        let e = Int(slots[find(t, Self.hash(t))]) - 1
+        return e < 0 ? nil : stems[e]
+    }
+
+    /// Adds a word that is not in the memo yet.
+    mutating func insert(_ word: [UInt8], stem: [UInt8]) {
+        let h = word.withUnsafeBufferPointer(Self.hash)
+        hashes.append(h); words.append(word); stems.append(stem)
+        if words.count * 2 > slots.count {
+            slots = [Int32](repeating: 0, count: slots.count * 2)
+            for e in words.indices {
+                let i = words[e].withUnsafeBufferPointer { find($0, hashes[e]) }
+                slots[i] = Int32(e + 1)
+            }
+        } else {
+            let i = word.withUnsafeBufferPointer { find($0, h) }
+            slots[i] = Int32(words.count)
+        }
     }
 }
 
