@@ -91,6 +91,30 @@ struct QueryHelperTests {
     }
 }
 
+extension QueryHelperTests {
+    /// The title/heading flags `queryPostings` adds (what the counting pass reads) say
+    /// exactly whether the title and heading tfs are above 0, for every term of the
+    /// test index.
+    @Test func titleHeadingFlagsMatchTFs() throws {
+        let index = try RankingTests.index()
+        let F = IndexFormat.fieldCount
+        var postings = 0
+        for s in index.manifest.shards.indices {
+            let sh = try index.shard(s)
+            for t in sh.terms.indices {
+                let p = try index.queryPostings(sh, t)
+                #expect(p.titleHeading.count == p.docs.count)
+                for k in p.docs.indices {
+                    let want: UInt8 = (p.tfs[k * F] > 0 ? 1 : 0) | (p.tfs[k * F + 1] > 0 ? 2 : 0)
+                    #expect(p.titleHeading[k] == want)
+                    postings += 1
+                }
+            }
+        }
+        #expect(postings > 1000)
+    }
+}
+
 extension Array {
     func shuffled(using g: inout QueryHelperTests.Generator) -> [Element] {
         var a = self

@@ -150,6 +150,9 @@ struct PostingList {
     var masks: [UInt8] = []
     /// `fieldCount` entries per doc (field lengths are per doc, in `DocMeta.norms`).
     var tfs: [Int32] = []
+    /// Per doc (made by `queryPostings`): bit 0 set when its title tf is above 0, bit 1
+    /// when its heading tf is: what the counting pass reads, a byte instead of 20.
+    var titleHeading: [UInt8] = []
 }
 
 /// Page grouping and boosts for every document.

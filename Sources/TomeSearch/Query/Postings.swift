@@ -45,7 +45,7 @@ extension SearchIndex {
         let key = s << 32 | t
         if let p = postingsCache[key] { return p }
         let p = try queryPostings(shard, t)
-        let bytes = p.docs.count * MemoryLayout<Int>.stride + p.masks.count + p.tfs.count * MemoryLayout<Int32>.stride
+        let bytes = p.docs.count * MemoryLayout<Int>.stride + p.masks.count + p.tfs.count * MemoryLayout<Int32>.stride + p.titleHeading.count
         if postingsCacheBytes + bytes > Self.postingsCacheLimit {
             postingsCache = [:]
             postingsCacheBytes = 0
@@ -65,6 +65,20 @@ extension SearchIndex {
     /// a corrupt index fails with its error, word for word (`PostingsTests` compares the
     /// two on every term of the test indexes).
     func queryPostings(_ shard: TermShard, _ t: Int) throws -> PostingList {
+        var list = try decodedPostings(shard, t)
+        let F = IndexFormat.fieldCount
+        let n = list.docs.count
+        list.titleHeading = [UInt8](unsafeUninitializedCapacity: n) { flags, count in
+            list.tfs.withUnsafeBufferPointer { tfs in
+                guard tfs.count >= n * F else { return }
+                for k in 0..<n { flags[k] = (tfs[k * F] > 0 ? 1 : 0) | (tfs[k * F + 1] > 0 ? 2 : 0) }
+                count = n
+            }
+        }
+        return list
+    }
+
+    private func decodedPostings(_ shard: TermShard, _ t: Int) throws -> PostingList {
         let n = shard.df[t], start = shard.postingsStart[t], end = shard.postingsEnd[t]
         let F = IndexFormat.fieldCount
         let docCount = manifest.docCount

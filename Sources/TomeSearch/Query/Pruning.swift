@@ -64,72 +64,55 @@ extension SearchIndex {
         guard Self.boundsHold(r, den: den, boosts: meta.boosts, terms: st.terms, docCount: N) else { return nil }
         scratch.begin(docCount: N, pageCount: manifest.pageCount)  // `end()` only on success: see RankScratch.inUse
         var touched = TouchedDocs(scratch.touchedStore)
-        // 1. count (phrases merged as for scoring)
-        var single = [Bool](repeating: false, count: st.terms.count)
-        for ti in st.terms.indices {
-            if st.terms[ti].isPhrase {
-                try mergePhrase(&st.terms[ti])
-                countPhrase(&st.terms[ti], touched: &touched)
-            } else {
-                single[ti] = countWord(&st.terms[ti], touched: &touched)
-            }
-        }
         // exclusions (marks in `excluded`, listed to be cleared) and filters
         let excludedMark = scratch.excluded
         let (excludedDocs, allowedPage) = try exclusionsAndFilters(st)
-        // tiers, totals, the highest tier in each window
         let n = st.terms.count
         let shift = pruningWindowShift
         let windows = (N + (1 << shift) - 1) >> shift
         var winTier = [Int8](repeating: -1, count: windows)
         var tierCount = [0, 0, 0, 0]
         var total = 0
-        let docs = scratch.docs, pageSeen = scratch.pageSeen
         var pages = scratch.takePages()
-        let filtered = allowedPage != nil
         let allowedFlags = allowedPage ?? []
-        let tiers = r.tiers
-        meta.pageOfDoc.withUnsafeBufferPointer { pageOf in
-            meta.norms.withUnsafeBufferPointer { norms in
-                meta.pageFirstDoc.withUnsafeBufferPointer { firstDoc in
-                    FieldNorm.decodeTable.withUnsafeBufferPointer { decode in
-                        allowedFlags.withUnsafeBufferPointer { allowed in
-                            winTier.withUnsafeMutableBufferPointer { winTier in
-                                var c0 = 0, c1 = 0, c3 = 0
-                                for d32 in touched.list {
-                                    let d = Int(d32)
-                                    let ds = docs[d]
-                                    let m = Int(ds.matched)
-                                    let p = Int(pageOf[d])
-                                    if excludedMark[d] != 0 || (filtered && !allowed[p]) {
-                                        docs[d] = DocScore()
-                                        continue
+        var single = [Bool](repeating: false, count: st.terms.count)
+        try meta.pageOfDoc.withUnsafeBufferPointer { pageOf in
+            try meta.norms.withUnsafeBufferPointer { norms in
+                try meta.pageFirstDoc.withUnsafeBufferPointer { firstDoc in
+                    try FieldNorm.decodeTable.withUnsafeBufferPointer { decode in
+                        try allowedFlags.withUnsafeBufferPointer { allowed in
+                            try winTier.withUnsafeMutableBufferPointer { winTier in
+                                var pass = TierPass(n: n, N: N, shift: shift, tiers: r.tiers, docs: scratch.docs, excluded: excludedMark,
+                                                    anyExcluded: !excludedDocs.isEmpty, filtered: allowedPage != nil, allowed: allowed,
+                                                    pageOf: pageOf, norms: norms, firstDoc: firstDoc, decode: decode,
+                                                    pageSeen: scratch.pageSeen, pages: pages, winTier: winTier)
+                                pages = []
+                                // 1. count (phrases merged as for scoring); a one-word query's
+                                // candidates have all their terms once counted: each takes its
+                                // tier as its posting is counted (the same order as the pass below)
+                                let visitWhileCounting = n == 1 && !st.terms[0].isPhrase
+                                for ti in st.terms.indices {
+                                    if st.terms[ti].isPhrase {
+                                        try mergePhrase(&st.terms[ti])
+                                        countPhrase(&st.terms[ti], touched: &touched)
+                                    } else {
+                                        single[ti] = countWord(&st.terms[ti], touched: &touched, visit: visitWhileCounting, pass: &pass)
                                     }
-                                    var t: UInt8 = 0
-                                    if tiers && m == n {
-                                        t = 1
-                                        let inTitle = Int(ds.inTitle), inHeading = Int(ds.inHeading)
-                                        // as `rankExhaustive`
-                                        if inHeading == n && decode[Int(norms[N + d])] <= n + 1 {
-                                            t = 3
-                                        } else if inTitle == n && decode[Int(norms[d])] <= n + 1 && inHeading == 0 && firstDoc[p] == d {
-                                            t = 3
-                                        }
-                                    }
-                                    docs[d].tier = t
-                                    if t == 0 { c0 += 1 } else if t == 1 { c1 += 1 } else { c3 += 1 }
-                                    if pageSeen[p] == 0 { pageSeen[p] = 1; pages.append(Int32(truncatingIfNeeded: p)) }
-                                    let w = d >> shift
-                                    if Int8(t) > winTier[w] { winTier[w] = Int8(t) }
                                 }
-                                tierCount = [c0, c1, 0, c3]
-                                total = c0 + c1 + c3
+                                // 2. tiers, totals, the highest tier in each window
+                                if !visitWhileCounting {
+                                    for d32 in touched.list { pass.visit(Int(d32)) }
+                                }
+                                tierCount = [pass.c0, pass.c1, 0, pass.c3]
+                                total = pass.c0 + pass.c1 + pass.c3
+                                swap(&pages, &pass.pages)
                             }
                         }
                     }
                 }
             }
         }
+        let docs = scratch.docs, pageSeen = scratch.pageSeen
         for d in excludedDocs { excludedMark[d] = 0 }
         let totalPages = pages.count
         for p in pages { pageSeen[Int(p)] = 0 }
@@ -180,9 +163,7 @@ extension SearchIndex {
                 offerFresh()
             }
         }
-        var scored = 0
-        for d32 in touched.list where docs[Int(d32)].scored != 0 { scored += 1 }
-        pruningStats = (candidates: total, scored: scored)
+        pruningStats = (candidates: total, scored: scorer.scoredCount)
         var ranked = RankedList(scratch: scratch)
         ranked.touched = touched.list
         ranked.total = total
@@ -200,8 +181,7 @@ extension SearchIndex {
     /// A word term counted: df, idf, and per doc the match and its title/heading flags
     /// (the merged tf_f > 0 exactly when some variant's tf_f > 0: weights are positive).
     /// True when it is one variant with strictly increasing docs (scored posting by posting).
-    func countWord(_ t: inout QueryTerm, touched: inout TouchedDocs) -> Bool {
-        let F = IndexFormat.fieldCount
+    func countWord(_ t: inout QueryTerm, touched: inout TouchedDocs, visit: Bool, pass: inout TierPass) -> Bool {
         let N = manifest.docCount
         let variants = t.variants
         let state = scratch.docs
@@ -212,9 +192,19 @@ extension SearchIndex {
             guard df > 0 else { return true }
             t.idf = log(1 + (Double(N) - Double(df) + 0.5) / (Double(df) + 0.5))
             v.postings.docs.withUnsafeBufferPointer { docs in
-                v.postings.tfs.withUnsafeBufferPointer { tfs in
-                    for k in 0..<df {
-                        state[docs[k]].count(title: tfs[k * F] > 0, heading: tfs[k * F + 1] > 0, doc: docs[k], touched: &touched)
+                v.postings.titleHeading.withUnsafeBufferPointer { flags in
+                    precondition(flags.count == df, "postings without their title/heading flags")
+                    if visit {
+                        for k in 0..<df {
+                            let x = flags[k]
+                            state[docs[k]].count(title: x & 1 != 0, heading: x & 2 != 0, doc: docs[k], touched: &touched)
+                            pass.visit(docs[k])
+                        }
+                    } else {
+                        for k in 0..<df {
+                            let x = flags[k]
+                            state[docs[k]].count(title: x & 1 != 0, heading: x & 2 != 0, doc: docs[k], touched: &touched)
+                        }
                     }
                 }
             }
@@ -225,13 +215,13 @@ extension SearchIndex {
         var docs = scratch.takeTermDocs()
         for v in variants {
             v.postings.docs.withUnsafeBufferPointer { pd in
-                v.postings.tfs.withUnsafeBufferPointer { tfs in
+                v.postings.titleHeading.withUnsafeBufferPointer { flags in
+                    precondition(flags.count == pd.count, "postings without their title/heading flags")
                     for k in 0..<pd.count {
                         let d = pd[k]
                         var s = seen[d]
                         if s == 0 { docs.append(Int32(truncatingIfNeeded: d)); s = 4 }
-                        if tfs[k * F] > 0 { s |= 1 }
-                        if tfs[k * F + 1] > 0 { s |= 2 }
+                        s |= flags[k]
                         seen[d] = s
                     }
                 }
@@ -245,6 +235,7 @@ extension SearchIndex {
             let s = seen[d]
             state[d].count(title: s & 1 != 0, heading: s & 2 != 0, doc: d, touched: &touched)
             seen[d] = 0
+            if visit { pass.visit(d) }
         }
         scratch.giveBackTermDocs(docs)
         return false
@@ -395,6 +386,52 @@ extension SearchIndex {
     }
 }
 
+/// Step 2 of the pruned ranking for one candidate whose terms are all counted: dropped if
+/// an exclusion matches it or a filter leaves out its page, else given its tier (as
+/// `rankExhaustive`) and counted, with its page (totals) and its window's highest tier.
+struct TierPass {
+    let n: Int, N: Int, shift: Int, tiers: Bool
+    let docs: UnsafeMutableBufferPointer<DocScore>
+    let excluded: UnsafeMutableBufferPointer<UInt8>
+    let anyExcluded: Bool, filtered: Bool
+    let allowed: UnsafeBufferPointer<Bool>
+    let pageOf: UnsafeBufferPointer<Int32>
+    let norms: UnsafeBufferPointer<UInt8>
+    let firstDoc: UnsafeBufferPointer<Int>
+    let decode: UnsafeBufferPointer<Int>
+    let pageSeen: UnsafeMutableBufferPointer<UInt8>
+    /// The pages seen, in order (marked in `pageSeen`, which the caller clears).
+    var pages: [Int32]
+    let winTier: UnsafeMutableBufferPointer<Int8>
+    var c0 = 0, c1 = 0, c3 = 0
+
+    @inline(__always) mutating func visit(_ d: Int) {
+        let ds = docs[d]
+        let m = Int(ds.matched)
+        let p = Int(pageOf[d])
+        if (anyExcluded && excluded[d] != 0) || (filtered && !allowed[p]) {
+            docs[d] = DocScore()
+            return
+        }
+        var t: UInt8 = 0
+        if tiers && m == n {
+            t = 1
+            let inTitle = Int(ds.inTitle), inHeading = Int(ds.inHeading)
+            // as `rankExhaustive`
+            if inHeading == n && decode[Int(norms[N + d])] <= n + 1 {
+                t = 3
+            } else if inTitle == n && decode[Int(norms[d])] <= n + 1 && inHeading == 0 && firstDoc[p] == d {
+                t = 3
+            }
+        }
+        docs[d].tier = t
+        if t == 0 { c0 += 1 } else if t == 1 { c1 += 1 } else { c3 += 1 }
+        if pageSeen[p] == 0 { pageSeen[p] = 1; pages.append(Int32(truncatingIfNeeded: p)) }
+        let w = d >> shift
+        if Int8(t) > winTier[w] { winTier[w] = Int8(t) }
+    }
+}
+
 /// Scores candidates of a pruned ranking window by window (and, for the page walk, any
 /// range of docs), with exactly the expressions of `scoreWord` and `scorePhrase`.
 final class PrunedScorer {
@@ -413,6 +450,8 @@ final class PrunedScorer {
     /// Docs given their final score by the last `scoreWindow` (`fresh[0..<freshCount]`).
     let fresh: UnsafeMutableBufferPointer<Int32>
     private(set) var freshCount = 0
+    /// Candidates scored so far (each is scored once).
+    private(set) var scoredCount = 0
     /// Per doc of a window: merged tfs of a term with several variants, whether set.
     private let acc: UnsafeMutableBufferPointer<Double>
     private let rowUsed: UnsafeMutableBufferPointer<Bool>
@@ -473,9 +512,20 @@ final class PrunedScorer {
         if minTier == 0 { allScored = true }
     }
 
+    /// A candidate of tier `minTier` or above not scored yet (`scored` 0, or 2: listed in
+    /// `fresh` by the chunk being scored).
     @inline(__always) private func wanted(_ d: Int, _ minTier: UInt8) -> Bool {
         let s = docs[d]
-        return s.matched != 0 && s.scored == 0 && s.tier >= minTier
+        return s.matched != 0 && s.scored & 1 == 0 && s.tier >= minTier
+    }
+
+    /// Lists a wanted doc in `fresh` the first time a term's postings reach it in this chunk.
+    @inline(__always) private func list(_ d: Int) {
+        if docs[d].scored == 0 {
+            docs[d].scored = 2
+            fresh[freshCount] = Int32(truncatingIfNeeded: d)
+            freshCount += 1
+        }
     }
 
     /// `lo..<hi` lies in one window.
@@ -516,6 +566,7 @@ final class PrunedScorer {
                             let d = t.docs[k]
                             if d >= hi { break }
                             if wanted(d, minTier) {
+                                list(d)
                                 var w = 0.0
                                 for f in 0..<F {
                                     let tf = t.tf[k * F + f]
@@ -538,6 +589,7 @@ final class PrunedScorer {
                                     let d = pd[k]
                                     if d >= hi { break }
                                     if wanted(d, minTier) {
+                                        list(d)
                                         let b = k * F
                                         let s = weigh(d, tf(tfs[b]), tf(tfs[b + 1]), tf(tfs[b + 2]), tf(tfs[b + 3]), tf(tfs[b + 4]), idf: idf)
                                         state[d].score = state[d].score + s
@@ -557,6 +609,7 @@ final class PrunedScorer {
                                         let d = pd[k]
                                         if d >= hi { break }
                                         if wanted(d, minTier) {
+                                            list(d)
                                             let row = d - lo
                                             if !rowUsed[row] { rowUsed[row] = true; used[usedCount] = Int32(row); usedCount += 1 }
                                             let b = row * F
@@ -584,18 +637,19 @@ final class PrunedScorer {
                 }
             }
         }
-        // final = sum * coverage * boost, as `rankExhaustive`
+        // final = sum * coverage * boost, as `rankExhaustive`, for the docs listed (every
+        // wanted doc of the chunk is in some term's postings: it matched a term)
         let n = terms.count
         let noBoosts = boosts.isEmpty
-        for d in lo..<hi where wanted(d, minTier) {
+        for i in 0..<freshCount {
+            let d = Int(fresh[i])
             let m = Int(state[d].matched)
             let coverage = m <= n ? coverageOf[m] : 1 / (1 + r.coverage * Double(n - m))
             let boost = noBoosts ? 1 : boosts[d] ?? 1
             state[d].score = state[d].score * coverage * boost
             state[d].scored = 1
-            fresh[freshCount] = Int32(truncatingIfNeeded: d)
-            freshCount += 1
         }
+        scoredCount += freshCount
     }
 }
 
