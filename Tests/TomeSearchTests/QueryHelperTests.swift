@@ -115,6 +115,27 @@ extension QueryHelperTests {
     }
 }
 
+extension QueryHelperTests {
+    /// `gallopLowerBound` from any start that has only smaller docs before it gives
+    /// `lowerBound`, on random sorted lists with repeats (as a damaged index could hold).
+    @Test func gallopMatchesLowerBound() {
+        var g = Generator(state: 5)
+        for round in 0..<400 {
+            var docs: [Int] = []
+            var d = 0
+            for _ in 0..<g.next(300) { d += g.next(round % 3 == 0 ? 2 : 40); docs.append(d) }
+            docs.withUnsafeBufferPointer { pd in
+                for _ in 0..<20 {
+                    let x = g.next(d + 10)
+                    let want = lowerBound(pd, x)
+                    let from = want == 0 ? 0 : g.next(want + 1)
+                    #expect(gallopLowerBound(pd, from: from, x) == want, "round \(round) x \(x) from \(from)")
+                }
+            }
+        }
+    }
+}
+
 extension Array {
     func shuffled(using g: inout QueryHelperTests.Generator) -> [Element] {
         var a = self

@@ -457,6 +457,22 @@ final class PrunedScorer {
     private let rowUsed: UnsafeMutableBufferPointer<Bool>
     private let used: UnsafeMutableBufferPointer<Int32>
     private var allScored = false
+    /// Where each posting list was last entered (`seek`): per term (a phrase's or a
+    /// one-variant term's list, else each variant's), from `cursorBase[term]`.
+    private let cursorBase: [Int]
+    private let lastFrom: UnsafeMutableBufferPointer<Int>
+    private let lastAt: UnsafeMutableBufferPointer<Int>
+
+    /// The first index of `docs` whose doc is at least `x`: `lowerBound`, galloping on from
+    /// where the list was last entered when that was for an `x` no larger (windows are
+    /// mostly scored in ascending order), else from the start.
+    @inline(__always) private func seek(_ slot: Int, _ docs: UnsafeBufferPointer<Int>, _ x: Int) -> Int {
+        let from = lastFrom[slot] <= x ? lastAt[slot] : 0
+        let k = gallopLowerBound(docs, from: from, x)
+        lastFrom[slot] = x
+        lastAt[slot] = k
+        return k
+    }
 
     init(terms: [QueryTerm], single: [Bool], den: [Double], norms: [UInt8], boosts: [Int: Double], coverageOf: [Double],
          ranking: RankingParameters, docs: UnsafeMutableBufferPointer<DocScore>, winTier: [Int8], shift: Int, docCount: Int) {
@@ -478,9 +494,22 @@ final class PrunedScorer {
         rowUsed.initialize(repeating: false)
         used = .allocate(capacity: size)
         fresh = .allocate(capacity: size)
+        var base: [Int] = []
+        var slots = 0
+        for (ti, t) in terms.enumerated() {
+            base.append(slots)
+            slots += t.isPhrase || single[ti] ? 1 : t.variants.count
+        }
+        cursorBase = base
+        lastFrom = .allocate(capacity: max(1, slots))
+        lastFrom.initialize(repeating: Int.max)
+        lastAt = .allocate(capacity: max(1, slots))
+        lastAt.initialize(repeating: 0)
     }
 
     deinit {
+        lastFrom.deallocate()
+        lastAt.deallocate()
         acc.deallocate()
         rowUsed.deallocate()
         used.deallocate()
@@ -558,10 +587,11 @@ final class PrunedScorer {
                 for ti in terms.indices {
                     let t = terms[ti]
                     if t.df == 0 { continue }
+                    let slot = cursorBase[ti]
                     let idf = t.idf
                     if t.isPhrase {
                         // as `scorePhrase`
-                        var k = lowerBound(t.docs, lo)
+                        var k = t.docs.withUnsafeBufferPointer { seek(slot, $0, lo) }
                         while k < t.docs.count {
                             let d = t.docs[k]
                             if d >= hi { break }
@@ -584,7 +614,7 @@ final class PrunedScorer {
                         @inline(__always) func tf(_ x: Int32) -> Double { x > 0 ? 0 + wt * Double(x) : 0 }
                         v.postings.docs.withUnsafeBufferPointer { pd in
                             v.postings.tfs.withUnsafeBufferPointer { tfs in
-                                var k = lowerBound(pd, lo)
+                                var k = seek(slot, pd, lo)
                                 while k < pd.count {
                                     let d = pd[k]
                                     if d >= hi { break }
@@ -600,11 +630,11 @@ final class PrunedScorer {
                         }
                     } else {
                         // as `scoreWord`'s merge: per doc and field, in variant order, from 0
-                        for v in t.variants {
+                        for (vi, v) in t.variants.enumerated() {
                             let wt = v.weight
                             v.postings.docs.withUnsafeBufferPointer { pd in
                                 v.postings.tfs.withUnsafeBufferPointer { tfs in
-                                    var k = lowerBound(pd, lo)
+                                    var k = seek(slot + vi, pd, lo)
                                     while k < pd.count {
                                         let d = pd[k]
                                         if d >= hi { break }
@@ -663,6 +693,25 @@ final class PrunedScorer {
     while lo < hi {
         let mid = (lo + hi) >> 1
         if a[mid] < x { lo = mid + 1 } else { hi = mid }
+    }
+    return lo
+}
+
+/// The first index in `from..<docs.count` whose doc is at least `x`, when every doc before
+/// `from` is below `x` (the same index as `lowerBound`): steps of 1, 2, 4, … from `from`,
+/// then a binary search in the last step.
+@inline(__always) func gallopLowerBound(_ docs: UnsafeBufferPointer<Int>, from: Int, _ x: Int) -> Int {
+    let n = docs.count
+    var lo = from, hi = from, step = 1
+    while hi < n && docs[hi] < x {
+        lo = hi + 1
+        hi = from + step
+        step <<= 1
+    }
+    hi = min(hi, n)
+    while lo < hi {
+        let mid = (lo + hi) >> 1
+        if docs[mid] < x { lo = mid + 1 } else { hi = mid }
     }
     return lo
 }
