@@ -10,8 +10,8 @@ import Glibc
 /// becomes the next build's spare. The work is proportional to what changed, not to the
 /// size of the site: an output whose bytes equal the spare's copy is left alone; one
 /// whose bytes equal the live copy is hard-linked from it (same inode, so it keeps its
-/// modification time); only the rest is written (a temporary file renamed into place,
-/// never written through a link). Spare outputs this build did not produce are deleted
+/// modification time); only the rest is written (created in place where the spare has
+/// nothing, else a temporary file renamed into place: never written through a link). Spare outputs this build did not produce are deleted
 /// before the swap. Until the swap the live site is never touched, so a build killed at
 /// any moment leaves the previous site exactly as it was.
 ///
@@ -125,15 +125,25 @@ public final class IncrementalDiskSink: OutputSink, @unchecked Sendable {
         if keep(path, size: bytes.count, hash: hash, key: key) { return }
         try folders.ensureParent(of: path)
         let target = spare.path + "/" + path
-        try replace(target) { temporary in
-            do {
-                try FileWriter.write(bytes, to: temporary)
-                return true
-            } catch let failure as FileWriter.Failure {
-                throw BuildError.io(path: target, reason: FileWriter.describe(failure))
-            }
+        func failed(_ failure: FileWriter.Failure) -> BuildError {
+            .io(path: target, reason: FileWriter.describe(failure))
         }
-        let stamp = FileTree.stamp(of: target) ?? FileTree.Stamp(size: bytes.count, modified: 0)
+        // A path the spare does not have is created in place (no cache vouches for the
+        // spare until the swap, so a half-written file is never trusted); one it has is
+        // replaced by a rename, never written through (it may be a hard link to the live
+        // site's copy).
+        let created: FileTree.Stamp?
+        do { created = try FileWriter.create(bytes, at: target) } catch { throw failed(error) }
+        let stamp: FileTree.Stamp
+        if let created {
+            stamp = created
+        } else {
+            try replace(target) { temporary in
+                do throws(FileWriter.Failure) { try FileWriter.write(bytes, to: temporary) } catch { throw failed(error) }
+                return true
+            }
+            stamp = FileTree.stamp(of: target) ?? FileTree.Stamp(size: bytes.count, modified: 0)
+        }
         record(path, BuildCache.Entry(size: stamp.size, modified: stamp.modified, hash: hash, key: key), rewritten: true)
     }
 

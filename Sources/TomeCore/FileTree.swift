@@ -38,6 +38,13 @@ public enum FileTree {
         return Stamp(info)
     }
 
+    /// The stamp of an open file (`fstat`): no second lookup of its path.
+    public static func stamp(ofDescriptor descriptor: Int32) -> Stamp? {
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { return nil }
+        return Stamp(info)
+    }
+
     /// Every file and folder below `root` (not `root` itself), in no particular order.
     /// Symbolic links are followed (a link's entry carries its target's stamp and a
     /// linked folder is walked), each real folder at most once, so a link loop ends.
