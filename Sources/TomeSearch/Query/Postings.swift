@@ -6,7 +6,7 @@ extension SearchIndex {
 
     /// Posting lists at least this long get a positions skip table.
     static let positionSkipMinDF = 256
-    static let positionSkipStep = 16
+    static let positionSkipStep = 8
 
     /// Byte offsets (in the positions file) of the positions of every
     /// `positionSkipStep`-th posting of a variant: made by one walk over its positions

@@ -403,7 +403,7 @@ struct PositionTable {
     ///
     /// A long posting list read for a few documents (proximity's 200) finds their
     /// postings by binary search and their positions through the variant's skip table
-    /// (`SearchIndex.positionSkips`: the byte offset of every 16th posting's positions),
+    /// (`SearchIndex.positionSkips`: the byte offset of every 8th posting's positions),
     /// instead of walking every posting: the same positions, in the same order.
     init(_ index: SearchIndex, variants: [Variant], slots: UnsafeMutableBufferPointer<Int32>, slotDocs: [Int]) throws {
         let F = IndexFormat.fieldCount
