@@ -26,3 +26,49 @@ import Testing
         #expect(DirectoryWatcher.difference(before, after) == [root.path + "/guide/b.md"])
     }
 }
+
+/// `run` end to end, on the kernel's events (Linux) and by polling: an edit, a new file in
+/// a new folder, and a deletion are each reported once settled; an editor's swap file is not.
+@Suite struct DirectoryWatcherRunTests {
+    actor Reports {
+        var batches: [[String]] = []
+        func add(_ paths: [String]) { batches.append(paths) }
+        var all: [String] { batches.flatMap { $0 } }
+    }
+
+    @Test(arguments: [false, true]) func reportsSettledChanges(polls: Bool) async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("tome-watch-run-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        func write(_ relative: String, _ text: String) throws {
+            let url = root.appendingPathComponent(relative)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(text.utf8).write(to: url)
+        }
+        try write("a.md", "one")
+        try write("guide/b.md", "two")
+        var watcher = DirectoryWatcher(directories: [root.path], interval: .milliseconds(40))
+        watcher.polls = polls
+        let reports = Reports()
+        let task = Task { await watcher.run { await reports.add($0) } }
+        defer { task.cancel() }
+        func waitFor(_ path: String) async throws -> Bool {
+            for _ in 0..<500 {
+                if await reports.all.contains(root.path + "/" + path) { return true }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            return false
+        }
+        try await Task.sleep(for: .milliseconds(200))  // the first snapshot
+
+        try write("guide/.b.md.swp", "swap")
+        try write("a.md", "one, edited")
+        #expect(try await waitFor("a.md"))
+        try write("new/deeper/c.md", "three")
+        #expect(try await waitFor("new/deeper/c.md"))
+        try FileManager.default.removeItem(at: root.appendingPathComponent("guide/b.md"))
+        #expect(try await waitFor("guide/b.md"))
+        let all = await reports.all
+        #expect(!all.contains { $0.hasSuffix(".swp") })
+        #expect(all.count == Set(all).count, "each change reported once: \(all)")
+    }
+}
