@@ -58,17 +58,20 @@ struct LinkResolver: Sendable {
     }
 
     static func isExternal(_ destination: String) -> Bool {
-        if destination.hasPrefix("//") { return true }
+        let slash = UInt8(ascii: "/")
+        if destination.utf8.first == slash, destination.utf8.dropFirst().first == slash { return true }
         // Most destinations have no colon: no need to walk their Characters.
-        guard destination.utf8.contains(UInt8(ascii: ":")), let colon = destination.firstIndex(of: ":") else { return false }
+        guard let colon = destination.utf8.firstIndex(of: UInt8(ascii: ":")) else { return false }
         let scheme = destination[..<colon]
         return !scheme.isEmpty && scheme.allSatisfy { $0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" || $0 == "." }
             && destination[..<colon].first?.isLetter == true
     }
 
-    /// Resolves `destination` written in the page `fromID`.
+    /// Resolves `destination` written in the page `fromID`. URL syntax is ASCII, so the
+    /// destination is taken apart over its UTF-8 bytes (walking Characters was most of
+    /// the cost of resolving the C++ corpus's links).
     func resolve(_ destination: String, from fromID: String, kind: LinkTarget.Kind) -> Outcome {
-        let trimmed = destination.trimmingCharacters
+        let trimmed = LinkResolver.trimmed(destination)
         if trimmed.isEmpty { return .external(trimmed) }
         // Markdown links skip the HTML sanitiser: refuse `javascript:` and friends here.
         if !MarkdownURLPolicy.isSafe(trimmed, image: kind == .image) {
@@ -76,15 +79,15 @@ struct LinkResolver: Sendable {
                             hint: "link to an http(s), mailto or tel URL, or to a page or file of this site")
         }
         if LinkResolver.isExternal(trimmed) { return .external(trimmed) }
-        if trimmed.hasPrefix("#") { return .fragmentOnly(String(trimmed.dropFirst())) }
+        if trimmed.utf8.first == UInt8(ascii: "#") { return .fragmentOnly(String(trimmed.utf8.dropFirst())!) }
         var path = Substring(trimmed)
         var fragment: String?
-        if let hash = path.firstIndex(of: "#") {
-            fragment = String(path[path.index(after: hash)...])
+        if let hash = path.utf8.firstIndex(of: UInt8(ascii: "#")) {
+            fragment = String(path[path.utf8.index(after: hash)...])
             path = path[..<hash]
         }
         var query = ""
-        if let q = path.firstIndex(of: "?") {
+        if let q = path.utf8.firstIndex(of: UInt8(ascii: "?")) {
             query = String(path[q...])
             path = path[..<q]
         }
@@ -92,14 +95,14 @@ struct LinkResolver: Sendable {
         let decoded = path.utf8.contains(UInt8(ascii: "%")) ? String(path).removingPercentEncoding ?? String(path) : String(path)
         let suffix = query + (fragment.map { "#" + $0 } ?? "")
 
-        if decoded.hasPrefix("/") {
+        if decoded.utf8.first == UInt8(ascii: "/") {
             // A site path: a page URL or an asset.
             var url = decoded
             if let id = idByURL[url] ?? idByURL[url + "/"] {
                 url = urlByID[id]!
                 return .page(url: basePath + url + query, id: id, fragment: fragment)
             }
-            if assets.contains(String(decoded.dropFirst())) { return .asset(url: basePath + decoded + suffix) }
+            if assets.contains(String(decoded.utf8.dropFirst())!) { return .asset(url: basePath + decoded + suffix) }
             return .missing(url: basePath + trimmed, message: "link target '\(destination)' is not a page or file of this site",
                             hint: "link to the Markdown file instead, such as '../book/page.md'")
         }
@@ -109,7 +112,7 @@ struct LinkResolver: Sendable {
             return .missing(url: trimmed, message: "link target '\(destination)' leads outside the content folder",
                             hint: "link only to files inside the content folder")
         }
-        if target.hasSuffix(".md") || target.hasSuffix(".markdown") {
+        if LinkResolver.hasSuffix(target, ".md") || LinkResolver.hasSuffix(target, ".markdown") {
             if let url = urlByID[target] {
                 return .page(url: basePath + url + query, id: target, fragment: fragment)
             }
@@ -133,9 +136,26 @@ struct LinkResolver: Sendable {
     /// The folder a page's relative links start from.
     static func folder(ofPageID id: String) -> String {
         if id == Site.homeID { return "" }
-        if id.hasSuffix("/") { return String(id.dropLast()) }
-        guard let slash = id.lastIndex(of: "/") else { return "" }
+        if id.utf8.last == UInt8(ascii: "/") { return String(id.utf8.dropLast())! }
+        guard let slash = id.utf8.lastIndex(of: UInt8(ascii: "/")) else { return "" }
         return String(id[..<slash])
+    }
+
+    /// The destination without leading and trailing spaces, tabs and line feeds
+    /// (`trimmingCharacters`), without a copy when there are none: a first and last byte
+    /// that are none of these cannot begin or end such a Character.
+    static func trimmed(_ destination: String) -> String {
+        func edge(_ byte: UInt8?) -> Bool {
+            byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\n")
+        }
+        return edge(destination.utf8.first) || edge(destination.utf8.last) ? destination.trimmingCharacters : destination
+    }
+
+    /// `hasSuffix` for an ASCII suffix, over bytes.
+    static func hasSuffix(_ text: String, _ suffix: StaticString) -> Bool {
+        let count = suffix.utf8CodeUnitCount
+        guard text.utf8.count >= count else { return false }
+        return suffix.withUTF8Buffer { text.utf8.suffix(count).elementsEqual($0) }
     }
 
     /// Resolves `.` and `..`; nil when the path climbs above the root.

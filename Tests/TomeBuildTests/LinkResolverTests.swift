@@ -30,4 +30,20 @@ import Testing
     func externalDestinations(_ destination: String, _ external: Bool) {
         #expect(LinkResolver.isExternal(destination) == external)
     }
+
+    /// The byte-level helpers `resolve` uses answer as the Character-level operations did.
+    @Test(arguments: ["", "a.md", " a.md ", "\ta.md\n", "a.md\r\n", " \u{301}a.md", "a.md \u{301}", "\n", "   ", "é.md", "x.markdown",
+                      "x.MD", "md", ".md", "a.md#top", "thé/ça.md"])
+    func byteHelpersAgreeWithCharacters(_ text: String) {
+        #expect(LinkResolver.trimmed(text) == text.trimmingCharacters)
+        #expect(LinkResolver.hasSuffix(text, ".md") == text.hasSuffix(".md"))
+        #expect(LinkResolver.hasSuffix(text, ".markdown") == text.hasSuffix(".markdown"))
+    }
+
+    @Test(arguments: ["_index.md", "a/b.md", "a/b/c.md", "thé/ça/x.md", "a/", "a/b/", "x.md"])
+    func folderOfAPage(_ id: String) {
+        let expected: String
+        if id.hasSuffix("/") { expected = String(id.dropLast()) } else if let slash = id.lastIndex(of: "/") { expected = String(id[..<slash]) } else { expected = "" }
+        #expect(LinkResolver.folder(ofPageID: id) == expected)
+    }
 }
