@@ -287,9 +287,16 @@ public struct HTMLRenderer {
     // MARK: Video
 
     private mutating func renderVideo(_ inlines: [Inline]) -> Bool {
-        let meaningful = inlines.filter { if case .text(let t) = $0 { return !t.isBlank }; return true }
-        guard meaningful.count == 1 else { return false }
-        switch meaningful[0] {
+        // The one inline that is not blank text, if there is exactly one (most paragraphs
+        // have more: stop at the second).
+        var meaningful: Inline?
+        for inline in inlines {
+            if case .text(let text) = inline, text.isBlank { continue }
+            guard meaningful == nil else { return false }
+            meaningful = inline
+        }
+        guard let meaningful else { return false }
+        switch meaningful {
         case .link(let destination, _, let label, _, _) where label.plainText.trimmed == destination:
             guard let embed = VideoEmbed(url: destination) else { return false }
             out += embed.html
