@@ -136,6 +136,19 @@ extension QueryHelperTests {
     }
 }
 
+extension QueryHelperTests {
+    /// With every posting list given a window start table (`windowStartMinDF` 1: the
+    /// test index's lists are short), the pruned ranking still equals the exhaustive one.
+    @Test(arguments: [1, 3, 7])
+    func windowStartTablesKeepPrunedEqualExhaustive(windowShift: Int) throws {
+        let index = try RankingTests.index()
+        index.pruningWindowShift = windowShift
+        index.windowStartMinDF = 1
+        for q in RankingTests.queries { try PruningTests.same(index, q) }
+        #expect(!index.windowStartCache.isEmpty)
+    }
+}
+
 extension Array {
     func shuffled(using g: inout QueryHelperTests.Generator) -> [Element] {
         var a = self

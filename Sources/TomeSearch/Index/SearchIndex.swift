@@ -221,6 +221,12 @@ public final class SearchIndex {
     var postingsCacheBytes = 0
     /// Positions skip tables of long posting lists (`positionSkips`, Query/Postings.swift).
     var positionSkipCache: [Int: [Int]] = [:]
+    /// Where each pruning window starts in long posting lists (`windowStarts`,
+    /// Query/Postings.swift), for lists of `windowStartMinDF` postings or more (lowered
+    /// by tests, so their small indexes take this path).
+    var windowStartCache: [Int: [Int32]] = [:]
+    var windowStartCacheBytes = 0
+    var windowStartMinDF = 256
     /// Per shard, its terms by stored stem (`stemIndex`, Query/Searcher.swift).
     var stemIndexCache: [Int: [[UInt8]: [Int]]] = [:]
     /// File names fetched so far (for byte accounting in benchmarks and tests).

@@ -37,6 +37,37 @@ extension SearchIndex {
         return skips
     }
 
+    /// Bytes of window start tables kept per index (`windowStarts`).
+    static let windowStartCacheLimit = 8 << 20
+
+    /// For a variant whose list holds `windowStartMinDF` postings or more: per window of
+    /// `1 << shift` doc ids (and one past the last), the index of its first posting at or
+    /// after the window's first doc (`lowerBound`), made in one pass over the list and
+    /// kept per index (emptied when full); nil for shorter lists.
+    func windowStarts(_ v: Variant, shift: Int, windows: Int) -> [Int32]? {
+        let docs = v.postings.docs
+        guard docs.count >= windowStartMinDF, shift < 32 else { return nil }
+        let key = (v.shard << 32 | v.term) << 5 | shift
+        if let s = windowStartCache[key], s.count == windows + 1 { return s }
+        var starts = [Int32](repeating: 0, count: windows + 1)
+        docs.withUnsafeBufferPointer { pd in
+            var k = 0
+            for w in 0...windows {
+                let first = w << shift
+                while k < pd.count && pd[k] < first { k += 1 }
+                starts[w] = Int32(truncatingIfNeeded: k)
+            }
+        }
+        let bytes = starts.count * MemoryLayout<Int32>.stride
+        if windowStartCacheBytes + bytes > Self.windowStartCacheLimit {
+            windowStartCache = [:]
+            windowStartCacheBytes = 0
+        }
+        windowStartCache[key] = starts
+        windowStartCacheBytes += bytes
+        return starts
+    }
+
     /// `queryPostings`, with the lists of frequent terms kept decoded: the terms most
     /// queries share (`class`, `error`, `see`) are not decoded again on every query.
     /// When the bytes reach `postingsCacheLimit` the cache starts over.

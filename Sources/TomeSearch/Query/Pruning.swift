@@ -122,8 +122,17 @@ extension SearchIndex {
         let b: UInt8 = tierCount[3] >= head ? 3 : (tierCount[3] + tierCount[1] >= head ? 1 : 0)
         let competing = b == 3 ? tierCount[3] : (b == 1 ? tierCount[3] + tierCount[1] : total)
         let coverageOf = (0...n).map { m in 1 / (1 + r.coverage * Double(n - m)) }
+        // where each window starts in the long lists (one table per cursor of the scorer)
+        var starts: [[Int32]] = []
+        for (ti, t) in st.terms.enumerated() {
+            if t.isPhrase { starts.append([]); continue }
+            for v in (single[ti] ? [t.variants[0]] : t.variants) {
+                starts.append(windowStarts(v, shift: shift, windows: windows) ?? [])
+            }
+        }
         let scorer = PrunedScorer(terms: st.terms, single: single, den: den, norms: meta.norms, boosts: meta.boosts,
-                                  coverageOf: coverageOf, ranking: r, docs: docs, winTier: winTier, shift: shift, docCount: N)
+                                  coverageOf: coverageOf, ranking: r, docs: docs, winTier: winTier, shift: shift, docCount: N,
+                                  windowStarts: starts)
         // 3. windows with a candidate above `b`, then the others by bound
         var heap = CandidateHeap(capacity: head)
         @inline(__always) func offerFresh() {
@@ -462,11 +471,18 @@ final class PrunedScorer {
     private let cursorBase: [Int]
     private let lastFrom: UnsafeMutableBufferPointer<Int>
     private let lastAt: UnsafeMutableBufferPointer<Int>
+    /// Per cursor, the list's window start table (`SearchIndex.windowStarts`), or empty.
+    private let windowStarts: [[Int32]]
 
     /// The first index of `docs` whose doc is at least `x`: `lowerBound`, galloping on from
     /// where the list was last entered when that was for an `x` no larger (windows are
     /// mostly scored in ascending order), else from the start.
     @inline(__always) private func seek(_ slot: Int, _ docs: UnsafeBufferPointer<Int>, _ x: Int) -> Int {
+        if slot < windowStarts.count, !windowStarts[slot].isEmpty {
+            // every posting before its window's first is below the window, so below x
+            let from = windowStarts[slot].withUnsafeBufferPointer { Int($0[x >> shift]) }
+            return gallopLowerBound(docs, from: from, x)
+        }
         let from = lastFrom[slot] <= x ? lastAt[slot] : 0
         let k = gallopLowerBound(docs, from: from, x)
         lastFrom[slot] = x
@@ -475,7 +491,8 @@ final class PrunedScorer {
     }
 
     init(terms: [QueryTerm], single: [Bool], den: [Double], norms: [UInt8], boosts: [Int: Double], coverageOf: [Double],
-         ranking: RankingParameters, docs: UnsafeMutableBufferPointer<DocScore>, winTier: [Int8], shift: Int, docCount: Int) {
+         ranking: RankingParameters, docs: UnsafeMutableBufferPointer<DocScore>, winTier: [Int8], shift: Int, docCount: Int,
+         windowStarts: [[Int32]] = []) {
         self.terms = terms
         self.single = single
         self.den = den
@@ -501,6 +518,8 @@ final class PrunedScorer {
             slots += t.isPhrase || single[ti] ? 1 : t.variants.count
         }
         cursorBase = base
+        precondition(windowStarts.isEmpty || windowStarts.count == slots, "one window start table (or none) per cursor")
+        self.windowStarts = windowStarts
         lastFrom = .allocate(capacity: max(1, slots))
         lastFrom.initialize(repeating: Int.max)
         lastAt = .allocate(capacity: max(1, slots))
