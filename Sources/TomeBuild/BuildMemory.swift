@@ -3,9 +3,10 @@ import TomeSearch
 import TomeSite
 
 /// What one process (`tome serve`, rebuilding on every save) keeps from one build to the
-/// next: rendered pages, so a page whose Markdown, place and link targets are as they were
-/// is not rendered again, and the search index's runs (`IndexMemory`), so only the pages
-/// around an edit are analysed again.
+/// next: loaded pages (`LoadMemory`), so only files whose size or time changed are read
+/// again; rendered pages, so a page whose Markdown, place and link targets are as they
+/// were is not rendered again; and the search index's runs (`IndexMemory`), so only the
+/// pages around an edit are analysed again.
 ///
 /// A page's HTML, headings, sections, links and problems are a function of its body,
 /// its id, file and first body line (links resolve from it, problems point into it), its
@@ -18,6 +19,8 @@ public final class BuildMemory: @unchecked Sendable {
     private var lastReused = 0
     /// The search index's runs and doc store records from the last build (`IndexMemory`).
     public let index = IndexMemory()
+    /// The pages the last build loaded, by file (`LoadMemory`).
+    public let load = LoadMemory()
 
     public init() {}
 

@@ -164,7 +164,8 @@ public struct SiteBuilder: Sendable {
         var clock = StepClock()
         // 1. load
         progress?("load", 0, 0)
-        let loader = ContentLoader(options: .init(includeDrafts: options.includeDrafts, useGit: options.useGit, useFileDates: options.useFileDates))
+        let loader = ContentLoader(options: .init(includeDrafts: options.includeDrafts, useGit: options.useGit, useFileDates: options.useFileDates),
+                                   memory: memory?.load)
         var (site, loadProblems) = await loader.load(directory: options.contentDirectory, displayPath: options.contentDisplayPath)
         if let baseURL = options.baseURL { site.configuration.baseURL = baseURL.hasSuffix("/") ? baseURL : baseURL + "/" }
         diagnostics.append(contentsOf: loadProblems)

@@ -25,8 +25,13 @@ public struct ContentLoader: Sendable {
     }
 
     public var options: Options
+    /// The last load's pages (`tome serve`): files unchanged since are not read again.
+    public var memory: LoadMemory?
 
-    public init(options: Options = Options()) { self.options = options }
+    public init(options: Options = Options(), memory: LoadMemory? = nil) {
+        self.options = options
+        self.memory = memory
+    }
 
     /// - Parameters:
     ///   - directory: the content folder.
@@ -52,11 +57,25 @@ public struct ContentLoader: Sendable {
         limited.maximumFileSize = configuration.limits.pageBytes
         limited.maximumFrontMatterSize = configuration.limits.frontMatterBytes
         let options = limited
-        let loaded = await concurrentMap(markdownFiles) { relative in
-            Self.loadPage(root: root, relative: relative, displayPath: displayPath, options: options)
+        let memory = self.memory
+        let context = LoadMemory.context(root: root, displayPath: displayPath, options: options)
+        let loaded = await concurrentMap(markdownFiles) { relative -> (Page?, [Diagnostic], FileTree.Stamp?, kept: Bool) in
+            if let memory, let stamp = FileTree.stamp(of: root + "/" + relative),
+               let kept = memory.kept(relative, stamp: stamp, context: context) {
+                return (kept.page, kept.problems, stamp, true)
+            }
+            let (page, problems, stamp) = Self.loadPage(root: root, relative: relative, displayPath: displayPath, options: options)
+            return (page, problems, stamp, false)
+        }
+        if let memory {
+            var entries: [String: LoadMemory.Entry] = [:]
+            for (relative, (page, problems, stamp, _)) in zip(markdownFiles, loaded) {
+                if let stamp { entries[relative] = LoadMemory.Entry(stamp: stamp, page: page, problems: problems) }
+            }
+            memory.remember(entries, context: context, reused: loaded.count { $0.kept })
         }
         var pages: [String: Page] = [:]
-        for (page, problems, stamp) in loaded {
+        for (page, problems, stamp, _) in loaded {
             diagnostics.append(contentsOf: problems)
             guard var page else { continue }
             // Swift compares strings by canonical equivalence, so `café.md` written
