@@ -7,28 +7,74 @@ public struct Page: Sendable, Hashable, Identifiable {
         case home, book, chapter, page
     }
 
+    /// The fields, in one box shared by copies until one of them changes (copy on write):
+    /// a page is handed around by value many times per page in a build, and a copy of a
+    /// dozen strings, arrays and the front matter was a retain and a release for each.
+    private final class Storage: @unchecked Sendable {
+        // @unchecked: a shared box is never changed (`fields` is written only after
+        // `Page.makeUnique`).
+        var fields: Fields
+        init(_ fields: Fields) { self.fields = fields }
+    }
+
+    struct Fields: Hashable, Sendable {
+        var id: String
+        var file: String
+        var kind: Kind
+        var url: String
+        var title: String
+        var metadata: PageMetadata
+        var body: String
+        var bodyFirstLine: Int
+        var book: String?
+        var parent: String?
+        var children: [String]
+        var revision: Revision
+    }
+
+    private var storage: Storage
+
+    init(id: String, file: String, kind: Kind, url: String, title: String, metadata: PageMetadata, body: String,
+         bodyFirstLine: Int, book: String?, parent: String?, children: [String] = [], revision: Revision) {
+        storage = Storage(Fields(id: id, file: file, kind: kind, url: url, title: title, metadata: metadata, body: body,
+                                 bodyFirstLine: bodyFirstLine, book: book, parent: parent, children: children, revision: revision))
+    }
+
+    /// Before a change: a box shared with another copy is copied first.
+    private mutating func makeUnique() {
+        if !isKnownUniquelyReferenced(&storage) { storage = Storage(storage.fields) }
+    }
+
+    public static func == (a: Page, b: Page) -> Bool {
+        a.storage === b.storage || a.storage.fields == b.storage.fields
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        storage.fields.hash(into: &hasher)
+    }
+
     /// The source path relative to the content folder (`support/faq.md`,
     /// `support/_index.md`); for a folder without `_index.md`, the folder plus `/`.
-    public var id: String
+    public var id: String { get { storage.fields.id } _modify { makeUnique(); yield &storage.fields.id } }
     /// Where diagnostics point: the path as the user typed it plus the relative path.
-    public var file: String
-    public var kind: Kind
+    public var file: String { get { storage.fields.file } _modify { makeUnique(); yield &storage.fields.file } }
+    public var kind: Kind { get { storage.fields.kind } _modify { makeUnique(); yield &storage.fields.kind } }
     /// Site-relative URL path with slashes at both ends: `/support/faq/`. The base
     /// path of the site is added when links are written.
-    public var url: String
-    public var title: String
-    public var metadata: PageMetadata
+    public var url: String { get { storage.fields.url } _modify { makeUnique(); yield &storage.fields.url } }
+    public var title: String { get { storage.fields.title } _modify { makeUnique(); yield &storage.fields.title } }
+    public var metadata: PageMetadata { get { storage.fields.metadata } _modify { makeUnique(); yield &storage.fields.metadata } }
     /// The Markdown after the front matter, and the file line it starts on.
-    public var body: String
-    public var bodyFirstLine: Int
+    public var body: String { get { storage.fields.body } _modify { makeUnique(); yield &storage.fields.body } }
+    public var bodyFirstLine: Int { get { storage.fields.bodyFirstLine } _modify { makeUnique(); yield &storage.fields.bodyFirstLine } }
     /// The top-level folder the page belongs to (`support`); nil for the home page and
     /// for loose pages at the root of the content folder.
-    public var book: String?
+    public var book: String? { get { storage.fields.book } _modify { makeUnique(); yield &storage.fields.book } }
     /// The id of the page whose child this is in the tree (its folder's page).
-    public var parent: String?
+    public var parent: String? { get { storage.fields.parent } _modify { makeUnique(); yield &storage.fields.parent } }
     /// Ordered children ids (for the home page, books, chapters).
-    public var children: [String] = []
-    public var revision: Revision
+    public var children: [String] { get { storage.fields.children } _modify { makeUnique(); yield &storage.fields.children } }
+    public var revision: Revision { get { storage.fields.revision } _modify { makeUnique(); yield &storage.fields.revision } }
 
     /// `page` unless front matter says otherwise (`faq`, `lesson`, `release`, `agenda`).
     public var type: String { metadata.type ?? (kind == .page ? "page" : kind.rawValue) }
