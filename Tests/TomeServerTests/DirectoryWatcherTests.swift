@@ -2,17 +2,20 @@ import Foundation
 import Testing
 @testable import TomeServer
 
+/// Writes `text` at `relative` below `root`, making the folders on the way.
+private func writeFile(_ root: URL, _ relative: String, _ text: String) throws {
+    let url = root.appendingPathComponent(relative)
+    try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+    try Data(text.utf8).write(to: url)
+}
+
 /// The watcher's snapshot: every file below the watched folders with its stamp, except
 /// hidden files and folders and editor swap and backup files; an edit changes it.
 @Suite struct DirectoryWatcherTests {
     @Test func snapshotSeesEditsAndIgnoresHiddenAndSwapFiles() throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("tome-watch-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: root) }
-        func write(_ relative: String, _ text: String) throws {
-            let url = root.appendingPathComponent(relative)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(text.utf8).write(to: url)
-        }
+        func write(_ relative: String, _ text: String) throws { try writeFile(root, relative, text) }
         for path in ["a.md", "guide/b.md", ".git/objects/x", "guide/.hidden.md", "guide/b.md~", "guide/.b.md.swp", "guide/#b.md#"] {
             try write(path, "text")
         }
@@ -39,11 +42,7 @@ import Testing
     @Test(arguments: [false, true]) func reportsSettledChanges(polls: Bool) async throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("tome-watch-run-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: root) }
-        func write(_ relative: String, _ text: String) throws {
-            let url = root.appendingPathComponent(relative)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(text.utf8).write(to: url)
-        }
+        func write(_ relative: String, _ text: String) throws { try writeFile(root, relative, text) }
         try write("a.md", "one")
         try write("guide/b.md", "two")
         var watcher = DirectoryWatcher(directories: [root.path], interval: .milliseconds(40))
