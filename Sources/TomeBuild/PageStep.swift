@@ -16,7 +16,7 @@ struct PageStep {
         let theme = self.theme
         let sink = self.sink
         let pages = context.site.orderedPages
-        let sidebars = await SidebarCache.render(pages: pages, views: views, theme: theme)
+        let sidebars = try await SidebarCache.render(pages: pages, views: views, theme: theme)
         // Every page shows the same site view: its part of the keys is worked out once.
         let keys = sink.memoizes ? PageKeys(theme: theme, site: views.siteView) : nil
         let results = await concurrentMap(pages) { page -> Result<[Diagnostic], BuildError> in
@@ -280,7 +280,7 @@ struct SidebarCache: Sendable {
         return parent + "\u{0}\(blocks[page.id] ?? 0)"
     }
 
-    static func render(pages: [Page], views: ViewBuilder, theme: Theme) async -> SidebarCache {
+    static func render(pages: [Page], views: ViewBuilder, theme: Theme) async throws(BuildError) -> SidebarCache {
         let site = views.context.site
         var blocks: [String: Int] = [:]
         for page in pages where !page.children.isEmpty {
@@ -298,17 +298,20 @@ struct SidebarCache: Sendable {
         }
         let keys = representatives.keys.sorted()
         let anchors = representatives
-        let rendered = await concurrentMap(keys) { key -> Entry in
+        let rendered = await concurrentMap(keys) { key -> Result<Entry, BuildError> in
             let (anchor, focus) = anchors[key]!
-            guard let bookPage = anchor.book.flatMap({ site.pages[$0 + "/_index.md"] }) else { return Entry(html: "", links: [:]) }
+            guard let bookPage = anchor.book.flatMap({ site.pages[$0 + "/_index.md"] }) else { return .success(Entry(html: "", links: [:])) }
             let view = SidebarView(site: views.siteView, book: views.link(bookPage),
                                    nav: views.navigation(in: bookPage, current: anchor, focus: focus))
-            let html = theme.render(view, template: "partials/sidebar")
-            var digest = Digest()
-            digest.add(html)
-            return Entry(html: html, links: links(in: html), digest: digest.value)
+            return Result { () throws(BuildError) -> Entry in
+                let html = try theme.render(view, template: "partials/sidebar")
+                var digest = Digest()
+                digest.add(html)
+                return Entry(html: html, links: links(in: html), digest: digest.value)
+            }
         }
-        return SidebarCache(byKey: Dictionary(uniqueKeysWithValues: zip(keys, rendered)), blocks: blocks)
+        return SidebarCache(byKey: Dictionary(uniqueKeysWithValues: zip(keys, try rendered.map { r throws(BuildError) in try r.get() })),
+                            blocks: blocks)
     }
 
     /// Stands for `html(for:url:)` in a page's key: its folder's sidebar and the page's

@@ -19,6 +19,8 @@ public struct Theme: Sendable {
     /// A digest of every template's name and text: part of the memo key of every output
     /// rendered through the theme.
     private(set) var identity: UInt64 = 0
+    /// How messages name each template's file (`Templates/partials/nav.mustache`).
+    private(set) var sources: [String: String] = [:]
 
     /// - Parameters:
     ///   - directory: the site's templates folder; nil or missing means the default theme alone.
@@ -84,7 +86,7 @@ public struct Theme: Sendable {
         }
         diagnostics += checkPartials(scanned, sources: sources)
         return (Theme(library: library, program: parsed.map(TemplateProgram.init), templateNames: names, assets: assets,
-                      identity: identity.value), diagnostics)
+                      identity: identity.value, sources: sources), diagnostics)
     }
 
     /// Missing partials, and partials that include themselves with no section in
@@ -166,13 +168,19 @@ public struct Theme: Sendable {
     public func has(_ name: String) -> Bool { templateNames.contains(name) }
 
     /// The page `name` renders from `view`, as UTF-8.
-    func renderBytes(_ view: some TemplateObject & MustacheParent, template name: String) -> [UInt8] {
-        if let program { return program.render(view, template: name) ?? [] }
-        return Array((library.render(view, withTemplate: name) ?? "").utf8)
+    func renderBytes(_ view: some TemplateObject & MustacheParent, template name: String) throws(BuildError) -> [UInt8] {
+        guard let program else { return Array((library.render(view, withTemplate: name) ?? "").utf8) }
+        do {
+            return try program.render(view, template: name) ?? []
+        } catch {
+            let file = sources[error.template] ?? error.template
+            throw .io(path: file, reason: "template '\(error.template)' is expanded more than \(TemplateProgram.maximumDepth) levels deep "
+                + "while rendering '\(name)': a partial or block that brings itself back without end; put the recursion inside "
+                + "a section over data that ends, such as {{#children}}…{{/children}}")
+        }
     }
 
-    func render(_ view: some TemplateObject & MustacheParent, template name: String) -> String {
-        if let program { return String(decoding: program.render(view, template: name) ?? [], as: UTF8.self) }
-        return library.render(view, withTemplate: name) ?? ""
+    func render(_ view: some TemplateObject & MustacheParent, template name: String) throws(BuildError) -> String {
+        String(decoding: try renderBytes(view, template: name), as: UTF8.self)
     }
 }

@@ -289,6 +289,20 @@ import TomeCore
         expectFailure(outcome, id: "template.recursive-partial", file: "Templates/partials/loop.mustache", line: 1, column: 3)
     }
 
+    /// A loop the static check cannot see (the partial is inside a section, and a section
+    /// over `title` always finds the page's title): the renderer stops at its depth limit
+    /// and the build fails naming the template, instead of recursing until the stack runs out.
+    @Test func partialThatAlwaysBringsItselfBack() async throws {
+        do {
+            _ = try await publishOverGoodSite(["Templates/partials/loop.mustache": Self.utf8("{{#title}}<b>{{> partials/loop}}</b>{{/title}}\n"),
+                                               "Templates/page.mustache": Self.utf8("{{> partials/loop}}\n")])
+            Issue.record("a template that expands itself without end must fail the build")
+        } catch let error as BuildError {
+            #expect(error.description.contains("Templates/partials/loop.mustache"), "\(error)")
+            #expect(error.description.contains("levels deep"), "\(error)")
+        }
+    }
+
     @Test func mutuallyRecursivePartials() async throws {
         let outcome = try await publishOverGoodSite(["Templates/partials/ping.mustache": Self.utf8("{{> partials/pong}}\n"),
                                                      "Templates/partials/pong.mustache": Self.utf8("{{> partials/ping}}\n"),

@@ -129,7 +129,7 @@ import Testing
     @Test(arguments: cases) func rendersWhatSwiftMustacheRenders(_ test: Case) throws {
         let (theme, mustache) = try TemplateProgramTests.render(test)
         let program = try #require(theme.program, "the templates should compile")
-        let tome = try #require(program.render(Probe(), template: "main"))
+        let tome = try #require(try program.render(Probe(), template: "main"))
         #expect(!mustache.isEmpty)
         #expect(tome == mustache, "\n--- tome\n\(String(decoding: tome, as: UTF8.self))\n--- swift-mustache\n\(String(decoding: mustache, as: UTF8.self))")
     }
@@ -152,12 +152,12 @@ import Testing
             let name = String(path.dropLast(".mustache".count))
             for view in [page, bare] {
                 let mustache = Array((theme.library.render(view, withTemplate: name) ?? "").utf8)
-                #expect(program.render(view, template: name) == mustache, "\(name)")
+                #expect(try program.render(view, template: name) == mustache, "\(name)")
             }
             names += 1
         }
         let sidebar = SidebarView(site: page.site, book: page.book, nav: [TemplateKeyTests.link, TemplateKeyTests.link])
-        #expect(program.render(sidebar, template: "partials/sidebar") == Array(theme.library.render(sidebar, withTemplate: "partials/sidebar")!.utf8))
+        #expect(try program.render(sidebar, template: "partials/sidebar") == Array(theme.library.render(sidebar, withTemplate: "partials/sidebar")!.utf8))
         #expect(names > 10)
     }
 
@@ -166,7 +166,7 @@ import Testing
     func extensionsFallBackToSwiftMustache(_ template: String) throws {
         let (theme, mustache) = try TemplateProgramTests.render(Case("extension", template))
         #expect(theme.program == nil)
-        #expect(theme.renderBytes(Probe(), template: "main") == mustache)
+        #expect(try theme.renderBytes(Probe(), template: "main") == mustache)
     }
 
     /// Random templates built from every kind of tag, text, spaces and line ends (fixed
@@ -192,7 +192,7 @@ import Testing
             let mustache = Array((library.render(Probe(), withTemplate: "main") ?? "").utf8)
             let files = Dictionary(uniqueKeysWithValues: templates.map { ($0.key + ".mustache", (text: $0.value, display: $0.key)) })
             let program = try #require(Theme.build(files: files).0.program, "seed \(seed) round \(round): \(templates)")
-            let tome = program.render(Probe(), template: "main")
+            let tome = try program.render(Probe(), template: "main")
             #expect(tome == mustache, "seed \(seed) round \(round): \(templates)")
             compared += 1
         }

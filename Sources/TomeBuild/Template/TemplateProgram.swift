@@ -36,10 +36,22 @@ struct TemplateProgram: Sendable {
 
     private var templates: [[Node]] = []
     private var numbers: [String: Int] = [:]
+    private var names: [String] = []
+
+    /// Partials and blocks open at once, at most: a theme's own nesting is a few levels,
+    /// and data-driven recursion (a tree of pages) a few dozen. Past it, a partial or block
+    /// that brings itself back without end would exhaust the stack.
+    static let maximumDepth = 100
+
+    /// A rendering went deeper than `maximumDepth`: `template` is the partial or block
+    /// being expanded when it did.
+    struct TooDeep: Error, Sendable {
+        var template: String
+    }
 
     /// - Parameter parsed: every template of the theme by name.
     init(_ parsed: [String: [TemplateNode]]) {
-        let names = parsed.keys.sorted()
+        names = parsed.keys.sorted()
         for (number, name) in names.enumerated() { numbers[name] = number }
         templates = names.map { compile(parsed[$0]!) }
     }
@@ -71,10 +83,11 @@ struct TemplateProgram: Sendable {
     func has(_ name: String) -> Bool { numbers[name] != nil }
 
     /// The template `name` rendered with `view`; nil if there is no such template.
-    func render(_ view: some TemplateObject, template name: String) -> [UInt8]? {
+    func render(_ view: some TemplateObject, template name: String) throws(TooDeep) -> [UInt8]? {
         guard let number = numbers[name] else { return nil }
         var renderer = TemplateRenderer(templates: templates, root: .object(view))
         renderer.render(templates[number], indentation: nil)
+        if let deepest = renderer.tooDeep { throw TooDeep(template: deepest.map { names[$0] } ?? name) }
         return renderer.out
     }
 }
@@ -88,6 +101,11 @@ private struct TemplateRenderer {
     var stack: [TemplateValue]
     /// Outermost first: an outer parent's override wins over an inner one's.
     var overrides: [TemplateProgram.Overrides] = []
+    /// Partials and blocks being expanded.
+    var depth = 0
+    /// Set when `depth` passed the maximum (the partial's number; nil for a block): the
+    /// rendering stops there.
+    var tooDeep: Int??
 
     init(templates: [[Node]], root: TemplateValue) {
         self.templates = templates
@@ -116,6 +134,7 @@ private struct TemplateRenderer {
     }
 
     private mutating func render(_ node: Node, indentation: [UInt8]?) {
+        guard tooDeep == nil else { return }
         switch node {
         case .text(let bytes):
             out.append(contentsOf: bytes)
@@ -158,14 +177,27 @@ private struct TemplateRenderer {
                 return
             }
         case .partial(let number, let own, let overrides):
-            guard let number else { return }
+            guard let number, enter(number) else { return }
             if let overrides { self.overrides.append(overrides) }
             render(templates[number], indentation: own.map { (indentation ?? []) + $0 } ?? indentation)
             if overrides != nil { self.overrides.removeLast() }
+            depth -= 1
         case .block(let name, let body, let own):
+            guard enter(nil) else { return }
             let chosen = overrides.lazy.compactMap { $0[name] }.first ?? body
             render(chosen, indentation: (indentation ?? []) + own)
+            depth -= 1
         }
+    }
+
+    /// One level deeper; false (and `tooDeep` set) past the maximum.
+    private mutating func enter(_ template: Int?) -> Bool {
+        guard depth < TemplateProgram.maximumDepth else {
+            tooDeep = .some(template)
+            return false
+        }
+        depth += 1
+        return true
     }
 
     /// The value a key path names, nil if nothing answers it.
