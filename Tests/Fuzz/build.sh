@@ -17,7 +17,7 @@ mkdir -p "$OUT/obj" "$OUT/bin"
 YAMS=${YAMS:-$(ls -d .build*/checkouts/Yams .build*/*/checkouts/Yams 2>/dev/null | head -1)}
 [ -n "$YAMS" ] || { echo "Yams checkout not found: run 'swift package resolve' first or set YAMS=path"; exit 1; }
 SAN="-sanitize=fuzzer,address"
-SWIFTC="swiftc -O -g -parse-as-library -swift-version 6 -DSWIFT_PACKAGE -Xcc -DYAML_DECLARE_STATIC $SAN -I $OUT/obj -I Sources/CCmarkGFM -I Sources/CLibXML2 -I Sources/CZlib -I $YAMS/Sources/CYaml/include -Xcc -I/usr/include/libxml2"
+SWIFTC="swiftc -O -g -parse-as-library -swift-version 6 -DSWIFT_PACKAGE -Xcc -DYAML_DECLARE_STATIC $SAN -I $OUT/obj -I Sources/CCmarkGFM -I Sources/CLibXML2 -I Sources/CZlib -I Sources/CLibDeflate -I $YAMS/Sources/CYaml/include -Xcc -I/usr/include/libxml2"
 
 module() { # name, sources...
   name=$1; shift
@@ -58,7 +58,7 @@ for t in $TARGETS; do
   query|index)
     cap=$(echo "$t" | sed 's/^./\U&/')
     module "TomeSearch${cap}Fuzz" $(find Sources/TomeSearch -name '*.swift' | sort) Tests/Fuzz/FuzzCorpus.swift "Tests/Fuzz/${cap}Fuzz.swift"
-    link "fuzz-$t" "$OUT/obj/TomeSearch${cap}Fuzz.o" -lz;;
+    link "fuzz-$t" "$OUT/obj/TomeSearch${cap}Fuzz.o" -lz -ldeflate;;
   *) echo "unknown fuzz target $t (frontmatter markdown query index)"; exit 64;;
   esac
 done
