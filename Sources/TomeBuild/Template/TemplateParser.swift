@@ -214,17 +214,19 @@ struct TemplateParser {
     /// A section, variable or block name: letters, digits and `.-_?*()` between optional
     /// whitespace, then the closing delimiter.
     private mutating func tagName(_ state: State) throws(Failure) -> String {
-        _ = read(while: \.isWhitespace)
-        let name = read(while: TemplateParser.nameCharacters.contains)
-        _ = read(while: \.isWhitespace)
-        guard try readString(state.close) else { throw .malformed }
+        let name = try delimitedName(TemplateParser.nameCharacters, state)
         if name.contains("(") || name.contains(")") { throw .unsupported("transform") }
         return name
     }
 
     private mutating func partialName(_ state: State) throws(Failure) -> String {
+        try delimitedName(TemplateParser.partialNameCharacters, state)
+    }
+
+    /// A run of `characters` between optional whitespace, then the closing delimiter.
+    private mutating func delimitedName(_ characters: Set<Character>, _ state: State) throws(Failure) -> String {
         _ = read(while: \.isWhitespace)
-        let name = read(while: TemplateParser.partialNameCharacters.contains)
+        let name = read(while: characters.contains)
         _ = read(while: \.isWhitespace)
         guard try readString(state.close) else { throw .malformed }
         return name
