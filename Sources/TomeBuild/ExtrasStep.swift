@@ -23,16 +23,16 @@ struct ExtrasStep {
         let tags = site.tags
         var tagsView = basicView(views, title: "Tags", url: "/tags/")
         tagsView.children = tags.map { LinkView(title: $0.tag, url: context.href(ViewBuilder.tagURL($0.tag)), count: $0.pages.count) }
-        try write("tags/index.html", try theme.render(tagsView, template: "tags"), &result)
+        try write("tags/index.html", theme.render(tagsView, template: "tags"), &result)
         for (tag, pages) in tags {
             var view = basicView(views, title: tag, url: ViewBuilder.tagURL(tag))
             view.children = pages.map(views.link)
-            try write(String(ViewBuilder.tagURL(tag).dropFirst()) + "index.html", try theme.render(view, template: "tag"), &result)
+            try write(String(ViewBuilder.tagURL(tag).dropFirst()) + "index.html", theme.render(view, template: "tag"), &result)
         }
 
         // The full search page (the browser engine fills it in).
         let search = basicView(views, title: "Search", url: "/search/")
-        try write("search/index.html", try theme.render(search, template: "search"), &result)
+        try write("search/index.html", theme.render(search, template: "search"), &result)
 
         // Release notes feed, linked from every page's head.
         if let feed = releaseFeed(views) {
@@ -42,7 +42,7 @@ struct ExtrasStep {
 
         // 404.
         let notFound = basicView(views, title: "Page not found", url: "/404.html")
-        try write("404.html", try theme.render(notFound, template: "404"), &result)
+        try write("404.html", theme.render(notFound, template: "404"), &result)
 
         // Aliases: old URLs that redirect to the page.
         let published = Set(site.pages.values.map { $0.url.lowercased() })
@@ -68,7 +68,7 @@ struct ExtrasStep {
                 var view = basicView(views, title: page.title, url: url)
                 view.redirectURL = context.href(page.url)
                 view.canonicalURL = context.absoluteURL(page.url)
-                try write(path + "/index.html", try theme.render(view, template: "redirect"), &result)
+                try write(path + "/index.html", theme.render(view, template: "redirect"), &result)
             }
         }
 
