@@ -173,18 +173,7 @@ extension SearchIndex {
             }
         }
         pruningStats = (candidates: total, scored: scorer.scoredCount)
-        var ranked = RankedList(scratch: scratch)
-        ranked.touched = touched.list
-        ranked.total = total
-        ranked.totalPages = totalPages
-        ranked.scorer = scorer
-        let sortedHead = heap.sorted()
-        ranked.order = sortedHead.map(\.doc)
-        ranked.restLeft = total > sortedHead.count
-        st.info.reserveCapacity(sortedHead.count + 64)
-        for c in sortedHead { st.info[c.doc] = c }
-        try applyProximity(&st, &ranked)
-        return ranked
+        return try ranked(&st, head: heap, touched: touched, total: total, totalPages: totalPages, scorer: scorer)
     }
 
     /// A word term counted: df, idf, and per doc the match and its title/heading flags
@@ -333,22 +322,15 @@ extension SearchIndex {
         let N = manifest.docCount
         let r = manifest.ranking
         let shift = pruningWindowShift
-        let fw0 = r.fieldWeights[0], fw1 = r.fieldWeights[1], fw2 = r.fieldWeights[2]
-        let fw3 = r.fieldWeights[3], fw4 = r.fieldWeights[4]
-        let k1 = r.k1, idf = t.idf
+        let idf = t.idf
         var most = [Double](repeating: 0, count: 3 * windows)
         let firstDoc = try docMeta().pageFirstDoc, pageOf = try docMeta().pageOfDoc
         let decode = FieldNorm.decodeTable
         scorer.den.withUnsafeBufferPointer { den in
             scorer.norms.withUnsafeBufferPointer { norms in
+                let bm25f = FieldScorer(r, docCount: N, den: den, norms: norms)
                 @inline(__always) func weigh(_ d: Int, _ tf0: Double, _ tf1: Double, _ tf2: Double, _ tf3: Double, _ tf4: Double) {
-                    var w = 0.0
-                    if tf0 != 0 { w = w + fw0 * tf0 / den[Int(norms[d])] }
-                    if tf1 != 0 { w = w + fw1 * tf1 / den[256 + Int(norms[N + d])] }
-                    if tf2 != 0 { w = w + fw2 * tf2 / den[512 + Int(norms[2 * N + d])] }
-                    if tf3 != 0 { w = w + fw3 * tf3 / den[768 + Int(norms[3 * N + d])] }
-                    if tf4 != 0 { w = w + fw4 * tf4 / den[1024 + Int(norms[4 * N + d])] }
-                    let s = idf * (w * (k1 + 1) / (w + k1))
+                    let s = bm25f.score(d, tf0, tf1, tf2, tf3, tf4, idf: idf)
                     let x = d >> shift
                     if s > most[x] { most[x] = s }
                     if (tf0 > 0 || tf1 > 0) && s > most[windows + x] { most[windows + x] = s }
@@ -584,24 +566,15 @@ final class PrunedScorer {
         if !any { return }
         let F = IndexFormat.fieldCount
         let N = docCount
-        let fw0 = r.fieldWeights[0], fw1 = r.fieldWeights[1], fw2 = r.fieldWeights[2]
-        let fw3 = r.fieldWeights[3], fw4 = r.fieldWeights[4]
-        let k1 = r.k1
         let state = docs
         let acc = self.acc, rowUsed = self.rowUsed, used = self.used
         var usedCount = 0
         den.withUnsafeBufferPointer { den in
             norms.withUnsafeBufferPointer { norms in
-                // as `scoreWord`'s `add`
+                let bm25f = FieldScorer(r, docCount: N, den: den, norms: norms)
                 @inline(__always) func weigh(_ d: Int, _ tf0: Double, _ tf1: Double, _ tf2: Double, _ tf3: Double, _ tf4: Double,
                                              idf: Double) -> Double {
-                    var w = 0.0
-                    if tf0 != 0 { w = w + fw0 * tf0 / den[Int(norms[d])] }
-                    if tf1 != 0 { w = w + fw1 * tf1 / den[256 + Int(norms[N + d])] }
-                    if tf2 != 0 { w = w + fw2 * tf2 / den[512 + Int(norms[2 * N + d])] }
-                    if tf3 != 0 { w = w + fw3 * tf3 / den[768 + Int(norms[3 * N + d])] }
-                    if tf4 != 0 { w = w + fw4 * tf4 / den[1024 + Int(norms[4 * N + d])] }
-                    return idf * (w * (k1 + 1) / (w + k1))
+                    bm25f.score(d, tf0, tf1, tf2, tf3, tf4, idf: idf)
                 }
                 for ti in terms.indices {
                     let t = terms[ti]

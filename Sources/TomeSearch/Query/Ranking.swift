@@ -122,10 +122,18 @@ extension SearchIndex {
         totalPages = pages.count
         for p in pages { pageSeen[Int(p)] = 0 }
         scratch.giveBackPages(pages)
+        return try ranked(&st, head: heap, touched: touched, total: total, totalPages: totalPages, scorer: nil)
+    }
+
+    /// Steps 8-9 for both rankings: the head sorted into the ranked list, its candidates
+    /// kept in the query state, and the proximity bonus applied.
+    func ranked(_ st: inout QueryState, head heap: CandidateHeap, touched: TouchedDocs, total: Int, totalPages: Int,
+                scorer: PrunedScorer?) throws -> RankedList {
         var ranked = RankedList(scratch: scratch)
         ranked.touched = touched.list
         ranked.total = total
         ranked.totalPages = totalPages
+        ranked.scorer = scorer
         let sortedHead = heap.sorted()
         ranked.order = sortedHead.map(\.doc)
         ranked.restLeft = total > sortedHead.count
@@ -185,18 +193,10 @@ extension SearchIndex {
         let F = IndexFormat.fieldCount
         let N = manifest.docCount
         let variants = t.variants
-        let fw0 = r.fieldWeights[0], fw1 = r.fieldWeights[1], fw2 = r.fieldWeights[2]
-        let fw3 = r.fieldWeights[3], fw4 = r.fieldWeights[4]
-        let k1 = r.k1
+        let bm25f = FieldScorer(r, docCount: N, den: den, norms: norms)
         let state = scratch.docs
         @inline(__always) func add(_ d: Int, _ tf0: Double, _ tf1: Double, _ tf2: Double, _ tf3: Double, _ tf4: Double, idf: Double) {
-            var w = 0.0
-            if tf0 != 0 { w = w + fw0 * tf0 / den[Int(norms[d])] }
-            if tf1 != 0 { w = w + fw1 * tf1 / den[256 + Int(norms[N + d])] }
-            if tf2 != 0 { w = w + fw2 * tf2 / den[512 + Int(norms[2 * N + d])] }
-            if tf3 != 0 { w = w + fw3 * tf3 / den[768 + Int(norms[3 * N + d])] }
-            if tf4 != 0 { w = w + fw4 * tf4 / den[1024 + Int(norms[4 * N + d])] }
-            let s = idf * (w * (k1 + 1) / (w + k1))
+            let s = bm25f.score(d, tf0, tf1, tf2, tf3, tf4, idf: idf)
             state[d].add(s, title: tf0 > 0, heading: tf1 > 0, doc: d, touched: &touched)
         }
         if variants.count == 1, isStrictlyIncreasing(variants[0].postings.docs) {
@@ -887,4 +887,35 @@ struct TouchedDocs {
     }
 
     var list: UnsafeBufferPointer<Int32> { UnsafeBufferPointer(rebasing: store[0..<count]) }
+}
+
+/// BM25F of one document for one term from its field tfs: the one expression that
+/// exhaustive scoring, the pruning bounds and the pruned scorer share (the same operations
+/// in the same order, so the same doubles). `den` is `1 - b + b × decode(q) / avg_f` per
+/// field and norm byte; `norms` the index's norms, field-major.
+struct FieldScorer {
+    let fw0, fw1, fw2, fw3, fw4, k1: Double
+    let docCount: Int
+    let den: UnsafeBufferPointer<Double>
+    let norms: UnsafeBufferPointer<UInt8>
+
+    init(_ r: RankingParameters, docCount: Int, den: UnsafeBufferPointer<Double>, norms: UnsafeBufferPointer<UInt8>) {
+        (fw0, fw1, fw2, fw3, fw4) = (r.fieldWeights[0], r.fieldWeights[1], r.fieldWeights[2], r.fieldWeights[3], r.fieldWeights[4])
+        k1 = r.k1
+        self.docCount = docCount
+        self.den = den
+        self.norms = norms
+    }
+
+    @inline(__always) func score(_ d: Int, _ tf0: Double, _ tf1: Double, _ tf2: Double, _ tf3: Double, _ tf4: Double,
+                                 idf: Double) -> Double {
+        let N = docCount
+        var w = 0.0
+        if tf0 != 0 { w = w + fw0 * tf0 / den[Int(norms[d])] }
+        if tf1 != 0 { w = w + fw1 * tf1 / den[256 + Int(norms[N + d])] }
+        if tf2 != 0 { w = w + fw2 * tf2 / den[512 + Int(norms[2 * N + d])] }
+        if tf3 != 0 { w = w + fw3 * tf3 / den[768 + Int(norms[3 * N + d])] }
+        if tf4 != 0 { w = w + fw4 * tf4 / den[1024 + Int(norms[4 * N + d])] }
+        return idf * (w * (k1 + 1) / (w + k1))
+    }
 }
