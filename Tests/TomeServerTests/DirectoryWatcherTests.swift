@@ -70,4 +70,26 @@ private func writeFile(_ root: URL, _ relative: String, _ text: String) throws {
         #expect(!all.contains { $0.hasSuffix(".swp") })
         #expect(all.count == Set(all).count, "each change reported once: \(all)")
     }
+
+    #if os(Linux)
+    /// The kernel's events themselves (`run` falls back to polling when they fail, so the
+    /// test above would pass without them): nothing before a change, something after,
+    /// nothing once read; a new folder's files are seen once the folder is watched.
+    @Test func kernelEventsReportChanges() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("tome-watch-kernel-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        try writeFile(root, "a.md", "one")
+        let events = try #require(KernelEvents())
+        #expect(events.watch(root.path))
+        #expect(!events.drain())
+        try writeFile(root, "a.md", "two")
+        #expect(events.drain())
+        #expect(!events.drain())
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("new"), withIntermediateDirectories: false)
+        #expect(events.drain())
+        #expect(events.watch(root.appendingPathComponent("new").path))
+        try writeFile(root, "new/b.md", "three")
+        #expect(events.drain())
+    }
+    #endif
 }
