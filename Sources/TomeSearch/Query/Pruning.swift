@@ -589,13 +589,7 @@ final class PrunedScorer {
                             if d >= hi { break }
                             if wanted(d, minTier) {
                                 list(d)
-                                var w = 0.0
-                                for f in 0..<F {
-                                    let tf = t.tf[k * F + f]
-                                    if tf == 0 { continue }
-                                    w = w + r.fieldWeights[f] * tf / den[f * 256 + Int(t.norms[k * F + f])]
-                                }
-                                let s = idf * (w * (r.k1 + 1) / (w + r.k1))
+                                let s = FieldScorer.phrase(t, at: k, r: r, den: den, idf: idf)
                                 state[d].score = state[d].score + s
                             }
                             k += 1

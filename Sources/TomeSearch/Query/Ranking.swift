@@ -286,13 +286,7 @@ extension SearchIndex {
         t.idf = idf
         let docs = scratch.docs
         for (k, d) in t.docs.enumerated() {
-            var w = 0.0
-            for f in 0..<F {
-                let tf = t.tf[k * F + f]
-                if tf == 0 { continue }
-                w = w + r.fieldWeights[f] * tf / den[f * 256 + Int(t.norms[k * F + f])]
-            }
-            let s = idf * (w * (r.k1 + 1) / (w + r.k1))
+            let s = FieldScorer.phrase(t, at: k, r: r, den: den, idf: idf)
             docs[d].add(s, title: t.tf[k * F] > 0, heading: t.tf[k * F + 1] > 0, doc: d, touched: &touched)
         }
     }
@@ -917,5 +911,19 @@ struct FieldScorer {
         if tf3 != 0 { w = w + fw3 * tf3 / den[768 + Int(norms[3 * N + d])] }
         if tf4 != 0 { w = w + fw4 * tf4 / den[1024 + Int(norms[4 * N + d])] }
         return idf * (w * (k1 + 1) / (w + k1))
+    }
+
+    /// The same for a phrase in its `k`th document, whose field tfs and norms are the
+    /// phrase's own (`QueryTerm.tf`, `.norms`).
+    @inline(__always) static func phrase(_ t: QueryTerm, at k: Int, r: RankingParameters, den: UnsafeBufferPointer<Double>,
+                                         idf: Double) -> Double {
+        let F = IndexFormat.fieldCount
+        var w = 0.0
+        for f in 0..<F {
+            let tf = t.tf[k * F + f]
+            if tf == 0 { continue }
+            w = w + r.fieldWeights[f] * tf / den[f * 256 + Int(t.norms[k * F + f])]
+        }
+        return idf * (w * (r.k1 + 1) / (w + r.k1))
     }
 }
