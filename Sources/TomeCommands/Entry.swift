@@ -1,6 +1,20 @@
 import ArgumentParser
+import TomeServer
 
 extension TomeCommand {
+    /// Chooses Swift concurrency's executor before any task runs, which argument parsing
+    /// cannot wait for: `tome serve --no-watch` (production serving, no builds in the
+    /// process) runs its jobs on the HTTP server's event loops (`ServingExecutor`). Every
+    /// other command keeps the default pool, where a build's long jobs belong.
+    public static func prepareExecutor(arguments: [String] = CommandLine.arguments) {
+        if servesOnly(arguments) { ServingExecutor.adoptEventLoops() }
+    }
+
+    /// `tome serve … --no-watch …`: a process that will only ever serve a built site.
+    static func servesOnly(_ arguments: [String]) -> Bool {
+        arguments.count > 1 && arguments[1] == "serve" && arguments.dropFirst(2).contains("--no-watch")
+    }
+
     /// Parses `CommandLine.arguments` and runs the chosen command, async or not.
     /// Usage errors exit with 64, content errors with 1.
     public static func runFromCommandLine() async {

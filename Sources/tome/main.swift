@@ -1,3 +1,4 @@
 import TomeCommands
 
+TomeCommand.prepareExecutor()
 await TomeCommand.runFromCommandLine()

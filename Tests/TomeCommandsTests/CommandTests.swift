@@ -13,6 +13,18 @@ import TomeCore
         #expect(!command.strict && !command.drafts)
     }
 
+    /// Only production serving moves Swift concurrency onto the server's event loops;
+    /// a watching server builds in the same process and keeps the default pool.
+    @Test func onlyServeNoWatchAdoptsTheEventLoops() {
+        #expect(TomeCommand.servesOnly(["tome", "serve", "--no-watch"]))
+        #expect(TomeCommand.servesOnly(["tome", "serve", "--output", "site", "--no-watch", "--port", "80"]))
+        #expect(!TomeCommand.servesOnly(["tome", "serve"]))
+        #expect(!TomeCommand.servesOnly(["tome", "serve", "--drafts"]))
+        #expect(!TomeCommand.servesOnly(["tome", "build", "--no-watch"]))
+        #expect(!TomeCommand.servesOnly(["tome", "--no-watch", "serve"]))
+        #expect(!TomeCommand.servesOnly(["tome"]))
+    }
+
     @Test func badUsageExitsWith64() {
         do {
             _ = try TomeCommand.parseAsRoot(["build", "--no-such-flag"])
