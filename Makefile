@@ -8,7 +8,7 @@
 
 SWIFT      ?= swift
 TOME       := .build/release/tome
-APT_DEPS   := libcmark-gfm-dev libcmark-gfm-extensions-dev libxml2-dev zlib1g-dev libdeflate-dev pkg-config
+APT_DEPS   := libcmark-gfm-dev libcmark-gfm-extensions-dev libxml2-dev zlib1g-dev libdeflate-dev libmimalloc-dev pkg-config
 THEME_SWIFT := Sources/TomeBuild/Theme/DefaultTheme+Files.swift
 
 .PHONY: site test deps theme release serve bench eval clean fuzz crash-test

@@ -49,6 +49,7 @@ let package = Package(
         ),
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CLibDeflate", pkgConfig: "libdeflate", providers: [.apt(["libdeflate-dev"])]),
+        .systemLibrary(name: "CMimalloc", providers: [.apt(["libmimalloc-dev"])]),
         .target(name: "TomeCore", swiftSettings: swiftSettings),
         .target(name: "TomeSearch", dependencies: ["CZlib", "CLibDeflate"], exclude: ["Browser/tome-search.js"], swiftSettings: swiftSettings),
         .target(name: "TomeMarkdown", dependencies: ["TomeCore", "CCmarkGFM"], swiftSettings: swiftSettings),
@@ -90,7 +91,9 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .executableTarget(name: "tome", dependencies: ["TomeCommands"], swiftSettings: swiftSettings),
+        // Linked with mimalloc, which takes over malloc and free for the whole process
+        // (Swift's runtime included): the build's many small allocations cost less.
+        .executableTarget(name: "tome", dependencies: ["TomeCommands", "CMimalloc"], swiftSettings: swiftSettings),
         // The MCP server in its own executable, so that `tome` never loads the MCP SDK's
         // networking stack (FoundationNetworking, libcurl): `tome mcp` execs it.
         .target(
