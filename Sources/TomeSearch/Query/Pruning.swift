@@ -82,7 +82,7 @@ extension SearchIndex {
                     try FieldNorm.decodeTable.withUnsafeBufferPointer { decode in
                         try allowedFlags.withUnsafeBufferPointer { allowed in
                             try winTier.withUnsafeMutableBufferPointer { winTier in
-                                var pass = TierPass(n: n, N: N, shift: shift, tiers: r.tiers, docs: scratch.docs, excluded: excludedMark,
+                                var pass = TierPass(n: n, N: N, shift: shift, tiers: r.tiers, docs: scratch.states, excluded: excludedMark,
                                                     anyExcluded: !excludedDocs.isEmpty, filtered: allowedPage != nil, allowed: allowed,
                                                     pageOf: pageOf, norms: norms, firstDoc: firstDoc, decode: decode,
                                                     pageSeen: scratch.pageSeen, pages: pages, winTier: winTier)
@@ -112,7 +112,7 @@ extension SearchIndex {
                 }
             }
         }
-        let docs = scratch.docs, pageSeen = scratch.pageSeen
+        let pageSeen = scratch.pageSeen
         for d in excludedDocs { excludedMark[d] = 0 }
         let totalPages = pages.count
         for p in pages { pageSeen[Int(p)] = 0 }
@@ -131,15 +131,16 @@ extension SearchIndex {
             }
         }
         let scorer = PrunedScorer(terms: st.terms, single: single, den: den, norms: meta.norms, boosts: meta.boosts,
-                                  coverageOf: coverageOf, ranking: r, docs: docs, winTier: winTier, shift: shift, docCount: N,
+                                  coverageOf: coverageOf, ranking: r, board: scratch.board, winTier: winTier, shift: shift, docCount: N,
                                   windowStarts: starts)
         // 3. windows with a candidate above `b`, then the others by bound
         var heap = CandidateHeap(capacity: head)
+        let board = scratch.board
         @inline(__always) func offerFresh() {
             for i in 0..<scorer.freshCount {
                 let d = Int(scorer.fresh[i])
-                let ds = docs[d]
-                let c = Candidate(doc: d, tier: ds.tier, matched: ds.matched, final: ds.score)
+                let ds = board.states[d]
+                let c = Candidate(doc: d, tier: ds.tier, matched: ds.matched, final: board.scores[d])
                 if heap.wants(c) { heap.offer(c) }
             }
         }
@@ -182,7 +183,7 @@ extension SearchIndex {
     func countWord(_ t: inout QueryTerm, touched: inout TouchedDocs, visit: Bool, pass: inout TierPass) -> Bool {
         let N = manifest.docCount
         let variants = t.variants
-        let state = scratch.docs
+        let state = scratch.states
         if variants.count == 1, isStrictlyIncreasing(variants[0].postings.docs) {
             let v = variants[0]
             let df = v.postings.docs.count
@@ -247,7 +248,7 @@ extension SearchIndex {
         t.df = df
         if df == 0 { return }
         t.idf = log(1 + (Double(N) - Double(df) + 0.5) / (Double(df) + 0.5))
-        let docs = scratch.docs
+        let docs = scratch.states
         for (k, d) in t.docs.enumerated() {
             docs[d].count(title: t.tf[k * F] > 0, heading: t.tf[k * F + 1] > 0, doc: d, touched: &touched)
         }
@@ -382,7 +383,7 @@ extension SearchIndex {
 /// `rankExhaustive`) and counted, with its page (totals) and its window's highest tier.
 struct TierPass {
     let n: Int, N: Int, shift: Int, tiers: Bool
-    let docs: UnsafeMutableBufferPointer<DocScore>
+    let docs: UnsafeMutableBufferPointer<DocState>
     let excluded: UnsafeMutableBufferPointer<UInt8>
     let anyExcluded: Bool, filtered: Bool
     let allowed: UnsafeBufferPointer<Bool>
@@ -401,7 +402,7 @@ struct TierPass {
         let m = Int(ds.matched)
         let p = Int(pageOf[d])
         if (anyExcluded && excluded[d] != 0) || (filtered && !allowed[p]) {
-            docs[d] = DocScore()
+            docs[d] = DocState()
             return
         }
         var t: UInt8 = 0
@@ -434,7 +435,9 @@ final class PrunedScorer {
     let boosts: [Int: Double]
     let coverageOf: [Double]
     let r: RankingParameters
-    let docs: UnsafeMutableBufferPointer<DocScore>
+    /// The scratch's states and scores.
+    let docs: UnsafeMutableBufferPointer<DocState>
+    let scores: UnsafeMutableBufferPointer<Double>
     let winTier: [Int8]
     let shift: Int
     let docCount: Int
@@ -473,7 +476,7 @@ final class PrunedScorer {
     }
 
     init(terms: [QueryTerm], single: [Bool], den: [Double], norms: [UInt8], boosts: [Int: Double], coverageOf: [Double],
-         ranking: RankingParameters, docs: UnsafeMutableBufferPointer<DocScore>, winTier: [Int8], shift: Int, docCount: Int,
+         ranking: RankingParameters, board: ScoreBoard, winTier: [Int8], shift: Int, docCount: Int,
          windowStarts: [[Int32]] = []) {
         self.terms = terms
         self.single = single
@@ -482,7 +485,8 @@ final class PrunedScorer {
         self.boosts = boosts
         self.coverageOf = coverageOf
         self.r = ranking
-        self.docs = docs
+        docs = board.states
+        scores = board.scores
         self.winTier = winTier
         self.shift = shift
         self.docCount = docCount
@@ -553,6 +557,7 @@ final class PrunedScorer {
     @inline(__always) private func list(_ d: Int) {
         if docs[d].scored == 0 {
             docs[d].scored = 2
+            scores[d] = 0
             fresh[freshCount] = Int32(truncatingIfNeeded: d)
             freshCount += 1
         }
@@ -566,7 +571,7 @@ final class PrunedScorer {
         if !any { return }
         let F = IndexFormat.fieldCount
         let N = docCount
-        let state = docs
+        let state = docs, scores = self.scores
         let acc = self.acc, rowUsed = self.rowUsed, used = self.used
         var usedCount = 0
         den.withUnsafeBufferPointer { den in
@@ -590,7 +595,7 @@ final class PrunedScorer {
                             if wanted(d, minTier) {
                                 list(d)
                                 let s = FieldScorer.phrase(t, at: k, r: r, den: den, idf: idf)
-                                state[d].score = state[d].score + s
+                                scores[d] = scores[d] + s
                             }
                             k += 1
                         }
@@ -608,7 +613,7 @@ final class PrunedScorer {
                                         list(d)
                                         let b = k * F
                                         let s = weigh(d, tf(tfs[b]), tf(tfs[b + 1]), tf(tfs[b + 2]), tf(tfs[b + 3]), tf(tfs[b + 4]), idf: idf)
-                                        state[d].score = state[d].score + s
+                                        scores[d] = scores[d] + s
                                     }
                                     k += 1
                                 }
@@ -644,7 +649,7 @@ final class PrunedScorer {
                             let d = lo + row
                             let b = row * F
                             let s = weigh(d, acc[b], acc[b + 1], acc[b + 2], acc[b + 3], acc[b + 4], idf: idf)
-                            state[d].score = state[d].score + s
+                            scores[d] = scores[d] + s
                             for f in 0..<F { acc[b + f] = 0 }
                             rowUsed[row] = false
                         }
@@ -662,7 +667,7 @@ final class PrunedScorer {
             let m = Int(state[d].matched)
             let coverage = m <= n ? coverageOf[m] : 1 / (1 + r.coverage * Double(n - m))
             let boost = noBoosts ? 1 : boosts[d] ?? 1
-            state[d].score = state[d].score * coverage * boost
+            scores[d] = scores[d] * coverage * boost
             state[d].scored = 1
         }
         scoredCount += freshCount
