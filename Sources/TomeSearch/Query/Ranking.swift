@@ -396,114 +396,80 @@ struct PositionTable {
     /// `slots[d]` is the slot of doc d plus one (0: not wanted); `slotDocs` the wanted
     /// docs in ascending order (slot i is `slotDocs[i]`).
     ///
-    /// A long posting list read for a few documents (proximity's 200) finds their
-    /// postings by binary search and their positions through the variant's skip table
-    /// (`SearchIndex.positionSkips`: the byte offset of every 8th posting's positions),
-    /// instead of walking every posting: the same positions, in the same order.
+    /// Each variant's postings in the wanted docs are listed first (`wantedPostings`); the
+    /// counting and the filling then visit only those, and the positions of the postings
+    /// between two of them are skipped without decoding. A long posting list read for a few
+    /// documents (proximity's 200) finds their postings by binary search and jumps to
+    /// their positions through the variant's skip table (`SearchIndex.positionSkips`: the
+    /// byte offset of every 8th posting's positions). The same positions, in the same order.
     init(_ index: SearchIndex, variants: [Variant], slots: UnsafeMutableBufferPointer<Int32>, slotDocs: [Int]) throws {
         let F = IndexFormat.fieldCount
-        let slotCount = slotDocs.count
-        // per variant: the postings to read (nil: walk them all)
-        var wantedPostings: [[Int]?] = []
+        let cells = slotDocs.count * F
+        let step = SearchIndex.positionSkipStep
+        var wanted: [[Int]] = []
+        var skipping: [Bool] = []
         for v in variants {
-            let docs = v.postings.docs
-            guard docs.count >= SearchIndex.positionSkipMinDF && slotCount * 8 < docs.count else { wantedPostings.append(nil); continue }
-            var ks: [Int] = []
-            ks.reserveCapacity(slotCount)
-            docs.withUnsafeBufferPointer { pd in
-                var k = 0
-                for d in slotDocs {
-                    // the first posting at or after d, from k on
-                    var lo = k, hi = pd.count
-                    while lo < hi {
-                        let mid = (lo + hi) >> 1
-                        if pd[mid] < d { lo = mid + 1 } else { hi = mid }
+            let long = v.postings.docs.count >= SearchIndex.positionSkipMinDF && slotDocs.count * 8 < v.postings.docs.count
+            wanted.append(Self.wantedPostings(v.postings.docs, slots: slots, slotDocs: slotDocs, search: long))
+            skipping.append(long)
+        }
+        // count, then the start of each cell
+        var start = [Int32](repeating: 0, count: cells + 1)
+        start.withUnsafeMutableBufferPointer { count in
+            for (vi, v) in variants.enumerated() {
+                v.postings.docs.withUnsafeBufferPointer { docs in
+                    v.postings.tfs.withUnsafeBufferPointer { tfs in
+                        for k in wanted[vi] {
+                            let c = (Int(slots[docs[k]]) - 1) * F
+                            for f in 0..<F where tfs[k * F + f] > 0 { count[c + f] += tfs[k * F + f] }
+                        }
                     }
-                    k = lo
-                    while k < pd.count && pd[k] == d { ks.append(k); k += 1 }
                 }
             }
-            wantedPostings.append(ks)
+            var sum: Int32 = 0
+            for c in 0..<cells { let x = count[c]; count[c] = sum; sum += x }
+            count[cells] = sum
         }
-        var count = [Int32](repeating: 0, count: slotCount * F + 1)
-        for (vi, v) in variants.enumerated() {
-            let docs = v.postings.docs, tfs = v.postings.tfs
-            if let ks = wantedPostings[vi] {
-                for k in ks {
-                    let s = Int(slots[docs[k]])
-                    for f in 0..<F where tfs[k * F + f] > 0 { count[(s - 1) * F + f] += tfs[k * F + f] }
-                }
-                continue
-            }
-            for k in docs.indices {
-                let s = Int(slots[docs[k]])
-                if s == 0 { continue }
-                for f in 0..<F where tfs[k * F + f] > 0 { count[(s - 1) * F + f] += tfs[k * F + f] }
-            }
-        }
-        var start = [Int32](repeating: 0, count: slotCount * F + 1)
-        var sum: Int32 = 0
-        for c in 0..<(slotCount * F) { start[c] = sum; sum += count[c] }
-        start[slotCount * F] = sum
-        var values = [Int32](repeating: 0, count: Int(sum))
+        var values = [Int32](repeating: 0, count: Int(start[cells]))
         var fill = start
         for (vi, v) in variants.enumerated() {
             let sh = try index.shard(v.shard)
             let bytes = try index.positions(v.shard)
             let file = index.manifest.shards[v.shard].positions.name
-            let docs = v.postings.docs, tfs = v.postings.tfs
-            if let ks = wantedPostings[vi] {
-                let skips = try index.positionSkips(v)
-                try bytes.withUnsafeBufferPointer { buf in
-                    var r = FastReader(buf: buf, offset: sh.positionsStart[v.term], end: min(sh.positionsEnd[v.term], buf.count), file: file)
-                    var at = 0  // the posting whose positions `r` is at
-                    for k in ks {
-                        if k - at >= SearchIndex.positionSkipStep || k < at {
-                            at = k / SearchIndex.positionSkipStep * SearchIndex.positionSkipStep
-                            r.offset = skips[k / SearchIndex.positionSkipStep]
-                        }
-                        var pending = 0
-                        while at < k {
-                            for f in 0..<F { pending += max(0, Int(tfs[at * F + f])) }
-                            at += 1
-                        }
-                        if pending > 0 { try r.skipVarints(pending) }
-                        let s = Int(slots[docs[k]])
-                        for f in 0..<F {
-                            let tf = Int(tfs[k * F + f])
-                            if tf <= 0 { continue }
-                            let c = (s - 1) * F + f
-                            var p = 0
-                            for _ in 0..<tf {
-                                p += try r.varint()
-                                values[Int(fill[c])] = Int32(truncatingIfNeeded: p)
-                                fill[c] += 1
-                            }
-                        }
-                        at = k + 1
-                    }
-                }
-                continue
-            }
+            let skips = skipping[vi] ? try index.positionSkips(v) : []
             try bytes.withUnsafeBufferPointer { buf in
-                var r = FastReader(buf: buf, offset: sh.positionsStart[v.term], end: min(sh.positionsEnd[v.term], buf.count), file: file)
-                var pending = 0
-                for k in docs.indices {
-                    let s = Int(slots[docs[k]])
-                    if s == 0 {
-                        for f in 0..<F { pending += max(0, Int(tfs[k * F + f])) }
-                        continue
-                    }
-                    if pending > 0 { try r.skipVarints(pending); pending = 0 }
-                    for f in 0..<F {
-                        let tf = Int(tfs[k * F + f])
-                        if tf <= 0 { continue }
-                        let c = (s - 1) * F + f
-                        var p = 0
-                        for _ in 0..<tf {
-                            p += try r.varint()
-                            values[Int(fill[c])] = Int32(truncatingIfNeeded: p)
-                            fill[c] += 1
+                try v.postings.docs.withUnsafeBufferPointer { docs in
+                    try v.postings.tfs.withUnsafeBufferPointer { tfs in
+                        try values.withUnsafeMutableBufferPointer { values in
+                            try fill.withUnsafeMutableBufferPointer { fill in
+                                var r = FastReader(buf: buf, offset: sh.positionsStart[v.term],
+                                                   end: min(sh.positionsEnd[v.term], buf.count), file: file)
+                                var at = 0  // the posting whose positions `r` is at
+                                for k in wanted[vi] {
+                                    if !skips.isEmpty && (k - at >= step || k < at) {
+                                        at = k / step * step
+                                        r.offset = skips[k / step]
+                                    }
+                                    var pending = 0
+                                    while at < k {
+                                        for f in 0..<F { pending += max(0, Int(tfs[at * F + f])) }
+                                        at += 1
+                                    }
+                                    if pending > 0 { try r.skipVarints(pending) }
+                                    let c = (Int(slots[docs[k]]) - 1) * F
+                                    for f in 0..<F {
+                                        let tf = Int(tfs[k * F + f])
+                                        if tf <= 0 { continue }
+                                        var p = 0
+                                        for _ in 0..<tf {
+                                            p += try r.varint()
+                                            values[Int(fill[c + f])] = Int32(truncatingIfNeeded: p)
+                                            fill[c + f] += 1
+                                        }
+                                    }
+                                    at = k + 1
+                                }
+                            }
                         }
                     }
                 }
@@ -511,7 +477,7 @@ struct PositionTable {
         }
         if variants.count > 1 {
             // several variants may share a cell: sort the cells that are out of order
-            for c in 0..<(slotCount * F) {
+            for c in 0..<cells {
                 let a = Int(start[c]), b = Int(start[c + 1])
                 if b - a < 2 { continue }
                 var sorted = true
@@ -521,6 +487,32 @@ struct PositionTable {
         }
         self.start = start
         self.values = values
+    }
+
+    /// The indexes of the postings whose doc is wanted (`slots[doc] != 0`), ascending: by
+    /// walking the list, or (`search`, a long list and few docs) by a binary search for
+    /// each wanted doc from the last one found.
+    static func wantedPostings(_ docs: [Int], slots: UnsafeMutableBufferPointer<Int32>, slotDocs: [Int], search: Bool) -> [Int] {
+        var ks: [Int] = []
+        docs.withUnsafeBufferPointer { pd in
+            guard search else {
+                for k in 0..<pd.count where slots[pd[k]] != 0 { ks.append(k) }
+                return
+            }
+            ks.reserveCapacity(slotDocs.count)
+            var k = 0
+            for d in slotDocs {
+                // the first posting at or after d, from k on
+                var lo = k, hi = pd.count
+                while lo < hi {
+                    let mid = (lo + hi) >> 1
+                    if pd[mid] < d { lo = mid + 1 } else { hi = mid }
+                }
+                k = lo
+                while k < pd.count && pd[k] == d { ks.append(k); k += 1 }
+            }
+        }
+        return ks
     }
 }
 
