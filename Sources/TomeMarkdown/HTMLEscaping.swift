@@ -1,5 +1,5 @@
-/// Escaping for HTML text and attribute values, on UTF-8 bytes with a fast path for
-/// strings that need none.
+/// Escaping for HTML text and attribute values, on UTF-8 bytes: runs of bytes that need
+/// no escape are copied whole.
 public enum HTMLEscaping {
     @inline(__always)
     static func needsEscape(_ byte: UInt8) -> Bool {
@@ -9,55 +9,40 @@ public enum HTMLEscaping {
 
     /// Escapes `& < > " '`, which is safe both in text and in quoted attribute values.
     public static func escape(_ text: some StringProtocol) -> String {
-        var out = ""
+        var out: [UInt8] = []
         append(text, to: &out)
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
-    public static func append(_ text: some StringProtocol, to out: inout String) {
-        // One pass over contiguous bytes (every String and Substring of one): the generic
-        // `contains(where:)` over a UTF8View was most of a page's escaping.
-        let done: Bool? = text.utf8.withContiguousStorageIfAvailable { bytes in
-            var i = 0
-            while i < bytes.count, !needsEscape(bytes[i]) { i += 1 }
-            if i == bytes.count {
-                out += text
-                return true
-            }
-            var pending: [UInt8] = []
-            pending.reserveCapacity(bytes.count + 16)
-            pending.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[..<i]))
-            while i < bytes.count {
-                appendEscaped(bytes[i], to: &pending)
-                i += 1
-            }
-            out += String(decoding: pending, as: UTF8.self)
-            return true
+    /// Appends `text` escaped to UTF-8 output (`HTMLRenderer` writes its HTML as bytes:
+    /// escaping C++ code blocks through an intermediate String was a page's main cost).
+    public static func append(_ text: some StringProtocol, to out: inout [UInt8]) {
+        // Every String and Substring has contiguous UTF-8; the generic walk is a fallback.
+        let done: Void? = text.utf8.withContiguousStorageIfAvailable { append(bytes: $0, to: &out) }
+        if done == nil {
+            for byte in text.utf8 { appendEscaped(byte, to: &out) }
         }
-        if done == nil { appendSlowly(text, to: &out) }
     }
 
-    private static func appendSlowly(_ text: some StringProtocol, to out: inout String) {
-        let utf8 = text.utf8
-        guard utf8.contains(where: needsEscape) else {
-            out += text
-            return
+    static func append(bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        var runStart = 0
+        for i in bytes.indices where needsEscape(bytes[i]) {
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i]))
+            appendEscaped(bytes[i], to: &out)
+            runStart = i + 1
         }
-        var pending: [UInt8] = []
-        pending.reserveCapacity(utf8.count + 16)
-        for byte in utf8 { appendEscaped(byte, to: &pending) }
-        out += String(decoding: pending, as: UTF8.self)
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...]))
     }
 
     @inline(__always)
-    private static func appendEscaped(_ byte: UInt8, to pending: inout [UInt8]) {
+    private static func appendEscaped(_ byte: UInt8, to out: inout [UInt8]) {
         switch byte {
-        case UInt8(ascii: "&"): pending.append(contentsOf: "&amp;".utf8)
-        case UInt8(ascii: "<"): pending.append(contentsOf: "&lt;".utf8)
-        case UInt8(ascii: ">"): pending.append(contentsOf: "&gt;".utf8)
-        case UInt8(ascii: "\""): pending.append(contentsOf: "&quot;".utf8)
-        case UInt8(ascii: "'"): pending.append(contentsOf: "&#39;".utf8)
-        default: pending.append(byte)
+        case UInt8(ascii: "&"): out.append(contentsOf: "&amp;".utf8)
+        case UInt8(ascii: "<"): out.append(contentsOf: "&lt;".utf8)
+        case UInt8(ascii: ">"): out.append(contentsOf: "&gt;".utf8)
+        case UInt8(ascii: "\""): out.append(contentsOf: "&quot;".utf8)
+        case UInt8(ascii: "'"): out.append(contentsOf: "&#39;".utf8)
+        default: out.append(byte)
         }
     }
 }

@@ -44,7 +44,7 @@ public struct Section: Hashable, Sendable {
 /// links through the site's resolver, callouts, video embeds, footnotes, tables.
 public struct HTMLRenderer {
     private let options: RenderOptions
-    private var out = ""
+    private var out = HTMLOutput()
     private var anchors = AnchorAllocator()
     private var headings: [Heading] = []
     private var sections: [Section] = []
@@ -100,7 +100,7 @@ public struct HTMLRenderer {
         closeSection()
         let nonEmpty = sections.enumerated().filter { index, section in index > 0 || !section.text.isEmpty }.map(\.element)
         return RenderedMarkdown(
-            html: out,
+            html: String(decoding: out.bytes, as: UTF8.self),
             leadingTitle: leadingTitle,
             headings: headings,
             sections: nonEmpty,
@@ -157,10 +157,10 @@ public struct HTMLRenderer {
                 out += "<pre><code>"
             } else {
                 out += "<pre><code class=\"language-"
-                HTMLEscaping.append(language, to: &out)
+                out.appendEscaped(language)
                 out += "\">"
             }
-            HTMLEscaping.append(code, to: &out)
+            out.appendEscaped(code)
             out += "</code></pre>\n"
             addText(code)
             markBody()
@@ -193,11 +193,11 @@ public struct HTMLRenderer {
         sections.append(Section(anchor: id, heading: text, level: level, headingPath: headingStack.map(\.text), text: "", line: line, hasBody: false))
         headingStack.append((level, text))
         out += "<h\(level) id=\""
-        HTMLEscaping.append(id, to: &out)
+        out.appendEscaped(id)
         out += "\">"
         render(inlines)
         out += "<a class=\"anchor\" href=\"#"
-        HTMLEscaping.append(id, to: &out)
+        out.appendEscaped(id)
         out += "\" aria-label=\"Link to this section\"></a></h\(level)>\n"
     }
 
@@ -304,16 +304,16 @@ public struct HTMLRenderer {
             let resolved = resolve(LinkTarget(destination: source, kind: .image, line: line, column: column))
             let label = alt.plainText.trimmed.isEmpty ? title : alt.plainText.trimmed
             out += "<figure class=\"video\"><video controls preload=\"none\" src=\""
-            HTMLEscaping.append(resolved, to: &out)
+            out.appendEscaped(resolved)
             out += "\">"
             // Captions: a WebVTT file with the same name next to the video.
             let captions = source.prefix { $0 != "?" && $0 != "#" }.split(separator: ".", omittingEmptySubsequences: false).dropLast().joined(separator: ".") + ".vtt"
             if case .keep(let url) = options.resolveLink(LinkTarget(destination: captions, kind: .image, line: line, column: column)) {
                 out += "<track kind=\"captions\" src=\""
-                HTMLEscaping.append(url, to: &out)
+                out.appendEscaped(url)
                 out += "\" srclang=\"\(options.language)\" label=\"Captions\" default>"
             }
-            HTMLEscaping.append(label, to: &out)
+            out.appendEscaped(label)
             out += "</video></figure>\n"
         default:
             return false
@@ -341,12 +341,12 @@ public struct HTMLRenderer {
 
     private mutating func render(_ inline: Inline) {
         switch inline {
-        case .text(let text): HTMLEscaping.append(text, to: &out)
+        case .text(let text): out.appendEscaped(text)
         case .softBreak: out += "\n"
         case .lineBreak: out += "<br>\n"
         case .code(let code):
             out += "<code>"
-            HTMLEscaping.append(code, to: &out)
+            out.appendEscaped(code)
             out += "</code>"
         case .html(let html):
             let result = options.filterHTML(html, currentLine, true)
@@ -362,11 +362,11 @@ public struct HTMLRenderer {
         case .link(let destination, let title, let children, let line, let column):
             let url = resolve(LinkTarget(destination: destination, kind: .link, line: line, column: column))
             out += "<a href=\""
-            HTMLEscaping.append(url, to: &out)
+            out.appendEscaped(url)
             out += "\""
             if !title.isEmpty {
                 out += " title=\""
-                HTMLEscaping.append(title, to: &out)
+                out.appendEscaped(title)
                 out += "\""
             }
             out += ">"
@@ -375,13 +375,13 @@ public struct HTMLRenderer {
         case .image(let source, let title, let alt, let line, let column):
             let url = resolve(LinkTarget(destination: source, kind: .image, line: line, column: column))
             out += "<img src=\""
-            HTMLEscaping.append(url, to: &out)
+            out.appendEscaped(url)
             out += "\" alt=\""
-            HTMLEscaping.append(alt.plainText, to: &out)
+            out.appendEscaped(alt.plainText)
             out += "\""
             if !title.isEmpty {
                 out += " title=\""
-                HTMLEscaping.append(title, to: &out)
+                out.appendEscaped(title)
                 out += "\""
             }
             out += " loading=\"lazy\">"
@@ -415,10 +415,31 @@ public struct HTMLRenderer {
     }
 }
 
+/// The HTML a renderer writes, as UTF-8 bytes: appending to an array costs less than
+/// appending to a String, and escaped text goes straight in without an intermediate
+/// String (`HTMLEscaping.append`). Made into a String once, when the page is done.
+struct HTMLOutput {
+    private(set) var bytes: [UInt8] = []
+
+    static func += (output: inout HTMLOutput, text: String) {
+        output.bytes.append(contentsOf: text.utf8)
+    }
+
+    mutating func appendEscaped(_ text: some StringProtocol) {
+        HTMLEscaping.append(text, to: &bytes)
+    }
+}
+
 extension StringProtocol {
     /// Without leading and trailing white space (Unicode's White_Space property).
     var trimmed: String {
         let scalars = unicodeScalars
+        // Fast path: an ASCII first and last scalar that are not white space leave nothing
+        // to trim, and need no lookup of Unicode properties.
+        if let first = scalars.first, let last = scalars.last,
+           first.isASCII, last.isASCII, !Self.isASCIIWhitespace(first), !Self.isASCIIWhitespace(last) {
+            return String(self)
+        }
         guard let start = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
         let end = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
         // Scalar indices are valid indices of the text: slicing copies the bytes at once
@@ -429,5 +450,12 @@ extension StringProtocol {
     /// Whether the text is empty or all white space, without building a trimmed copy.
     var isBlank: Bool {
         !unicodeScalars.contains { !$0.properties.isWhitespace }
+    }
+
+    /// The ASCII characters with Unicode's White_Space property: tab, line feed, line
+    /// tabulation, form feed, carriage return and space.
+    @inline(__always)
+    static func isASCIIWhitespace(_ scalar: Unicode.Scalar) -> Bool {
+        scalar == " " || (0x09...0x0D).contains(scalar.value)
     }
 }
