@@ -54,7 +54,12 @@ struct LLMStep: Sendable {
         let pages = site.orderedPages
         let step = self
         let keys = sink.memoizes ? TwinKeys(links: links, origin: context.absoluteURL("")) : nil
-        let keyed = await concurrentMap(pages) { page in keys.map { $0.key(page, frontMatter: step.frontMatter(for: page)) } }
+        // The front matter is part of a twin's key and of the twin: made once for both.
+        let made = await concurrentMap(pages) { page -> (frontMatter: String, key: UInt64?) in
+            let frontMatter = step.frontMatter(for: page)
+            return (frontMatter, keys.map { $0.key(page, frontMatter: frontMatter) })
+        }
+        let keyed = made.map(\.key)
         var fullKey: UInt64?
         if let keys {
             var digest = keys.common
@@ -64,14 +69,15 @@ struct LLMStep: Sendable {
         }
         let fullIsKept = fullKey.map { sink.keep("llms-full.txt", madeFrom: $0) } ?? false
         // Twins on all cores (rewriting links reads every line of every page), in order.
-        let twins = await concurrentMap(Array(zip(pages, keyed))) { page, key -> (String?, Swift.Result<Void, any Error>) in
+        let twins = await concurrentMap(Array(zip(pages, made))) { page, made -> (String?, Swift.Result<Void, any Error>) in
+            let (frontMatter, key) = made
             let path = step.twinPath(page)
             if let key, step.sink.keep(path, madeFrom: key) {
                 // Kept: its text is needed only to make llms-full.txt again.
                 if fullIsKept { return (nil, .success(())) }
                 if let bytes = step.sink.keptContents(path) { return (String(decoding: bytes, as: UTF8.self), .success(())) }
             }
-            let twin = step.twin(for: page)
+            let twin = step.twin(for: page, frontMatter: frontMatter)
             return (twin, Swift.Result {
                 if let key { try step.sink.write(path, Array(twin.utf8), madeFrom: key) } else { try step.sink.write(path, twin) }
             })
@@ -95,8 +101,9 @@ struct LLMStep: Sendable {
 
     func twinPath(_ page: Page) -> String { String(page.url.dropFirst()) + "index.md" }
 
-    func twin(for page: Page) -> String {
-        var out = frontMatter(for: page)
+    /// The twin of `page`, under its `frontMatter(for:)`.
+    func twin(for page: Page, frontMatter: String) -> String {
+        var out = frontMatter
         let body = page.body.trimmingTrailingNewlines.drop(while: { $0.isNewline })
         let startsWithTitle = body.hasPrefix("# ")
         if !startsWithTitle { out += "# \(page.title)\n\n" }
@@ -158,6 +165,10 @@ struct LLMStep: Sendable {
 
     /// A JSON string literal (also a valid YAML double-quoted scalar).
     private func json(_ s: String) -> String {
+        // Most values have nothing to escape: copied whole, not scalar by scalar. (Bytes
+        // of a scalar beyond ASCII are all >= 0x80, so none of these is part of one.)
+        let escaped = { (byte: UInt8) in byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") }
+        if !s.utf8.contains(where: escaped) { return "\"" + s + "\"" }
         var o = "\""
         for u in s.unicodeScalars {
             switch u {

@@ -72,6 +72,22 @@ import Testing
         #expect(!text.contains("javascript:"))
     }
 
+    /// Front matter values are JSON strings: copied whole when nothing needs escaping,
+    /// escaped character by character otherwise.
+    @Test(arguments: [
+        (#"Plain café title"#, #"title: "Plain café title""#),
+        (#""Say \"hi\" \\ then\ttab, \x01 and é""#, #"title: "Say \"hi\" \\ then\ttab, \u0001 and é""#),
+    ])
+    func frontMatterValuesAreJSONStrings(yamlTitle: String, expected: String) async throws {
+        let folder = try Fixture.copy()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Fixture.write("---\ntitle: \(yamlTitle)\n---\nBody.\n", to: "Content/guide/quoted.md", in: folder)
+        let (sink, report) = try await Fixture.build(content: folder.appendingPathComponent("Content"))
+        #expect(report.succeeded)
+        let twin = String(decoding: try #require(sink.files["guide/quoted/index.md"]), as: UTF8.self)
+        #expect(twin.split(separator: "\n").contains { $0 == expected }, "\(twin)")
+    }
+
     /// The rewriting leaves a page without links byte for byte as before.
     @Test func textWithoutLinksIsUnchanged() async throws {
         let folder = try Fixture.copy()
