@@ -161,11 +161,39 @@ struct LinkResolver: Sendable {
     /// Resolves `.` and `..`; nil when the path climbs above the root.
     static func normalise(_ path: String) -> String? {
         if isNormal(path) { return path }
-        // In ASCII text bytes are Characters, and splitting bytes is much faster.
-        if path.utf8.allSatisfy({ $0 < 0x80 }) {
-            return resolvingDots(path.utf8.split(separator: UInt8(ascii: "/")).map { Substring($0) })
-        }
+        // In ASCII text bytes are Characters, and working on bytes is much faster.
+        if path.utf8.allSatisfy({ $0 < 0x80 }) { return resolvingDots(ascii: path) }
         return resolvingDots(path.split(separator: "/", omittingEmptySubsequences: true))
+    }
+
+    /// `resolvingDots` for an ASCII path, segment by segment into one byte buffer
+    /// (an array of segments joined again cost most of resolving a relative link).
+    private static func resolvingDots(ascii path: String) -> String? {
+        let slash = UInt8(ascii: "/"), dot = UInt8(ascii: ".")
+        var path = path
+        return path.withUTF8 { bytes -> String? in
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count)
+            // Where each segment kept in `out` begins, with the slash before it.
+            var starts: [Int] = []
+            var next = 0
+            while next <= bytes.count {
+                var end = next
+                while end < bytes.count, bytes[end] != slash { end += 1 }
+                let segment = UnsafeBufferPointer(rebasing: bytes[next..<end])
+                next = end + 1
+                if segment.isEmpty || segment.count == 1 && segment[0] == dot { continue }
+                if segment.count == 2 && segment[0] == dot && segment[1] == dot {
+                    guard let start = starts.popLast() else { return nil }
+                    out.removeSubrange(start...)
+                    continue
+                }
+                starts.append(out.count)
+                if !out.isEmpty { out.append(slash) }
+                out.append(contentsOf: segment)
+            }
+            return String(decoding: out, as: UTF8.self)
+        }
     }
 
     private static func resolvingDots(_ segments: [Substring]) -> String? {

@@ -210,6 +210,11 @@ public final class DiskSink: OutputSink, @unchecked Sendable {
     }
 
     static func isSafeRelativePath(_ path: String) -> Bool {
+        // The paths a build writes are ASCII: checked over their bytes (splitting every
+        // path into segments was about 1% of the C++ corpus's build).
+        if path.utf8.allSatisfy({ $0 < 0x80 && $0 != 0 && $0 != UInt8(ascii: "\\") }) {
+            return !path.isEmpty && LinkResolver.isNormal(path)
+        }
         guard !path.isEmpty, !path.hasPrefix("/"), !path.contains("\0"), !path.contains("\\") else { return false }
         return !path.split(separator: "/", omittingEmptySubsequences: false).contains { $0 == ".." || $0 == "." || $0.isEmpty }
     }

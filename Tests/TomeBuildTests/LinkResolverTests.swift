@@ -20,7 +20,8 @@ import Testing
     }
 
     @Test(arguments: ["", "a", "a/b.md", "a/./b", "a/../b", "../a", "a//b", "/a/b/", "a/b/..", "a/...", "..a/b.", ".", "..",
-                      "a/.", "x/y/../../z", "x/../..", "café/../thé.md", "a/\u{301}/b", "a/\u{301}../b", "./a\r\n/b"])
+                      "a/.", "x/y/../../z", "x/../..", "a/b/../c/../d", "a/b/c/../../..", "a/b/c/../../../..", "../../x", "a/./../b/./c/",
+                      "//a//b//", "a/b/../../../c", "café/../thé.md", "a/\u{301}/b", "a/\u{301}../b", "./a\r\n/b"])
     func normaliseFollowsTheSegmentRule(_ path: String) {
         #expect(LinkResolver.normalise(path) == Self.reference(path))
     }

@@ -145,4 +145,14 @@ import TomeCore
         #expect(!DiskSink.isSafeRelativePath("a\0b"))
         #expect(DiskSink.isSafeRelativePath("guide/intro/index.html"))
     }
+
+    /// `isSafeRelativePath` checks ASCII paths over their bytes: same answers as the
+    /// segment rule it stands for.
+    @Test(arguments: ["", "/", "a", "a/b/index.html", "a//b", "a/", "./a", "a/./b", "a/..", "..", ".", "...", "a/.../b", "..a/b.",
+                      "a\\b", "a\0b", "é/ça.html", "é/../x", "a/\u{301}./b", "a/.\u{301}/b"])
+    func safeRelativePathsFollowTheSegmentRule(_ path: String) {
+        let reference = !path.isEmpty && !path.hasPrefix("/") && !path.contains("\0") && !path.contains("\\")
+            && !path.split(separator: "/", omittingEmptySubsequences: false).contains { $0 == ".." || $0 == "." || $0.isEmpty }
+        #expect(DiskSink.isSafeRelativePath(path) == reference)
+    }
 }
