@@ -1,7 +1,7 @@
 # Tome: the entry points a newcomer types.
 #   make site    install what is missing, build tome (release) and build Content/ into Public/
 #   make test    install what is missing and run every test
-#   make serve   build the site and serve it on http://127.0.0.1:8080 (coming with `tome serve`)
+#   make serve   build tome, then build, watch and serve Content/ on http://127.0.0.1:8080 (live reload)
 #   make bench   benchmarks against the peers (see Benchmarks/)
 #   make fuzz    libFuzzer targets, FUZZ_SECONDS each (see Tests/Fuzz/)
 #   make crash-test  kill tome build at random moments; the output is always a complete site
@@ -19,6 +19,10 @@ site: deps theme release
 	@echo "Open Public/index.html in a browser (it works from disk, search included), or serve the"
 	@echo "folder with any static web server:  python3 -m http.server --directory Public 8080"
 	@echo "For web hosting with clean URLs, build with:  $(TOME) build --base-url https://your.host/"
+
+# Authors' preview: rebuilds on every save and reloads open pages (Ctrl-C to stop).
+serve: deps theme release
+	$(TOME) serve --content Content --templates Templates --output Public
 
 test: deps theme
 	$(SWIFT) build --build-tests
