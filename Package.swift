@@ -3,7 +3,8 @@ import PackageDescription
 
 // Layering (lower rows never import higher rows; see ARCHITECTURE.md):
 //   CCmarkGFM, CLibXML2, CZlib,    C libraries, each behind one file of a Swift module (CZlib and
-//   CLibDeflate                    CLibDeflate: TomeSearch's Gzip, which tome serve's HTTP gzip also uses)
+//   CLibDeflate, CMimalloc         CLibDeflate: TomeSearch's Gzip, which tome serve's HTTP gzip also uses;
+//                                  CMimalloc: linked into tome only, as its malloc)
 //   TomeCore                       shared vocabulary: diagnostics, locations, slugs
 //   TomeSearch                     the search engine; knows nothing about sites
 //   TomeMarkdown, TomeHTML         C at the edge, Swift values inside
