@@ -123,6 +123,8 @@ def distinct(root, n):
                     break
         return chosen
 
+    # Prefixes and typos run over the long words several times (another cut, another
+    # edit each time) until they have their share of distinct queries.
     long_words = weighted(freq, lambda w: alpha(w) and len(w) >= 7)
     kinds = [
         ("single", 0.25, (w for w in weighted(freq, alpha))),
