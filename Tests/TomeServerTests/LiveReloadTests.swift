@@ -36,7 +36,19 @@ import TomeBuild
         }
     }
 
+    /// Its own threads: the watcher's rebuilds, the server and the event stream must not
+    /// wait behind other suites' long synchronous tests on the shared pool (under a load of
+    /// 7-9 a `build-error` event once missed this test's 180 s, most likely that way).
+    static let executor = DedicatedExecutor()
+
     @Test func saveReloadBreakFix() async throws {
+        try await withTaskExecutorPreference(Self.executor) {
+            #expect(Self.executor.isCurrent)
+            try await saveReloadBreakFixBody()
+        }
+    }
+
+    private func saveReloadBreakFixBody() async throws {
         let fixture = try await Fixture.make()
         defer { fixture.remove() }
         let site = fixture.site(instances: 1)
@@ -57,7 +69,7 @@ import TomeBuild
             let response = try await HTTPClient.shared.execute(request, timeout: .seconds(600))
             #expect(response.status == .ok)
             #expect(response.headers.first(name: "content-type") == "text/event-stream")
-            let reader = Task {
+            let reader = Task(executorPreference: Self.executor) {
                 for try await chunk in response.body { received.append(String(buffer: chunk)) }
             }
             defer { reader.cancel() }
