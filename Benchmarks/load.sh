@@ -21,6 +21,13 @@
 #                 proportions, from the whole heading vocabulary), so the engine's own
 #                 per-word caches see words repeat as in real use rather than the same 200
 #                 queries over and over; the list comes round about every 50,000 requests.
+#   search-nocache-open  the search-nocache requests again, but open loop
+#                 (Benchmarks/openloop.c, built here with cc): sent at a fixed RATE (5,000/s,
+#                 the target) over up to OPEN_CONNECTIONS (64) keep-alive connections, each
+#                 request's latency counted from the moment it was due, not from when a
+#                 connection was free to send it. wrk's runs keep all 32 connections busy, so
+#                 their latency is the queue wrk builds at saturation (32 / throughput); this
+#                 run says what a request waits when 5,000 of them arrive each second.
 # Each run is preceded by a 3 s warm-up of the same kind. Memory: the server's RSS before
 # and after each run and its peak (VmHWM). Machine load: the 1-minute load average before
 # each run, and the CPU that other processes used during it (cores, from /proc/stat minus
@@ -36,6 +43,8 @@ DURATION=${DURATION:-30s}
 WARMUP=${WARMUP:-3s}
 CONNECTIONS=${CONNECTIONS:-32}
 THREADS=${THREADS:-1}
+RATE=${RATE:-5000}
+OPEN_CONNECTIONS=${OPEN_CONNECTIONS:-64}
 PORT=${PORT:-18090}
 SCRATCH=${SCRATCH:-.build}
 CORPUS=${CORPUS:-../shared/data/corpus-cpp-docs/docs}
@@ -54,6 +63,7 @@ if [ -z "${TOME:-}" ]; then
 fi
 WORK=${WORK:-$(mktemp -d /tmp/tome-load.XXXXXX)}
 mkdir -p "$WORK"
+cc -O2 -o "$WORK/openloop" Benchmarks/openloop.c
 SERVER=""
 cleanup() { if [ -n "$SERVER" ]; then kill "$SERVER" 2>/dev/null || true; fi; }
 trap cleanup EXIT
@@ -89,32 +99,64 @@ stop_server() { kill "$SERVER"; wait "$SERVER" 2>/dev/null || true; SERVER=""; }
 
 ROWS="$WORK/rows.tsv"
 : > "$ROWS"
+# Around a run: the server's memory and the machine's load before, and afterwards the
+# CPU that other processes used during it (cores: every core's busy time, less the
+# server's and the load generator's own).
+begin_run() { before=$(status "$SERVER" VmRSS); load=$(load1); b0=$(busy); s0=$(own "$SERVER"); t0=$(date +%s.%N); }
+end_run() {  # site, run, requests/s, p50, p99, errors, server options, command line
+  local b1 s1 t1 after peak others
+  b1=$(busy); s1=$(own "$SERVER"); t1=$(date +%s.%N)
+  after=$(status "$SERVER" VmRSS); peak=$(status "$SERVER" VmHWM)
+  others=$(awk -v b="$((b1 - b0))" -v s="$((s1 - s0))" -v hz="$HZ" -v t0="$t0" -v t1="$t1" -v w="$(cat "$WORK/client-cpu")" \
+    'BEGIN { split(w, c, " "); o = (b - s) / hz - c[1] - c[2]; if (o < 0) o = 0; printf "%.2f", o / (t1 - t0) }')
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$5" "$6" \
+    "$before" "$after" "$peak" "$load" "$others" "tome serve --no-watch $7" "$8" >> "$ROWS"
+  printf '| %s | %s | %s | %s | %s | %s | %s → %s (peak %s) | %s | %s |\n' "$1" "$2" "$3" "$4" "$5" "$6" \
+    "$before" "$after" "$peak" "$load" "$others"
+}
+
 measure() {  # site, run, script, list, server options (for the record), wrk header (optional)
   local site=$1 run=$2 script=$3 list=$4 options=$5 header=${6:-}
   local hargs=()
   [ -n "$header" ] && hargs=(-H "$header")
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "${hargs[@]}" -s "$script" "http://127.0.0.1:$PORT" -- "$list" >/dev/null
-  local before load b0 s0 t0 out
-  before=$(status "$SERVER" VmRSS); load=$(load1); b0=$(busy); s0=$(own "$SERVER"); t0=$(date +%s.%N)
-  out=$(/usr/bin/time -f "%U %S" -o "$WORK/wrk-cpu" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "${hargs[@]}" \
+  begin_run
+  local out
+  out=$(/usr/bin/time -f "%U %S" -o "$WORK/client-cpu" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "${hargs[@]}" \
         -s "$script" "http://127.0.0.1:$PORT" -- "$list")
-  local b1 s1 t1 after peak
-  b1=$(busy); s1=$(own "$SERVER"); t1=$(date +%s.%N)
-  after=$(status "$SERVER" VmRSS); peak=$(status "$SERVER" VmHWM)
   echo "$out" > "$WORK/$site-$run.txt"
-  local rps p50 p99 non2xx sock others
+  local rps p50 p99 non2xx sock
   rps=$(echo "$out" | awk '/Requests\/sec/ {printf "%d", $2}')
   p50=$(echo "$out" | awk '$1 == "50%" {print $2}')
   p99=$(echo "$out" | awk '$1 == "99%" {print $2}')
   non2xx=$(echo "$out" | awk '/Non-2xx/ {print $NF}')
   sock=$(echo "$out" | awk '/Socket errors/ {gsub(",", ""); print $4 + $6 + $8 + $10}')
-  others=$(awk -v b="$((b1 - b0))" -v s="$((s1 - s0))" -v hz="$HZ" -v t0="$t0" -v t1="$t1" -v w="$(cat "$WORK/wrk-cpu")" \
-    'BEGIN { split(w, c, " "); o = (b - s) / hz - c[1] - c[2]; if (o < 0) o = 0; printf "%.2f", o / (t1 - t0) }')
-  local cmd="wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency ${header:+-H '$header' }-s $script http://127.0.0.1:$PORT -- $(basename "$list")"
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$site" "$run" "$rps" "$p50" "$p99" \
-    "$(( ${non2xx:-0} + ${sock:-0} ))" "$before" "$after" "$peak" "$load" "$others" "tome serve --no-watch $options" "$cmd" >> "$ROWS"
-  printf '| %s | %s | %s | %s | %s | %s | %s → %s (peak %s) | %s | %s |\n' "$site" "$run" "$rps" "$p50" "$p99" \
-    "$(( ${non2xx:-0} + ${sock:-0} ))" "$before" "$after" "$peak" "$load" "$others"
+  end_run "$site" "$run" "$rps" "$p50" "$p99" "$(( ${non2xx:-0} + ${sock:-0} ))" "$options" \
+    "wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency ${header:+-H '$header' }-s $script http://127.0.0.1:$PORT -- $(basename "$list")"
+}
+
+# The same rotating queries as `measure`'s search runs, sent open loop at RATE per second
+# (the first WARMUP seconds sent but not counted).
+measure_open() {  # site, run, query list, server options (for the record)
+  local site=$1 run=$2 list=$3 options=$4 seconds warmup
+  seconds=${DURATION%s}; warmup=${WARMUP%s}
+  python3 -c '
+import sys, urllib.parse
+for line in open(sys.argv[1]):
+    query = line.rstrip("\n").split("\t")[-1]
+    if query: print("/api/search?limit=10&q=" + urllib.parse.quote(query, safe="-._~"))' "$list" > "$WORK/$site-$run-paths.txt"
+  begin_run
+  local out
+  out=$(/usr/bin/time -f "%U %S" -o "$WORK/client-cpu" "$WORK/openloop" 127.0.0.1 "$PORT" "$RATE" "$((seconds + warmup))" \
+        "$OPEN_CONNECTIONS" "$WORK/$site-$run-paths.txt" "$warmup") || true
+  echo "$out" > "$WORK/$site-$run.json"
+  local rps p50 p99 errors
+  read -r rps p50 p99 errors < <(echo "$out" | python3 -c '
+import json, sys
+r = json.load(sys.stdin)
+print(int(r["achievedRate"]), "%.2fms" % r["p50Ms"], "%.2fms" % r["p99Ms"], r["errors"])')
+  end_run "$site" "$run" "$rps" "$p50" "$p99" "$errors" "$options" \
+    "openloop 127.0.0.1 $PORT $RATE $((seconds + warmup)) $OPEN_CONNECTIONS <$(basename "$list") as /api/search?limit=10&q=…> $warmup"
 }
 
 printf '| site | run | requests/s | p50 | p99 | errors | server RSS MB before → after (peak) | load avg before | other CPU during (cores) |\n'
@@ -130,6 +172,9 @@ for site in $built; do
   start_server "$site" --search-cache 0
   measure "$site" search-nocache Benchmarks/load-search.lua "${QUERIES[$site]}" "--search-cache 0"
   stop_server
+  start_server "$site" --search-cache 0
+  measure_open "$site" search-nocache-open "${QUERIES[$site]}" "--search-cache 0"
+  stop_server
   if [ "$site" = cpp ]; then
     python3 Benchmarks/make_queries.py "$CORPUS" --distinct 50000 > "$WORK/cpp-distinct.txt"
     start_server "$site" --search-cache 0
@@ -143,7 +188,7 @@ python3 - "$ROWS" "$RESULTS" "$(git rev-parse --short HEAD)" "$(nproc)" "$DURATI
 import json, sys, datetime
 rows_file, out, commit, cores, duration, dirty, tome = sys.argv[1:]
 keys = ["site", "run", "requests_per_second", "p50", "p99", "errors", "rss_mb_before", "rss_mb_after", "rss_mb_peak",
-        "load_average_before", "other_cpu_cores_during", "server", "wrk"]
+        "load_average_before", "other_cpu_cores_during", "server", "client"]
 rows = []
 for line in open(rows_file):
     values = line.rstrip("\n").split("\t")
@@ -161,4 +206,4 @@ json.dump({"benchmark": "tome serve --no-watch under wrk (Benchmarks/load.sh)",
            "rows": rows}, open(out, "w"), indent=1)
 print(f"results: {out}", file=sys.stderr)
 PY
-echo "(wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency on 127.0.0.1; $(nproc) cores shared by wrk and the server; work folder $WORK)" >&2
+echo "(wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency on 127.0.0.1, and openloop at $RATE requests/s over up to $OPEN_CONNECTIONS connections; $(nproc) cores shared by the client and the server; work folder $WORK)" >&2
