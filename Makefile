@@ -8,6 +8,7 @@
 
 SWIFT      ?= swift
 TOME       := .build/release/tome
+RELEASE    := -c release --static-swift-stdlib
 APT_DEPS   := libcmark-gfm-dev libcmark-gfm-extensions-dev libxml2-dev zlib1g-dev libdeflate-dev libmimalloc-dev pkg-config
 THEME_SWIFT := Sources/TomeBuild/Theme/DefaultTheme+Files.swift
 
@@ -32,9 +33,12 @@ test: deps theme
 	@$(MAKE) --no-print-directory browser-deps
 	TOME=.build/debug/tome python3 -m pytest Tests/Browser -q
 
+# Swift's runtime and Foundation linked in (--static-swift-stdlib): `tome --version` takes
+# 4.6-6.4 ms of CPU instead of 8.7-9.8, and a no-op rebuild of the C++ corpus 72-77 ms
+# instead of 82-86 (perf stat, 20 runs each, alternated three times, load 5).
 release: deps theme
-	$(SWIFT) build -c release --product tome
-	$(SWIFT) build -c release --product tome-mcp
+	$(SWIFT) build $(RELEASE) --product tome
+	$(SWIFT) build $(RELEASE) --product tome-mcp
 
 # System libraries: installed with apt-get when running as root, otherwise the exact
 # command is printed.

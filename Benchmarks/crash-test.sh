@@ -21,7 +21,7 @@ TOME=$(realpath "${TOME:-.build/release/tome}")
 TRIALS=${1:-50}
 CORPUS=${CORPUS:-../shared/data/corpus-cpp-docs/docs}
 PAGES=${PAGES:-2000}
-[ -x "$TOME" ] || { echo "no tome binary at $TOME (run: swift build -c release --product tome)" >&2; exit 1; }
+[ -x "$TOME" ] || { echo "no tome binary at $TOME (run: make release)" >&2; exit 1; }
 
 WORK=$(mktemp -d /tmp/tome-crash.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT

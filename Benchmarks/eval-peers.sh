@@ -9,7 +9,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 data="${1:-$root/../shared/data/cranfield}"
 tome="${2:-$root/.build/release/tome}"
-if [ ! -x "$tome" ]; then (cd "$root" && swift build -c release --product tome >&2); fi
+if [ ! -x "$tome" ]; then (cd "$root" && swift build -c release --static-swift-stdlib --product tome >&2); fi
 python3 -m pip install -q bm25s tantivy PyStemmer >&2
 out="$(mktemp)"
 python3 "$here/eval_peers.py" "$data" > "$out"

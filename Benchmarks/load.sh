@@ -4,7 +4,7 @@
 #   Benchmarks/load.sh                        both sites, 30 s per run, table + JSON
 #   DURATION=10s Benchmarks/load.sh           shorter runs
 #   SITES=sample Benchmarks/load.sh           one site
-#   TOME=/path/to/tome Benchmarks/load.sh     an already built binary (else: swift build -c release)
+#   TOME=/path/to/tome Benchmarks/load.sh     an already built binary (else: swift build -c release --static-swift-stdlib, as make release)
 #   SCRATCH=.build-server Benchmarks/load.sh  the scratch path for that build
 #
 # Builds tome in release mode, builds (a) the sample site in Content/ and (b) the C++
@@ -58,8 +58,8 @@ fi
 
 if [ -z "${TOME:-}" ]; then
   echo "building tome (release)…" >&2
-  swift build -c release --product tome --scratch-path "$SCRATCH" >&2
-  TOME="$(swift build -c release --scratch-path "$SCRATCH" --show-bin-path)/tome"
+  swift build -c release --static-swift-stdlib --product tome --scratch-path "$SCRATCH" >&2
+  TOME="$(swift build -c release --static-swift-stdlib --scratch-path "$SCRATCH" --show-bin-path)/tome"
 fi
 WORK=${WORK:-$(mktemp -d /tmp/tome-load.XXXXXX)}
 mkdir -p "$WORK"
