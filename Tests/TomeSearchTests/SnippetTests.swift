@@ -27,6 +27,8 @@ struct SnippetTests {
         "   ",
         "— … « » ¿",
         "aed oed oing eing ued a o e i u aeds",
+        // highlight ranges that touch and overlap (a whole token and its parts, adjacent matches)
+        "template-class template.template-classes returned-return",
     ]
 
     static let queries: [String] = [

@@ -70,10 +70,11 @@ public struct Analyzer: Sendable {
         var out: [Token] = []
         var scanner = TokenScanner()
         scanner.scan(text) { t in
-            if t.isStopWord && !keepStopWords { return }
+            let isStopWord = t.isStopWord
+            if isStopWord && !keepStopWords { return }
             let term = Array(t.term)
-            out.append(Token(term: term, stem: t.kind == .whole || t.isStopWord || !stems ? term : stem(term),
-                             position: t.position, start: t.start, end: t.end, kind: t.kind, isStopWord: t.isStopWord))
+            out.append(Token(term: term, stem: t.kind == .whole || isStopWord || !stems ? term : stem(term),
+                             position: t.position, start: t.start, end: t.end, kind: t.kind, isStopWord: isStopWord))
         }
         return out
     }
@@ -102,7 +103,8 @@ struct ScannedToken {
     var start: Int
     var end: Int
     var kind: Token.Kind
-    var isStopWord: Bool
+    /// Looked up when asked (snippets ask only for the few tokens that could match).
+    var isStopWord: Bool { kind != .whole && StopWords.contains(term) }
 }
 
 /// The analyzer's tokenizer (steps 1-5 of the pipeline: fold, word scalars, compounds,
@@ -137,8 +139,7 @@ struct TokenScanner {
             if count == 0 || count > Analyzer.maxTokenBytes { return }
             compound.withUnsafeBufferPointer { c in
                 let term = UnsafeBufferPointer(rebasing: c[offset..<(offset + count)])
-                visit(ScannedToken(term: term, position: pos, start: start, end: end, kind: kind,
-                                   isStopWord: kind != .whole && StopWords.contains(term)))
+                visit(ScannedToken(term: term, position: pos, start: start, end: end, kind: kind))
             }
         }
         func endPart() {

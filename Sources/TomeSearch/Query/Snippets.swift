@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Step 11 of "Query pipeline" (ARCHITECTURE.md): the window of a section's stored text
 /// with the most distinct matched terms (then most matches, then earliest), cut from the
 /// text, with highlight ranges.
@@ -8,27 +14,40 @@
 /// `Analyzer.stemKey` (first two bytes, `y` read as `i`), so other words are not
 /// stemmed at all. Stems are memoised over the query (the sections shown share most words).
 struct SnippetMaker {
-    /// Highlight terms (exact index terms of the query's variants) by byte length.
-    private let termsByLength: [[[UInt8]]]
-    private let stems: Set<[UInt8]>
+    /// Highlight terms (exact index terms of the query's variants), flat: the terms of
+    /// `n` bytes are `highlightsByLength[n].count` runs of `n` bytes from
+    /// `highlightsByLength[n].offset` in `highlightBytes`.
+    private let highlightBytes: [UInt8]
+    private let highlightsByLength: [(offset: Int, count: Int)]
+    /// First bytes of the highlight terms and of the query stems: a token whose first
+    /// byte is not here cannot match (a stem keeps its word's first byte).
+    private let firstBytes: ByteSet
     /// Keys of the query stems of two bytes or more; first bytes of the one-byte ones.
     private let stemKeys: [UInt16]
-    private let stemFirstBytes: [UInt8]
+    private let stemFirstBytes: ByteSet
+    /// The query stems are the first `queryStemCount` keys of `keys`.
+    private let queryStemCount: Int
     private let analyzer = Analyzer()
-    private var stemMemo = StemMemo()
     private var scanner = TokenScanner()
+    /// Match keys (a word's stem, a whole token's term) by bytes, numbered over the query.
+    private var keys = ByteStrings()
+    /// Words met so far that can match (see `snippet`), numbered over the query, with the
+    /// key of their stem and whether that stem is a query stem.
+    private var words = ByteStrings()
+    private var wordKey: [Int32] = []
+    private var wordIsQueryStem: [Bool] = []
     // per snippet, reused
     private var wordStart: [Int] = []
     private var wordEnd: [Int] = []
     private var matches: [Match] = []
-    private var keys: [[UInt8]] = []
+    /// Per key, the window that last counted it (`stamp`).
     private var keySeen: [Int] = []
-    private var out: [UInt8] = []
+    private var stamp = 0
 
     private struct Match {
         var start: Int
         var end: Int
-        /// Index of the match's key (its stem; a whole token's term) in `keys`.
+        /// The match's key (its stem; a whole token's term), a number in `keys`.
         var key: Int
         /// Index of the first word at or after the match (a whole token: its first part).
         var word: Int
@@ -36,42 +55,62 @@ struct SnippetMaker {
 
     init(highlightTerms: Set<[UInt8]>, highlightStems: Set<[UInt8]>) {
         var byLength = [[[UInt8]]](repeating: [], count: Analyzer.maxTokenBytes + 1)
+        var firsts = ByteSet()
         // sorted: the order of a bucket never matters to the answer, but keep it stable
-        for t in highlightTerms.sorted(by: { $0.lexicographicallyPrecedes($1) }) where t.count < byLength.count {
+        for t in highlightTerms.sorted(by: { $0.lexicographicallyPrecedes($1) }) where !t.isEmpty && t.count < byLength.count {
             byLength[t.count].append(t)
+            firsts.insert(t[0])
         }
-        termsByLength = byLength
-        stems = highlightStems
-        var keys: [UInt16] = [], firsts: [UInt8] = []
-        for s in highlightStems where !s.isEmpty {
-            if s.count == 1 { firsts.append(s[0]) } else { keys.append(s.withUnsafeBufferPointer(Analyzer.stemKey)) }
+        var flat: [UInt8] = [], runs: [(offset: Int, count: Int)] = []
+        for bucket in byLength {
+            runs.append((flat.count, bucket.count))
+            for t in bucket { flat.append(contentsOf: t) }
         }
-        stemKeys = keys
-        stemFirstBytes = firsts
+        highlightBytes = flat
+        highlightsByLength = runs
+        var stemKeys: [UInt16] = [], stemFirsts = ByteSet(), keys = ByteStrings()
+        // the query stems are keys 0..<queryStemCount
+        for s in highlightStems.sorted(by: { $0.lexicographicallyPrecedes($1) }) where !s.isEmpty {
+            s.withUnsafeBufferPointer { _ = keys.insert($0) }
+            firsts.insert(s[0])
+            if s.count == 1 { stemFirsts.insert(s[0]) } else { stemKeys.append(s.withUnsafeBufferPointer(Analyzer.stemKey)) }
+        }
+        queryStemCount = keys.count
+        self.keys = keys
+        self.stemKeys = stemKeys
+        stemFirstBytes = stemFirsts
+        firstBytes = firsts
     }
 
     /// Whether a word can stem to one of the query's stems (see `Analyzer.stemKey`).
     private func mayStemToQueryStem(_ t: UnsafeBufferPointer<UInt8>) -> Bool {
-        stemKeys.contains(Analyzer.stemKey(t)) || (!stemFirstBytes.isEmpty && stemFirstBytes.contains(t[0]))
+        stemKeys.contains(Analyzer.stemKey(t)) || stemFirstBytes.contains(t[0])
     }
 
     private func isHighlightTerm(_ t: UnsafeBufferPointer<UInt8>) -> Bool {
-        for h in termsByLength[t.count] where h[0] == t[0] && h.elementsEqual(t) { return true }
-        return false
+        let n = t.count
+        guard n < highlightsByLength.count else { return false }
+        let run = highlightsByLength[n]
+        if run.count == 0 { return false }
+        return highlightBytes.withUnsafeBufferPointer { h in
+            var at = run.offset
+            for _ in 0..<run.count {
+                if h[at] == t[0] && memcmp(h.baseAddress! + at, t.baseAddress!, n) == 0 { return true }
+                at += n
+            }
+            return false
+        }
     }
 
-    private mutating func stem(_ t: UnsafeBufferPointer<UInt8>) -> [UInt8] {
-        if let s = stemMemo[t] { return s }
-        let term = Array(t)
-        let s = analyzer.stem(term)
-        stemMemo.insert(term, stem: s)
-        return s
-    }
-
-    private mutating func keyIndex(_ key: [UInt8]) -> Int {
-        if let i = keys.firstIndex(of: key) { return i }
-        keys.append(key)
-        return keys.count - 1
+    /// The number of a word that can match: its stem's key and whether that stem is a
+    /// query stem are kept with it (stemmed once per query).
+    private mutating func word(_ t: UnsafeBufferPointer<UInt8>) -> Int {
+        if let w = words.find(t) { return w }
+        let stem = analyzer.stem(Array(t))
+        let key = stem.withUnsafeBufferPointer { keys.findOrInsert($0) }
+        wordKey.append(Int32(key))
+        wordIsQueryStem.append(key < queryStemCount)
+        return words.insert(t)
     }
 
     mutating func snippet(of text: String, windowSize: Int) -> Snippet {
@@ -83,42 +122,53 @@ struct SnippetMaker {
         wordStart.removeAll(keepingCapacity: true)
         wordEnd.removeAll(keepingCapacity: true)
         matches.removeAll(keepingCapacity: true)
-        keys.removeAll(keepingCapacity: true)
         // matched tokens: a token whose term is a highlight term, or a word or part whose
-        // stem is a query word's stem (stop words never match)
+        // stem is a query word's stem (stop words never match). Cheapest tests first: the
+        // first byte, then the highlight terms and the stem key, then the stop words.
         var scanner = TokenScanner()  // self's, borrowed for the scan (the visitor uses self)
         swap(&scanner, &self.scanner)
+        var ordered = true, lastStart = 0
         scanner.scan(bytes) { t in
             if t.kind != .whole { wordStart.append(t.start); wordEnd.append(t.end) }
-            if t.isStopWord { return }
-            var hit = isHighlightTerm(t.term)
-            var key: [UInt8]? = nil
+            guard firstBytes.contains(t.term[0]) else { return }
+            let key: Int
             if t.kind == .whole {
-                if hit { key = Array(t.term) }
-            } else if hit || mayStemToQueryStem(t.term) {
-                let st = stem(t.term)
-                if !hit { hit = stems.contains(st) }
-                key = st
+                guard isHighlightTerm(t.term) else { return }  // never a stop word
+                key = keys.findOrInsert(t.term)
+            } else {
+                let hit = isHighlightTerm(t.term)
+                guard hit || mayStemToQueryStem(t.term), !t.isStopWord else { return }
+                let w = word(t.term)
+                guard hit || wordIsQueryStem[w] else { return }
+                key = Int(wordKey[w])
             }
-            if hit, let key {
-                let word = t.kind == .whole ? wordStart.count : wordStart.count - 1
-                matches.append(Match(start: t.start, end: t.end, key: keyIndex(key), word: word))
-            }
+            if t.start < lastStart { ordered = false }
+            lastStart = t.start
+            let word = t.kind == .whole ? wordStart.count : wordStart.count - 1
+            matches.append(Match(start: t.start, end: t.end, key: key, word: word))
         }
         swap(&scanner, &self.scanner)
         var from = 0, to = bytes.count
         let words = wordStart.count
         if words > windowSize {
+            // matches come in word order, so a window's matches are a run of them, and
+            // the windows' starts never go back
             var bestStart = 0, bestDistinct = -1, bestCount = -1
-            if keySeen.count < keys.count { keySeen = [Int](repeating: -1, count: keys.count) }
-            for i in 0..<keys.count { keySeen[i] = -1 }
-            for (mi, m) in matches.enumerated() {
+            if keySeen.count < keys.count { keySeen.append(contentsOf: repeatElement(-1, count: keys.count - keySeen.count)) }
+            var first = 0, previous = -1
+            for m in matches {
                 let startWord = max(0, min(m.word - 3, words - windowSize))
+                if startWord == previous { continue }  // the same window: it cannot do better
+                previous = startWord
                 let endWord = startWord + windowSize
-                var distinct = 0, count = 0
-                for x in matches where x.word >= startWord && x.word < endWord {
-                    if keySeen[x.key] != mi { keySeen[x.key] = mi; distinct += 1 }
+                while matches[first].word < startWord { first += 1 }
+                stamp += 1
+                var distinct = 0, count = 0, j = first
+                while j < matches.count && matches[j].word < endWord {
+                    let k = matches[j].key
+                    if keySeen[k] != stamp { keySeen[k] = stamp; distinct += 1 }
                     count += 1
+                    j += 1
                 }
                 if distinct > bestDistinct || (distinct == bestDistinct && count > bestCount) {
                     bestDistinct = distinct; bestCount = count; bestStart = startWord
@@ -127,33 +177,70 @@ struct SnippetMaker {
             from = bestStart == 0 ? 0 : wordStart[bestStart]
             to = wordEnd[min(words - 1, bestStart + windowSize - 1)]
         }
-        out.removeAll(keepingCapacity: true)
-        let ellipsis: [UInt8] = [0xE2, 0x80, 0xA6]  // "…"
-        let prefix = from > 0 ? ellipsis.count : 0
-        if from > 0 { out.append(contentsOf: ellipsis) }
-        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[from..<to]))
-        if to < bytes.count { out.append(contentsOf: ellipsis) }
-        // highlight byte ranges in the snippet, sorted and merged, as UTF-16 offsets
-        var ranges: [(Int, Int)] = []
-        for m in matches where m.start >= from && m.end <= to { ranges.append((m.start - from + prefix, m.end - from + prefix)) }
-        ranges.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 > $1.1 }
-        var merged: [(Int, Int)] = []
-        for r in ranges {
-            if let last = merged.last, r.0 <= last.1 { merged[merged.count - 1].1 = max(last.1, r.1) } else { merged.append(r) }
+        let cutStart = from > 0, cutEnd = to < bytes.count
+        let length = to - from + (cutStart ? 3 : 0) + (cutEnd ? 3 : 0)
+        let text = String(unsafeUninitializedCapacity: length) { out in
+            var at = 0
+            if cutStart { out[0] = 0xE2; out[1] = 0x80; out[2] = 0xA6; at = 3 }  // "…"
+            if to > from { memcpy(out.baseAddress! + at, bytes.baseAddress! + from, to - from) }
+            at += to - from
+            if cutEnd { out[at] = 0xE2; out[at + 1] = 0x80; out[at + 2] = 0xA6; at += 3 }
+            return at
         }
-        var utf16 = UTF16Counter(out)
-        let highlights = merged.map { utf16.offset(at: $0.0)..<utf16.offset(at: $0.1) }
-        return Snippet(text: String(decoding: out, as: UTF8.self), highlights: highlights)
+        // highlight ranges in the snippet: the matches inside it, sorted by start (longer
+        // first) and merged, as UTF-16 offsets ("…" is one unit)
+        if !ordered { matches.sort { $0.start != $1.start ? $0.start < $1.start : $0.end > $1.end } }
+        var highlights: [Range<Int>] = []
+        var utf16 = UTF16Counter(bytes, from: from, base: cutStart ? 1 : 0)
+        var open = -1, close = -1
+        for m in matches where m.start >= from && m.end <= to {
+            if open >= 0 && m.start <= close {
+                close = max(close, m.end)
+            } else {
+                if open >= 0 { highlights.append(utf16.offset(at: open)..<utf16.offset(at: close)) }
+                open = m.start; close = m.end
+            }
+        }
+        if open >= 0 { highlights.append(utf16.offset(at: open)..<utf16.offset(at: close)) }
+        return Snippet(text: text, highlights: highlights)
     }
 }
 
-/// Stems of the words met so far, looked up by the scanner's bytes without making an
-/// array of them (open addressing on FNV-1a 64 of the bytes).
-struct StemMemo {
-    private var slots = [Int32](repeating: 0, count: 64)  // entry + 1; 0: empty
+/// A set of bytes (256 bits).
+struct ByteSet {
+    private var bits: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+
+    mutating func insert(_ b: UInt8) {
+        let bit = UInt64(1) << (b & 63)
+        switch b >> 6 {
+        case 0: bits.0 |= bit
+        case 1: bits.1 |= bit
+        case 2: bits.2 |= bit
+        default: bits.3 |= bit
+        }
+    }
+
+    @inline(__always) func contains(_ b: UInt8) -> Bool {
+        let word: UInt64
+        switch b >> 6 {
+        case 0: word = bits.0
+        case 1: word = bits.1
+        case 2: word = bits.2
+        default: word = bits.3
+        }
+        return word >> (b & 63) & 1 != 0
+    }
+}
+
+/// Byte strings numbered in the order they were added, found by their bytes without
+/// making an array of them (open addressing on FNV-1a 64; the strings back to back).
+struct ByteStrings {
+    private var slots = [Int32](repeating: 0, count: 64)  // number + 1; 0: empty
     private var hashes: [UInt64] = []
-    private var words: [[UInt8]] = []
-    private var stems: [[UInt8]] = []
+    private var ends: [Int] = []
+    private var bytes: [UInt8] = []
+
+    var count: Int { hashes.count }
 
     private static func hash(_ t: UnsafeBufferPointer<UInt8>) -> UInt64 {
         var h: UInt64 = 0xcbf29ce484222325
@@ -161,46 +248,66 @@ struct StemMemo {
         return h
     }
 
+    private func equal(_ e: Int, _ t: UnsafeBufferPointer<UInt8>) -> Bool {
+        let start = e == 0 ? 0 : ends[e - 1]
+        guard ends[e] - start == t.count else { return false }
+        if t.isEmpty { return true }
+        return bytes.withUnsafeBufferPointer { memcmp($0.baseAddress! + start, t.baseAddress!, t.count) == 0 }
+    }
+
     /// The slot holding `t`, or the empty slot where it would go.
-    private func find(_ t: UnsafeBufferPointer<UInt8>, _ h: UInt64) -> Int {
+    private func slot(_ t: UnsafeBufferPointer<UInt8>, _ h: UInt64) -> Int {
         let mask = slots.count - 1
         var i = Int(truncatingIfNeeded: h) & mask
         while true {
             let e = Int(slots[i]) - 1
-            if e < 0 || (hashes[e] == h && words[e].elementsEqual(t)) { return i }
+            if e < 0 || (hashes[e] == h && equal(e, t)) { return i }
             i = (i + 1) & mask
         }
     }
 
-    subscript(_ t: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
-        let e = Int(slots[find(t, Self.hash(t))]) - 1
-        return e < 0 ? nil : stems[e]
+    func find(_ t: UnsafeBufferPointer<UInt8>) -> Int? {
+        let e = Int(slots[slot(t, Self.hash(t))]) - 1
+        return e < 0 ? nil : e
     }
 
-    /// Adds a word that is not in the memo yet.
-    mutating func insert(_ word: [UInt8], stem: [UInt8]) {
-        let h = word.withUnsafeBufferPointer(Self.hash)
-        hashes.append(h); words.append(word); stems.append(stem)
-        if words.count * 2 > slots.count {
+    /// Adds `t`, which is not here yet; returns its number.
+    mutating func insert(_ t: UnsafeBufferPointer<UInt8>) -> Int {
+        let h = Self.hash(t)
+        let e = hashes.count
+        hashes.append(h)
+        bytes.append(contentsOf: t)
+        ends.append(bytes.count)
+        if hashes.count * 2 > slots.count {
             slots = [Int32](repeating: 0, count: slots.count * 2)
-            for e in words.indices {
-                let i = words[e].withUnsafeBufferPointer { find($0, hashes[e]) }
-                slots[i] = Int32(e + 1)
+            for x in 0..<hashes.count {
+                let start = x == 0 ? 0 : ends[x - 1]
+                let i = bytes.withUnsafeBufferPointer { slot(UnsafeBufferPointer(rebasing: $0[start..<ends[x]]), hashes[x]) }
+                slots[i] = Int32(x + 1)
             }
         } else {
-            let i = word.withUnsafeBufferPointer { find($0, h) }
-            slots[i] = Int32(words.count)
+            slots[slot(t, h)] = Int32(e + 1)
         }
+        return e
+    }
+
+    mutating func findOrInsert(_ t: UnsafeBufferPointer<UInt8>) -> Int {
+        find(t) ?? insert(t)
     }
 }
 
-/// UTF-16 offsets of scalar-start byte offsets into UTF-8 bytes, asked in ascending order.
+/// UTF-16 offsets in a snippet of byte offsets into the text it was cut from (scalar
+/// starts at or after `from`, asked in ascending order); `base` units come before `from`.
 struct UTF16Counter {
-    let bytes: [UInt8]
-    private var byte = 0
-    private var units = 0
+    let bytes: UnsafeBufferPointer<UInt8>
+    private var byte: Int
+    private var units: Int
 
-    init(_ bytes: [UInt8]) { self.bytes = bytes }
+    init(_ bytes: UnsafeBufferPointer<UInt8>, from: Int, base: Int) {
+        self.bytes = bytes
+        byte = from
+        units = base
+    }
 
     mutating func offset(at target: Int) -> Int {
         while byte < target {
