@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import TomeSearch
 
@@ -29,6 +30,27 @@ struct AnalyzerTests {
         #expect(t.map(\.kind) == [.word, .whole, .part, .part, .word])
         // source byte offsets
         #expect(t[1].start == 5 && t[1].end == 12)
+    }
+
+    /// Compounds past the scanner's stack buffers (256 bytes, 32 parts) grow onto the heap
+    /// and keep every part, its position and its source range; a whole token past 64
+    /// bytes is dropped, its parts are not.
+    @Test(arguments: [40, 33, 32, 3])
+    func longCompounds(parts: Int) {
+        let words = (0..<parts).map { "Part\($0)x" + String(repeating: "é", count: $0 % 3) }
+        let text = "lead " + words.joined(separator: "-") + " tail"
+        let t = analyzer.tokens(text, keepStopWords: true)
+        let whole = words.joined(separator: "-").lowercased().replacingOccurrences(of: "é", with: "e")
+        let wholeKept = whole.utf8.count <= Analyzer.maxTokenBytes
+        #expect(t.map(\.termString) == ["lead"] + (wholeKept ? [whole] : [])
+            + words.map { $0.lowercased().replacingOccurrences(of: "é", with: "e") } + ["tail"])
+        #expect(t.map(\.position) == [0] + (wholeKept ? [1] : []) + (1...parts).map { $0 } + [parts + 1])
+        var at = 5
+        for (i, w) in words.enumerated() {
+            let part = t[1 + (wholeKept ? 1 : 0) + i]
+            #expect(part.start == at && part.end == at + w.utf8.count && part.kind == .part)
+            at += w.utf8.count + 1
+        }
     }
 
     @Test func stopWordsKeepPositions() {

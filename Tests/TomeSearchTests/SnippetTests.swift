@@ -27,6 +27,9 @@ struct SnippetTests {
         "   ",
         "— … « » ¿",
         "aed oed oing eing ued a o e i u aeds",
+        // compounds past the scanner's stack buffers (256 bytes, 32 parts)
+        "see " + (0..<40).map { "templates\($0)" }.joined(separator: "-") + " return classes",
+        (0..<36).map { $0 % 5 == 0 ? "Class" : "w\($0)" }.joined(separator: ".") + " the end",
         // highlight ranges that touch and overlap (a whole token and its parts, adjacent matches)
         "template-class template.template-classes returned-return",
     ]

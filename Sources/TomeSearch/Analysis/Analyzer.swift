@@ -110,14 +110,17 @@ struct ScannedToken {
 /// The analyzer's tokenizer (steps 1-5 of the pipeline: fold, word scalars, compounds,
 /// the 64-byte limit, stop-word flags) over UTF-8 bytes, without an allocation per
 /// token: a compound's folded bytes (its parts joined by their connectors, which is the
-/// whole token) sit in one reusable buffer and each token is a range of it. Tokens come
-/// in the analyzer's order (a compound's `whole` before its parts), stop words
-/// included and flagged; stemming is the caller's.
+/// whole token) sit in one buffer and each token is a range of it. Tokens come in the
+/// analyzer's order (a compound's `whole` before its parts), stop words included and
+/// flagged; stemming is the caller's.
+///
+/// The buffers live on the stack for the scan (heap only for a compound of more than
+/// 256 bytes or 32 parts), written through pointers: no array bookkeeping per byte or
+/// per token.
 struct TokenScanner {
-    /// Folded bytes of the current compound: parts and the connectors between them.
-    private var compound: [UInt8] = []
-    /// Parts of the current compound: (offset in `compound`, length, source start, end).
-    private var parts: [(offset: Int, count: Int, start: Int, end: Int)] = []
+    private struct Part {
+        var offset: Int, count: Int, start: Int, end: Int
+    }
 
     init() {}
 
@@ -128,74 +131,107 @@ struct TokenScanner {
 
     /// `bytes` must be valid UTF-8 (from a `String`).
     mutating func scan(_ bytes: UnsafeBufferPointer<UInt8>, _ visit: (ScannedToken) -> Void) {
-        compound.removeAll(keepingCapacity: true)
-        parts.removeAll(keepingCapacity: true)
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 256) { compoundStack in
+            withUnsafeTemporaryAllocation(of: Part.self, capacity: 32) { partsStack in
+                Self.scan(bytes, compound: compoundStack, parts: partsStack, visit)
+            }
+        }
+    }
+
+    private static func scan(_ bytes: UnsafeBufferPointer<UInt8>, compound compoundStack: UnsafeMutableBufferPointer<UInt8>,
+                             parts partsStack: UnsafeMutableBufferPointer<Part>, _ visit: (ScannedToken) -> Void) {
+        // the current compound: folded bytes of its parts and the connectors between them
+        var compound = compoundStack.baseAddress!, capacity = compoundStack.count, count = 0
+        var parts = partsStack.baseAddress!, partCapacity = partsStack.count, partCount = 0
+        var heapCompound = false, heapParts = false
+        defer {
+            if heapCompound { compound.deallocate() }
+            if heapParts { parts.deallocate() }
+        }
+        func reserve(_ extra: Int) {
+            if count + extra <= capacity { return }
+            let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: max(capacity * 2, count + extra))
+            grown.update(from: compound, count: count)
+            if heapCompound { compound.deallocate() }
+            compound = grown; capacity = max(capacity * 2, count + extra); heapCompound = true
+        }
         var position = 0
-        var inPart = false          // a part is being read (its bytes are the tail of `compound`)
+        var inPart = false          // a part is being read (its bytes are the tail of the compound)
         var partStart = 0, partEnd = 0, partOffset = 0
         var pendingConnector: UInt8 = 0
 
-        func emit(_ offset: Int, _ count: Int, _ start: Int, _ end: Int, _ kind: Token.Kind, _ pos: Int) {
-            if count == 0 || count > Analyzer.maxTokenBytes { return }
-            compound.withUnsafeBufferPointer { c in
-                let term = UnsafeBufferPointer(rebasing: c[offset..<(offset + count)])
-                visit(ScannedToken(term: term, position: pos, start: start, end: end, kind: kind))
-            }
+        func emit(_ offset: Int, _ n: Int, _ start: Int, _ end: Int, _ kind: Token.Kind, _ pos: Int) {
+            if n == 0 || n > Analyzer.maxTokenBytes { return }
+            visit(ScannedToken(term: UnsafeBufferPointer(start: compound + offset, count: n), position: pos, start: start,
+                               end: end, kind: kind))
         }
         func endPart() {
             if inPart {
-                parts.append((partOffset, compound.count - partOffset, partStart, partEnd))
+                if partCount == partCapacity {
+                    let grown = UnsafeMutablePointer<Part>.allocate(capacity: partCapacity * 2)
+                    grown.initialize(from: parts, count: partCount)
+                    if heapParts { parts.deallocate() }
+                    parts = grown; partCapacity *= 2; heapParts = true
+                }
+                (parts + partCount).initialize(to: Part(offset: partOffset, count: count - partOffset, start: partStart, end: partEnd))
+                partCount += 1
                 inPart = false
             }
         }
         func flush() {
             endPart()
             pendingConnector = 0
-            if parts.isEmpty { compound.removeAll(keepingCapacity: true); return }
-            if parts.count == 1 {
+            if partCount == 0 { count = 0; return }
+            if partCount == 1 {
                 let p = parts[0]
                 emit(p.offset, p.count, p.start, p.end, .word, position)
                 position += 1
             } else {
-                let last = parts[parts.count - 1]
+                let last = parts[partCount - 1]
                 emit(0, last.offset + last.count, parts[0].start, last.end, .whole, position)
-                for p in parts {
+                for k in 0..<partCount {
+                    let p = parts[k]
                     emit(p.offset, p.count, p.start, p.end, .part, position)
                     position += 1
                 }
             }
-            parts.removeAll(keepingCapacity: true)
-            compound.removeAll(keepingCapacity: true)
+            partCount = 0
+            count = 0
         }
         func beginPart(_ start: Int) {
             if !inPart {
-                if pendingConnector != 0 && !parts.isEmpty {
-                    compound.append(pendingConnector)
+                if pendingConnector != 0 && partCount > 0 {
+                    reserve(1)
+                    compound[count] = pendingConnector
+                    count += 1
                     pendingConnector = 0
                 } else {
                     flush()
                 }
                 inPart = true
                 partStart = start
-                partOffset = compound.count
+                partOffset = count
             }
         }
 
+        guard let base = bytes.baseAddress else { return }
         var i = 0
         let n = bytes.count
         while i < n {
-            let b = bytes[i]
+            let b = base[i]
             if b < 0x80 {
                 if Analyzer.isASCIIWordByte(b) {
-                    // a run of ASCII letters and digits, copied at once and lower-cased
+                    // a run of ASCII letters and digits, copied lower-cased
                     beginPart(i)
                     var j = i + 1
-                    while j < n && Analyzer.isASCIIWordByte(bytes[j]) { j += 1 }
-                    let from = compound.count
-                    compound.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[i..<j]))
-                    compound.withUnsafeMutableBufferPointer { c in
-                        for k in from..<c.count where c[k] >= 65 && c[k] <= 90 { c[k] += 32 }
+                    while j < n && Analyzer.isASCIIWordByte(base[j]) { j += 1 }
+                    reserve(j - i)
+                    let out = compound + count
+                    for k in 0..<(j - i) {
+                        let c = base[i + k]
+                        out[k] = c >= 65 && c <= 90 ? c + 32 : c
                     }
+                    count += j - i
                     partEnd = j
                     i = j
                     continue
@@ -215,14 +251,16 @@ struct TokenScanner {
             else if b & 0xF0 == 0xE0 { len = 3; v = UInt32(b & 0x0F) }
             else if b & 0xF8 == 0xF0 { len = 4; v = UInt32(b & 0x07) }
             if i + len > n { break }
-            for k in 1..<len { v = (v << 6) | UInt32(bytes[i + k] & 0x3F) }
+            for k in 1..<len { v = (v << 6) | UInt32(base[i + k] & 0x3F) }
             if let s = Unicode.Scalar(v), Folding.isWordScalar(s) {
                 let folded = Folding.fold(s)
                 if folded.isEmpty {
                     if inPart { partEnd = i + len }
                 } else {
                     beginPart(i)
-                    compound.append(contentsOf: folded)
+                    reserve(folded.count)
+                    for k in 0..<folded.count { compound[count + k] = folded[k] }
+                    count += folded.count
                     partEnd = i + len
                 }
             } else {

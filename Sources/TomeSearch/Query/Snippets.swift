@@ -28,7 +28,6 @@ struct SnippetMaker {
     /// The query stems are the first `queryStemCount` keys of `keys`.
     private let queryStemCount: Int
     private let analyzer = Analyzer()
-    private var scanner = TokenScanner()
     /// Match keys (a word's stem, a whole token's term) by bytes, numbered over the query.
     private var keys = ByteStrings()
     /// Words met so far that can match (see `snippet`), numbered over the query, with the
@@ -125,8 +124,7 @@ struct SnippetMaker {
         // matched tokens: a token whose term is a highlight term, or a word or part whose
         // stem is a query word's stem (stop words never match). Cheapest tests first: the
         // first byte, then the highlight terms and the stem key, then the stop words.
-        var scanner = TokenScanner()  // self's, borrowed for the scan (the visitor uses self)
-        swap(&scanner, &self.scanner)
+        var scanner = TokenScanner()
         var ordered = true, lastStart = 0
         scanner.scan(bytes) { t in
             if t.kind != .whole { wordStart.append(t.start); wordEnd.append(t.end) }
@@ -147,7 +145,6 @@ struct SnippetMaker {
             let word = t.kind == .whole ? wordStart.count : wordStart.count - 1
             matches.append(Match(start: t.start, end: t.end, key: key, word: word))
         }
-        swap(&scanner, &self.scanner)
         var from = 0, to = bytes.count
         let words = wordStart.count
         if words > windowSize {
