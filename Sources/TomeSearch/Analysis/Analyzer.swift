@@ -221,17 +221,22 @@ struct TokenScanner {
             let b = base[i]
             if b < 0x80 {
                 if Analyzer.isASCIIWordByte(b) {
-                    // a run of ASCII letters and digits, copied lower-cased
+                    // a run of ASCII letters and digits, copied lower-cased as it is read
+                    // (`| 0x20` lower-cases a letter and keeps a digit)
                     beginPart(i)
-                    var j = i + 1
-                    while j < n && Analyzer.isASCIIWordByte(base[j]) { j += 1 }
-                    reserve(j - i)
-                    let out = compound + count
-                    for k in 0..<(j - i) {
-                        let c = base[i + k]
-                        out[k] = c >= 65 && c <= 90 ? c + 32 : c
+                    var j = i
+                    while true {
+                        reserve(min(n - j, 64))
+                        let limit = j + min(n - j, capacity - count)
+                        var out = compound + count
+                        while j < limit && Analyzer.isASCIIWordByte(base[j]) {
+                            out.pointee = base[j] | 0x20
+                            out += 1
+                            j += 1
+                        }
+                        count = out - compound
+                        if j < limit || j == n { break }  // the run ended; else the buffer is full
                     }
-                    count += j - i
                     partEnd = j
                     i = j
                     continue
