@@ -20,6 +20,11 @@ struct JSONWriter {
     /// The JSON written so far.
     var bytes: [UInt8] { Array(storage[0..<used]) }
 
+    /// The JSON written so far, without copying it.
+    func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        try storage.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[0..<used])) }
+    }
+
     /// Writes at most `count` bytes through a pointer; `body` returns how many it wrote.
     @inline(__always) private mutating func write(atMost count: Int, _ body: (UnsafeMutablePointer<UInt8>) -> Int) {
         if used + count > storage.count {

@@ -86,10 +86,10 @@ package struct SearchAPI: Sendable {
             let parsed = try Self.parse(request.uri.query)
             let pool: SearchPool
             do { pool = try site.searchPool() } catch { throw APIError(.serviceUnavailable, "\(error)") }
-            let key = parsed.key
+            let key = pool.responses.isEnabled ? parsed.key : ""
             var answer: ResponseCache.Answer
             var changed = false
-            if let hit = pool.responses.answer(for: key) {
+            if pool.responses.isEnabled, let hit = pool.responses.answer(for: key) {
                 answer = hit
             } else {
                 let results: SearchResults
@@ -98,7 +98,7 @@ package struct SearchAPI: Sendable {
                 } catch {
                     throw APIError(.serviceUnavailable, "\(error)")
                 }
-                answer = ResponseCache.Answer(json: ByteBuffer(bytes: Self.encode(results)), gzip: nil)
+                answer = ResponseCache.Answer(json: Self.writer(results).withBytes { ByteBuffer(bytes: $0) }, gzip: nil)
                 changed = true
             }
             let negotiable = answer.json.readableBytes >= HTTPCompression.minimumBytes
@@ -114,8 +114,11 @@ package struct SearchAPI: Sendable {
         }
     }
 
-    package static func encode(_ r: SearchResults) -> [UInt8] {
-        var w = JSONWriter(capacity: 4096)
+    package static func encode(_ r: SearchResults) -> [UInt8] { writer(r).bytes }
+
+    /// The answer's JSON (room for a 10-page answer of about 10 KB from the start).
+    static func writer(_ r: SearchResults) -> JSONWriter {
+        var w = JSONWriter(capacity: 16384)
         w.object { o in
             o.key("query"); o.string(r.query)
             o.key("totalPages"); o.number(r.totalPages)
@@ -158,6 +161,6 @@ package struct SearchAPI: Sendable {
                 }
             }
         }
-        return w.bytes
+        return w
     }
 }
