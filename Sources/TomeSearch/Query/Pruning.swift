@@ -72,8 +72,7 @@ extension SearchIndex {
         let windows = (N + (1 << shift) - 1) >> shift
         var winTier = [Int8](repeating: -1, count: windows)
         var tierCount = [0, 0, 0, 0]
-        var total = 0
-        var pages = scratch.takePages()
+        var total = 0, totalPages = 0
         let allowedFlags = allowedPage ?? []
         var single = [Bool](repeating: false, count: st.terms.count)
         try meta.pageOfDoc.withUnsafeBufferPointer { pageOf in
@@ -85,27 +84,27 @@ extension SearchIndex {
                                 var pass = TierPass(n: n, N: N, shift: shift, tiers: r.tiers, docs: scratch.states, excluded: excludedMark,
                                                     anyExcluded: !excludedDocs.isEmpty, filtered: allowedPage != nil, allowed: allowed,
                                                     pageOf: pageOf, norms: norms, firstDoc: firstDoc, decode: decode,
-                                                    pageSeen: scratch.pageSeen, pages: pages, winTier: winTier)
-                                pages = []
+                                                    pageSeen: scratch.pageSeen, pages: scratch.pageList, winTier: winTier)
                                 // 1. count (phrases merged as for scoring); a one-word query's
                                 // candidates have all their terms once counted: each takes its
                                 // tier as its posting is counted (the same order as the pass below)
-                                let visitWhileCounting = n == 1 && !st.terms[0].isPhrase
+                                var visitedWhileCounting = false
                                 for ti in st.terms.indices {
                                     if st.terms[ti].isPhrase {
                                         try mergePhrase(&st.terms[ti])
                                         countPhrase(&st.terms[ti], touched: &touched)
                                     } else {
-                                        single[ti] = countWord(&st.terms[ti], touched: &touched, visit: visitWhileCounting, pass: &pass)
+                                        single[ti] = countWord(&st.terms[ti], index: ti, touched: &touched, visit: n == 1, pass: &pass)
+                                        visitedWhileCounting = n == 1 && single[ti]
                                     }
                                 }
                                 // 2. tiers, totals, the highest tier in each window
-                                if !visitWhileCounting {
+                                if !visitedWhileCounting {
                                     for d32 in touched.list { pass.visit(Int(d32)) }
                                 }
                                 tierCount = [pass.c0, pass.c1, 0, pass.c3]
                                 total = pass.c0 + pass.c1 + pass.c3
-                                swap(&pages, &pass.pages)
+                                totalPages = pass.pageCount
                             }
                         }
                     }
@@ -114,9 +113,7 @@ extension SearchIndex {
         }
         let pageSeen = scratch.pageSeen
         for d in excludedDocs { excludedMark[d] = 0 }
-        let totalPages = pages.count
-        for p in pages { pageSeen[Int(p)] = 0 }
-        scratch.giveBackPages(pages)
+        for p in scratch.pageList[0..<totalPages] { pageSeen[Int(p)] = 0 }
         // 2. the tier of the head's last place
         let head = max(want, QueryLimits.proximityCandidates)
         let b: UInt8 = tierCount[3] >= head ? 3 : (tierCount[3] + tierCount[1] >= head ? 1 : 0)
@@ -179,8 +176,15 @@ extension SearchIndex {
 
     /// A word term counted: df, idf, and per doc the match and its title/heading flags
     /// (the merged tf_f > 0 exactly when some variant's tf_f > 0: weights are positive).
-    /// True when it is one variant with strictly increasing docs (scored posting by posting).
-    func countWord(_ t: inout QueryTerm, touched: inout TouchedDocs, visit: Bool, pass: inout TierPass) -> Bool {
+    /// True when it is one variant with strictly increasing docs (scored posting by posting;
+    /// only then does it take the candidates' tiers as it counts, with `visit`).
+    ///
+    /// Several variants are counted in one pass over their postings, straight into the
+    /// docs' states: while counting, a state's `countMark` names the term that counted it
+    /// last (`ti + 1`) and whether that term was counted in its title and heading, so a
+    /// doc is counted once per term, whatever the number of its variants holding it (no
+    /// union list, no second pass; the tier pass clears the marks).
+    func countWord(_ t: inout QueryTerm, index ti: Int, touched: inout TouchedDocs, visit: Bool, pass: inout TierPass) -> Bool {
         let N = manifest.docCount
         let variants = t.variants
         let state = scratch.states
@@ -209,34 +213,34 @@ extension SearchIndex {
             }
             return true
         }
-        // the union, in first-seen order; `seen[d]`: 4 in it, | 1 in the title, | 2 in the heading
-        let seen = scratch.seen
-        var docs = scratch.takeTermDocs()
+        precondition(ti < DocState.markedTerms, "too many terms to count with marks")
+        let mark = UInt8(truncatingIfNeeded: ti + 1)
+        var df = 0
         for v in variants {
             v.postings.docs.withUnsafeBufferPointer { pd in
                 v.postings.titleHeading.withUnsafeBufferPointer { flags in
                     precondition(flags.count == pd.count, "postings without their title/heading flags")
                     for k in 0..<pd.count {
                         let d = pd[k]
-                        var s = seen[d]
-                        if s == 0 { docs.append(Int32(truncatingIfNeeded: d)); s = 4 }
-                        s |= flags[k]
-                        seen[d] = s
+                        let x = flags[k]
+                        var s = state[d]
+                        var m = s.countMark
+                        if m & DocState.markTerm != mark {
+                            if s.matched == 0 { touched.append(d) }
+                            s.matched = s.matched &+ 1
+                            m = mark
+                            df += 1
+                        }
+                        if x & 1 != 0 && m & DocState.markTitle == 0 { s.inTitle = s.inTitle &+ 1; m |= DocState.markTitle }
+                        if x & 2 != 0 && m & DocState.markHeading == 0 { s.inHeading = s.inHeading &+ 1; m |= DocState.markHeading }
+                        s.countMark = m
+                        state[d] = s
                     }
                 }
             }
         }
-        let df = docs.count
         t.df = df
         if df > 0 { t.idf = log(1 + (Double(N) - Double(df) + 0.5) / (Double(df) + 0.5)) }
-        for d32 in docs {
-            let d = Int(d32)
-            let s = seen[d]
-            state[d].count(title: s & 1 != 0, heading: s & 2 != 0, doc: d, touched: &touched)
-            seen[d] = 0
-            if visit { pass.visit(d) }
-        }
-        scratch.giveBackTermDocs(docs)
         return false
     }
 
@@ -392,8 +396,10 @@ struct TierPass {
     let firstDoc: UnsafeBufferPointer<Int>
     let decode: UnsafeBufferPointer<Int>
     let pageSeen: UnsafeMutableBufferPointer<UInt8>
-    /// The pages seen, in order (marked in `pageSeen`, which the caller clears).
-    var pages: [Int32]
+    /// The pages seen, in order, `pages[0..<pageCount]` (marked in `pageSeen`, which the
+    /// caller clears; room for every page, so appending never checks or grows).
+    let pages: UnsafeMutableBufferPointer<Int32>
+    var pageCount = 0
     let winTier: UnsafeMutableBufferPointer<Int8>
     var c0 = 0, c1 = 0, c3 = 0
 
@@ -416,9 +422,9 @@ struct TierPass {
                 t = 3
             }
         }
-        docs[d].tier = t
+        docs[d].setTierClearingMarks(t)
         if t == 0 { c0 += 1 } else if t == 1 { c1 += 1 } else { c3 += 1 }
-        if pageSeen[p] == 0 { pageSeen[p] = 1; pages.append(Int32(truncatingIfNeeded: p)) }
+        if pageSeen[p] == 0 { pageSeen[p] = 1; pages[pageCount] = Int32(truncatingIfNeeded: p); pageCount += 1 }
         let w = d >> shift
         if Int8(t) > winTier[w] { winTier[w] = Int8(t) }
     }

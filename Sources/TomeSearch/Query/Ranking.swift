@@ -747,6 +747,8 @@ final class RankScratch {
     private(set) var slot = UnsafeMutableBufferPointer<Int32>(start: nil, count: 0)
     private(set) var pageSeen = UnsafeMutableBufferPointer<UInt8>(start: nil, count: 0)
     private(set) var pageBest = UnsafeMutableBufferPointer<Int32>(start: nil, count: 0)
+    /// Room for every page: the pages the pruned ranking's tier pass lists.
+    private(set) var pageList = UnsafeMutableBufferPointer<Int32>(start: nil, count: 0)
     private var termDocsBuffer: [Int32] = []
     private var termTFsBuffer: [Double] = []
     private var pagesBuffer: [Int32] = []
@@ -786,6 +788,7 @@ final class RankScratch {
         slot = Self.zeroed(n, Int32.self)
         pageSeen = Self.zeroed(pageCount, UInt8.self)
         pageBest = Self.zeroed(pageCount, Int32.self)
+        pageList = Self.zeroed(pageCount, Int32.self)
     }
 
     /// A reusable buffer, emptied but keeping its capacity; give it back when done.
@@ -827,7 +830,7 @@ final class RankScratch {
                   UnsafeMutableRawPointer(touchedStore.baseAddress),
                   UnsafeMutableRawPointer(seen.baseAddress), UnsafeMutableRawPointer(excluded.baseAddress),
                   UnsafeMutableRawPointer(slot.baseAddress), UnsafeMutableRawPointer(pageSeen.baseAddress),
-                  UnsafeMutableRawPointer(pageBest.baseAddress)] {
+                  UnsafeMutableRawPointer(pageBest.baseAddress), UnsafeMutableRawPointer(pageList.baseAddress)] {
             free(p)
         }
     }
@@ -852,6 +855,20 @@ struct DocState {
         @inline(__always) get { tierAndScored & 3 }
         @inline(__always) set { tierAndScored = tierAndScored & ~3 | newValue & 3 }
     }
+
+    /// While the pruned ranking counts (`countWord`, before any tier is set): bits 0-5 the
+    /// term that counted the doc last (its index + 1), bit 6 whether that term was counted
+    /// in the title, bit 7 in the heading. The tier pass sets the byte to the tier.
+    var countMark: UInt8 {
+        @inline(__always) get { tierAndScored }
+        @inline(__always) set { tierAndScored = newValue }
+    }
+    static let markTerm: UInt8 = 0x3F, markTitle: UInt8 = 0x40, markHeading: UInt8 = 0x80
+    /// Terms `countMark` can tell apart (`QueryLimits.maxTerms` is less).
+    static let markedTerms = 63
+
+    /// The tier, with `scored` 0 and any count marks cleared.
+    @inline(__always) mutating func setTierClearingMarks(_ t: UInt8) { tierAndScored = t & 3 }
 
     /// 1 once `RankScratch.scores` holds the doc's final score; 2 while the pruned scorer
     /// adds its terms up; 0 before (its score there is left over from an earlier query).
