@@ -94,8 +94,9 @@ extension SearchIndex {
                                         try mergePhrase(&st.terms[ti])
                                         countPhrase(&st.terms[ti], touched: &touched)
                                     } else {
-                                        single[ti] = countWord(&st.terms[ti], index: ti, touched: &touched, visit: n == 1, pass: &pass)
-                                        visitedWhileCounting = n == 1 && single[ti]
+                                        let counted = countWord(&st.terms[ti], index: ti, touched: &touched, visit: n == 1, pass: &pass)
+                                        single[ti] = counted.single
+                                        visitedWhileCounting = counted.visited
                                     }
                                 }
                                 // 2. tiers, totals, the highest tier in each window
@@ -176,15 +177,17 @@ extension SearchIndex {
 
     /// A word term counted: df, idf, and per doc the match and its title/heading flags
     /// (the merged tf_f > 0 exactly when some variant's tf_f > 0: weights are positive).
-    /// True when it is one variant with strictly increasing docs (scored posting by posting;
-    /// only then does it take the candidates' tiers as it counts, with `visit`).
+    /// `single` when it is one variant with strictly increasing docs (scored posting by
+    /// posting); `visited` when, with `visit` (a one-term query), it gave every candidate
+    /// its tier as it counted (one variant; or several with no exclusion and no filter).
     ///
     /// Several variants are counted in one pass over their postings, straight into the
     /// docs' states: while counting, a state's `countMark` names the term that counted it
     /// last (`ti + 1`) and whether that term was counted in its title and heading, so a
     /// doc is counted once per term, whatever the number of its variants holding it (no
     /// union list, no second pass; the tier pass clears the marks).
-    func countWord(_ t: inout QueryTerm, index ti: Int, touched: inout TouchedDocs, visit: Bool, pass: inout TierPass) -> Bool {
+    func countWord(_ t: inout QueryTerm, index ti: Int, touched: inout TouchedDocs, visit: Bool,
+                   pass: inout TierPass) -> (single: Bool, visited: Bool) {
         let N = manifest.docCount
         let variants = t.variants
         let state = scratch.states
@@ -192,7 +195,7 @@ extension SearchIndex {
             let v = variants[0]
             let df = v.postings.docs.count
             t.df = df
-            guard df > 0 else { return true }
+            guard df > 0 else { return (true, visit) }
             t.idf = log(1 + (Double(N) - Double(df) + 0.5) / (Double(df) + 0.5))
             v.postings.docs.withUnsafeBufferPointer { docs in
                 v.postings.titleHeading.withUnsafeBufferPointer { flags in
@@ -211,7 +214,43 @@ extension SearchIndex {
                     }
                 }
             }
-            return true
+            return (true, visit)
+        }
+        if visit && !pass.anyExcluded && !pass.filtered {
+            // a one-term query: a doc takes its tier when first counted, and again when a
+            // later variant adds the title or heading (its final tier is that of its final
+            // flags, as the pass over the candidates would give it)
+            precondition(pass.n == 1, "tiers while counting need a one-term query")
+            var df = 0
+            for v in variants {
+                v.postings.docs.withUnsafeBufferPointer { pd in
+                    v.postings.titleHeading.withUnsafeBufferPointer { flags in
+                        precondition(flags.count == pd.count, "postings without their title/heading flags")
+                        for k in 0..<pd.count {
+                            let d = pd[k]
+                            let x = flags[k]
+                            var s = state[d]
+                            if s.matched == 0 {
+                                touched.append(d)
+                                s.matched = 1
+                                if x & 1 != 0 { s.inTitle = 1 }
+                                if x & 2 != 0 { s.inHeading = 1 }
+                                s.setTierClearingMarks(pass.firstOfOne(d, s))
+                                state[d] = s
+                                df += 1
+                            } else if (x & 1 != 0 && s.inTitle == 0) || (x & 2 != 0 && s.inHeading == 0) {
+                                if x & 1 != 0 { s.inTitle = 1 }
+                                if x & 2 != 0 { s.inHeading = 1 }
+                                s.setTierClearingMarks(pass.regradeOfOne(d, s, from: s.tier))
+                                state[d] = s
+                            }
+                        }
+                    }
+                }
+            }
+            t.df = df
+            if df > 0 { t.idf = log(1 + (Double(N) - Double(df) + 0.5) / (Double(df) + 0.5)) }
+            return (false, true)
         }
         precondition(ti < DocState.markedTerms, "too many terms to count with marks")
         let mark = UInt8(truncatingIfNeeded: ti + 1)
@@ -241,7 +280,7 @@ extension SearchIndex {
         }
         t.df = df
         if df > 0 { t.idf = log(1 + (Double(N) - Double(df) + 0.5) / (Double(df) + 0.5)) }
-        return false
+        return (false, false)
     }
 
     /// A phrase term (merged) counted: df, idf, and per doc the match and its flags.
@@ -427,6 +466,46 @@ struct TierPass {
         if pageSeen[p] == 0 { pageSeen[p] = 1; pages[pageCount] = Int32(truncatingIfNeeded: p); pageCount += 1 }
         let w = d >> shift
         if Int8(t) > winTier[w] { winTier[w] = Int8(t) }
+    }
+
+    /// The tier `visit` gives a candidate of a one-term query (matched, so all terms) with
+    /// the title/heading flags in `s`.
+    @inline(__always) func tierOfOne(_ d: Int, _ s: DocState, page p: Int) -> UInt8 {
+        guard tiers else { return 0 }
+        if s.inHeading == 1 && decode[Int(norms[N + d])] <= 2 { return 3 }
+        if s.inTitle == 1 && decode[Int(norms[d])] <= 2 && s.inHeading == 0 && firstDoc[p] == d { return 3 }
+        return 1
+    }
+
+    @inline(__always) mutating func countTier(_ t: UInt8, _ by: Int) {
+        if t == 0 { c0 += by } else if t == 1 { c1 += by } else { c3 += by }
+    }
+
+    /// A one-term query's doc counted for the first time (no exclusions, no filters): its
+    /// tier, counted with its page and window, as `visit`.
+    @inline(__always) mutating func firstOfOne(_ d: Int, _ s: DocState) -> UInt8 {
+        let p = Int(pageOf[d])
+        let t = tierOfOne(d, s, page: p)
+        countTier(t, 1)
+        if pageSeen[p] == 0 { pageSeen[p] = 1; pages[pageCount] = Int32(truncatingIfNeeded: p); pageCount += 1 }
+        let w = d >> shift
+        if Int8(t) > winTier[w] { winTier[w] = Int8(t) }
+        return t
+    }
+
+    /// The same doc after a later variant added its title or heading flag: its tier again,
+    /// moved between the counts. A window's highest tier only grows (a doc that leaves the
+    /// title tier may leave its window marked higher than it is: that window is then only
+    /// looked at for candidates it does not have).
+    @inline(__always) mutating func regradeOfOne(_ d: Int, _ s: DocState, from old: UInt8) -> UInt8 {
+        let t = tierOfOne(d, s, page: Int(pageOf[d]))
+        if t != old {
+            countTier(old, -1)
+            countTier(t, 1)
+            let w = d >> shift
+            if Int8(t) > winTier[w] { winTier[w] = Int8(t) }
+        }
+        return t
     }
 }
 
