@@ -138,8 +138,6 @@ extension SearchIndex {
         let sortedHead = heap.sorted()
         ranked.order = sortedHead.map(\.doc)
         ranked.restLeft = total > sortedHead.count
-        st.info.reserveCapacity(sortedHead.count + 64)
-        for c in sortedHead { st.info[c.doc] = c }
         try applyProximity(&st, &ranked)
         return ranked
     }
@@ -176,9 +174,8 @@ extension SearchIndex {
                 }
                 let factor = 1 + r.proximity * Double(pairs) / Double(words.count - 1)
                 st.proximity[d] = factor
-                var c = st.info[d]!
+                var c = ranked.candidate(d)!
                 c.final = c.final * factor
-                st.info[d] = c
                 scores[d] = c.final
                 head.append(c)
             }
@@ -650,7 +647,6 @@ struct RankedList {
         for d in order { inHead[d] = 0 }
         if rest.isEmpty { return false }
         Candidate.sort(&rest)
-        for c in rest { state.info[c.doc] = c }
         order.append(contentsOf: rest.map(\.doc))
         return true
     }
@@ -715,7 +711,6 @@ struct RankedList {
         for d in range { if let c = candidate(d) { found.append(c) } }
         Candidate.sort(&found)
         let picked = found.prefix(count)
-        for c in picked { state.info[c.doc] = c }
         return picked.map(\.doc)
     }
 

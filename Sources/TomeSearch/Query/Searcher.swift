@@ -83,8 +83,8 @@ extension SearchIndex {
                 let snippet = options.snippets ? snippets.snippet(of: s.text, windowSize: options.snippetTokens)
                     : Snippet(text: "", highlights: [])
                 hits.append(SearchHit(docID: d, url: s.url, pageURL: s.pageURL, pageTitle: s.pageTitle, heading: s.heading,
-                                      headingPath: s.headingPath, book: s.book, type: s.type, score: state.info[d]?.final ?? 0,
-                                      snippet: snippet, explanation: options.explain ? explain(d, state: state) : nil))
+                                      headingPath: s.headingPath, book: s.book, type: s.type, score: ranked.candidate(d)?.final ?? 0,
+                                      snippet: snippet, explanation: options.explain ? explain(d, state: state, ranked: ranked) : nil))
             }
             if let first = hits.first { pages.append(PageHit(pageURL: first.pageURL, pageTitle: first.pageTitle, sections: hits)) }
         }
@@ -98,8 +98,9 @@ extension SearchIndex {
         var state = try prepare(QueryParser.parse(query))
         var ranked = try rank(&state, want: limit)
         while ranked.order.count < limit && ranked.sortRest(&state) {}
+        let docs = ranked.order.prefix(limit).map { RankedDocument(docID: $0, score: ranked.candidate($0)?.final ?? 0) }
         ranked.finish()
-        return ranked.order.prefix(limit).map { RankedDocument(docID: $0, score: state.info[$0]?.final ?? 0) }
+        return docs
     }
 
     struct QueryState {
@@ -107,8 +108,6 @@ extension SearchIndex {
         var excludedTerms: [QueryTerm] = []
         var allowedPages: Set<Int>? = nil
         var corrections: [SearchResults.Correction] = []
-        /// Tier, score and match count of the documents in the sorted order so far.
-        var info: [Int: Candidate] = [:]
         var proximity: [Int: Double] = [:]
         var highlightTerms: Set<[UInt8]> = []
         var highlightStems: Set<[UInt8]> = []
@@ -370,7 +369,8 @@ extension SearchIndex {
         return t
     }
 
-    func explain(_ d: Int, state st: QueryState) -> Explanation {
+    /// (Before `ranked.finish()`: the doc's tier, score and match count are read from it.)
+    func explain(_ d: Int, state st: QueryState, ranked: RankedList) -> Explanation {
         let F = IndexFormat.fieldCount
         let r = manifest.ranking
         var avg = [Double](repeating: 1, count: F)
@@ -399,7 +399,7 @@ extension SearchIndex {
             }
             terms.append(.init(query: t.display, df: t.df, idf: t.idf, weightedTF: wtf, score: score, variants: variants))
         }
-        let c = st.info[d] ?? Candidate(doc: d, tier: 0, matched: 0, final: 0)
+        let c = ranked.candidate(d) ?? Candidate(doc: d, tier: 0, matched: 0, final: 0)
         let m = Int(c.matched)
         return Explanation(terms: terms, matched: m, termCount: st.terms.count,
                            coverageFactor: 1 / (1 + r.coverage * Double(st.terms.count - m)),
