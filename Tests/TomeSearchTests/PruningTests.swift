@@ -46,6 +46,39 @@ struct PruningTests {
         for q in RankingTests.queries.prefix(80) { try Self.same(index, q) }
     }
 
+    /// One-word queries whose later variants add the title or heading to a doc an earlier
+    /// variant counted (`countWord` gives it its tier again: up into the title tier, or
+    /// down out of it when a long heading joins a short title), and queries of many terms
+    /// with several variants each (the count marks per term): the same as exhaustive.
+    @Test func tiersTakenWhileCountingEqualExhaustive() throws {
+        var docs: [SearchDocument] = []
+        for p in 0..<80 {
+            for s in 0..<6 {
+                // lead sections: a short title with the exact word, and sometimes a long
+                // heading with a stem variant (title tier, then not); others: the exact word
+                // in the body and a prefix variant in a short heading (all terms, then title tier)
+                let title = p % 3 == 0 ? "Remark" : (p % 3 == 1 ? "Remark notes" : "Other page")
+                let heading = s == 0 ? (p % 2 == 0 ? "Remarks about the whole page here" : "")
+                    : (s % 2 == 0 ? "Remarkable" : (s % 3 == 0 ? "Remarked values" : "Values"))
+                let text = s % 4 == 0 ? "the remark on values" : (s % 4 == 1 ? "remarks and remarkably more" : "values only")
+                docs.append(SearchDocument(url: "/p\(p)/#s\(s)", pageURL: "/p\(p)/", pageTitle: title, heading: heading, text: text,
+                                           boost: p % 13 == 4 ? 1.5 : 1))
+            }
+        }
+        let index = try SearchIndex(files: IndexBuilder().build(docs))
+        let many = Array(repeating: "remark values remarks", count: 11).joined(separator: " ") + " rem"
+        for shift in [1, 3, 7] {
+            index.pruningWindowShift = shift
+            for q in ["remark", "rem", "remarks", "remarka", "val", "remark -values", "rem type:page", many, "value rem"] {
+                try Self.same(index, q)
+            }
+        }
+        // the word has exact, stem and prefix variants, so the doc-by-doc regrading happens
+        let terms = try index.prepare(QueryParser.parse("remark")).terms
+        #expect(terms.count == 1 && terms[0].variants.count >= 3)
+        #expect(try index.prepare(QueryParser.parse(many)).terms.count == QueryLimits.maxTerms)
+    }
+
     /// Hundreds of sections with the same words and lengths: their scores tie exactly,
     /// and the head (200) is decided by doc id among them.
     @Test func exactTiesEqualExhaustive() throws {
