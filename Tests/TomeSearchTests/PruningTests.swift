@@ -79,6 +79,40 @@ struct PruningTests {
         #expect(try index.prepare(QueryParser.parse(many)).terms.count == QueryLimits.maxTerms)
     }
 
+    /// Queries of 2-4 words that few sections hold all of (so the head's last place is in
+    /// tier 0 and the windows are bounded by all their terms' maxima but one): the same as
+    /// exhaustive, with candidates left unscored.
+    @Test func partialMatchesBoundedByAllTermsButOne() throws {
+        var rng = RankingTests.Rng(state: 99)
+        let words = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf"]
+        var docs: [SearchDocument] = []
+        for p in 0..<150 {
+            for s in 0..<5 {
+                // one or two query words per section, in varied amounts and lengths
+                var text: [String] = []
+                for _ in 0..<(1 + rng.below(3)) { text.append(words[rng.below(words.count)]) }
+                for _ in 0..<rng.below(30) { text.append("filler\(rng.below(9))") }
+                docs.append(SearchDocument(url: "/p\(p)/#s\(s)", pageURL: "/p\(p)/", pageTitle: "Page \(p)",
+                                           heading: s == 0 ? "" : "Part \(s)", text: text.joined(separator: " "),
+                                           boost: p % 17 == 3 ? 1.25 : 1))
+            }
+        }
+        let index = try SearchIndex(files: IndexBuilder().build(docs))
+        let queries = ["alpha bravo ", "alpha bravo charlie ", "alpha bravo charlie delta ", "echo golf ", "delta \"echo foxtrot\" ",
+                       "alpha zulu ", "bravo charlie"]
+        var pruned = 0
+        for shift in [2, 4] {
+            index.pruningWindowShift = shift
+            for q in queries {
+                try Self.same(index, q)
+                index.pruningEnabled = true
+                _ = try index.search(q, options: SearchOptions(limit: 10))
+                if index.pruningStats.scored < index.pruningStats.candidates { pruned += 1 }
+            }
+        }
+        #expect(pruned >= 6, "pruned \(pruned) queries")
+    }
+
     /// Hundreds of sections with the same words and lengths: their scores tie exactly,
     /// and the head (200) is decided by doc id among them.
     @Test func exactTiesEqualExhaustive() throws {

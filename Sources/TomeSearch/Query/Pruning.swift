@@ -307,10 +307,33 @@ extension SearchIndex {
         // with `b` 3, the maxima over the documents that can be in the title tier of an
         // n-term query (the third part)
         let half = b == 3 ? 2 * windows : 0
-        for (ti, t) in terms.enumerated() where t.df > 0 {
+        // with `b` 0 (and tiers), the windows bounded hold only candidates of tier 0, which
+        // match at most n - 1 terms: for a few terms, the largest sum (in query order) of
+        // the maxima of all terms but one. A sum of non-negative doubles in a fixed order
+        // never falls when a term is added, so that bounds every subset of n - 1 terms or
+        // fewer, exactly.
+        let allButOne = b == 0 && scorer.r.tiers && n >= 2 && n <= 4
+        var mosts: [[Double]] = []
+        for (ti, t) in terms.enumerated() {
+            guard t.df > 0 else {
+                if allButOne { mosts.append([Double](repeating: 0, count: windows)) }
+                continue
+            }
             let most = t.isPhrase ? try phraseBounds(t, scorer: scorer, windows: windows, n: n)
                 : try wordBounds(t, single: scorer.single[ti], scorer: scorer, windows: windows, n: n)
+            if allButOne { mosts.append(most); continue }
             for w in 0..<windows { total[w] = total[w] + most[half + w] }
+        }
+        if allButOne {
+            for w in 0..<windows {
+                var best = 0.0
+                for skip in 0..<n {
+                    var sum = 0.0
+                    for k in 0..<n where k != skip { sum = sum + mosts[k][w] }
+                    if sum > best { best = sum }
+                }
+                total[w] = best
+            }
         }
         let coverage = b >= 1 ? scorer.coverageOf[n] : (scorer.coverageOf.max() ?? 1)
         var boost = [Double](repeating: 1, count: windows)
