@@ -113,6 +113,26 @@ struct PruningTests {
         #expect(pruned >= 6, "pruned \(pruned) queries")
     }
 
+    /// A query without the proximity step keeps a head of `pageWalkHead` candidates: here
+    /// its best sections come from pages of 20 sections, so the page walk runs out of the
+    /// head and `nextPages` finds the rest: the same pages, sections and scores as ranking
+    /// every candidate (whose head is 200).
+    @Test func pageWalkPastTheShortHeadEqualsExhaustive() throws {
+        var docs: [SearchDocument] = []
+        for p in 0..<40 {
+            for s in 0..<20 {
+                let text = p < 3 ? "widget" : (s % 5 == 0 ? "the widget among many other words of text" : "other words")
+                docs.append(SearchDocument(url: "/p\(p)/#s\(s)", pageURL: "/p\(p)/", pageTitle: "Page \(p)",
+                                           heading: s == 0 ? "" : "Part \(s)", text: text))
+            }
+        }
+        let index = try SearchIndex(files: IndexBuilder().build(docs))
+        #expect(SearchIndex.pageWalkHead < 3 * 20)
+        for q in ["widget", "\"widget\"", "widg", "widget -other"] { try Self.same(index, q) }
+        let results = try index.search("widget", options: SearchOptions(limit: 10))
+        #expect(results.pages.count == 10)
+    }
+
     /// Hundreds of sections with the same words and lengths: their scores tie exactly,
     /// and the head (200) is decided by doc id among them.
     @Test func exactTiesEqualExhaustive() throws {

@@ -36,6 +36,9 @@ import Darwin
 // and variant weights, else `rankExhaustive` ranks the query.
 
 extension SearchIndex {
+    /// The head of a query without the proximity step: enough for the page walk of most.
+    static let pageWalkHead = 32
+
     /// Bytes of per-window term bounds kept per index.
     static let boundCacheLimit = 16 << 20
 
@@ -116,7 +119,11 @@ extension SearchIndex {
         for d in excludedDocs { excludedMark[d] = 0 }
         for p in scratch.pageList[0..<totalPages] { pageSeen[Int(p)] = 0 }
         // 2. the tier of the head's last place
-        let head = max(want, QueryLimits.proximityCandidates)
+        // the proximity step reorders the first 200 (two word terms or more); without it,
+        // the head need only cover the page walk (past it, `nextPages` finds the rest)
+        let words = st.terms.reduce(0) { $0 + ($1.isPhrase ? 0 : 1) }
+        let head = words >= 2 && r.tiers && r.proximity > 0 ? max(want, QueryLimits.proximityCandidates)
+            : max(want, Self.pageWalkHead)
         let b: UInt8 = tierCount[3] >= head ? 3 : (tierCount[3] + tierCount[1] >= head ? 1 : 0)
         let competing = b == 3 ? tierCount[3] : (b == 1 ? tierCount[3] + tierCount[1] : total)
         let coverageOf = (0...n).map { m in 1 / (1 + r.coverage * Double(n - m)) }
