@@ -160,6 +160,28 @@ import TomeCore
         #expect(try tree(output) == tree(clean))
     }
 
+    /// A spare no cache describes is emptied and started afresh, so it holds only what
+    /// this build writes and `commit` does not walk it: stray files and folders that were
+    /// in it must not reach the published site.
+    @Test func spareStartedAfreshHoldsOnlyThisBuildsFiles() async throws {
+        let (folder, content, output, builder) = try Fixture.publishable()
+        _ = try await builder.publish(to: output.path)
+        try Fixture.write("---\ntitle: Introduction\n---\nOne edit.\n", to: "guide/intro.md", in: content)
+        _ = try await builder.publish(to: output.path)
+        let spare = BuildCache.spareURL(beside: output)
+        try Data("stray".utf8).write(to: spare.appendingPathComponent("stray.txt"))
+        try FileManager.default.createDirectory(at: spare.appendingPathComponent("stray/deeper"), withIntermediateDirectories: true)
+        try Data("stray".utf8).write(to: spare.appendingPathComponent("stray/deeper/index.html"))
+        try FileManager.default.removeItem(at: BuildCache.spareCacheURL(beside: output))
+
+        try Fixture.write("---\ntitle: Introduction\n---\nTwo edits.\n", to: "guide/intro.md", in: content)
+        let report = try await builder.publish(to: output.path)
+        #expect(report.succeeded)
+        let clean = folder.appendingPathComponent("Clean")
+        _ = try await builder.publish(to: clean.path, incremental: false)
+        #expect(try tree(output) == tree(clean))
+    }
+
     @Test func tornCacheIsIgnored() async throws {
         let (folder, _, output, builder) = try Fixture.publishable()
         _ = try await builder.publish(to: output.path)
