@@ -73,9 +73,13 @@ public typealias ProgressHandler = @Sendable (_ step: String, _ done: Int, _ tot
 /// 4. links    check link anchors now that every page's ids are known
 /// 5. pages    pour pages through the templates and write them
 /// 6. extras   tags, aliases, 404, sitemap, robots.txt, theme and content assets;
-///             then llms.txt, llms-full.txt and a Markdown twin of every page
+///             6b. llms.txt, llms-full.txt and a Markdown twin of every page, which
+///             runs beside step 5 (`--timings`: its own time, and the wait for it)
 /// 7. search   write the search index for the sections of every page; it runs
 ///             beside steps 5 and 6 (`--timings` shows its own time and the wait for it)
+///
+/// `publish` adds `prepare` (the input fingerprint, the previous build's cache and the
+/// staging tree) and `commit` (the swap and the cache) to `--timings`.
 ///
 /// Every step adds diagnostics; files go to an `OutputSink`. The caller publishes the
 /// sink (the disk sink's atomic swap) only when the report says the build succeeded.
@@ -102,6 +106,7 @@ public struct SiteBuilder: Sendable {
         guard incremental else { return try await publishClean(to: output) }
         // The inputs' fingerprint and the previous build's outputs are checked at once:
         // both are mostly `stat` calls, and together they are the whole of a no-op build.
+        let started = ContinuousClock.now
         let outputURL = URL(fileURLWithPath: output).standardizedFileURL
         let options = self.options
         async let computed = InputFingerprint.compute(options, baseURLOverride: options.baseURL)
@@ -114,6 +119,7 @@ public struct SiteBuilder: Sendable {
             return report
         }
         let sink = try IncrementalDiskSink(output: output, fingerprint: fingerprint)
+        let prepared = StepClock.seconds(started.duration(to: .now))
         var report: BuildReport
         do {
             report = try await build(into: sink)
@@ -121,12 +127,15 @@ public struct SiteBuilder: Sendable {
             sink.discard()
             throw error
         }
+        report.timings.insert(("prepare", prepared), at: 0)
         guard report.succeeded else {
             sink.discard()
             return report
         }
         sink.recordWarnings(report.diagnostics.warningCount)
+        let committing = ContinuousClock.now
         try sink.commit()
+        report.timings.append(("commit", StepClock.seconds(committing.duration(to: .now))))
         report.rewrittenFileCount = sink.rewrittenCount
         report.memoizedFileCount = sink.memoizedCount
         return report
@@ -208,6 +217,17 @@ public struct SiteBuilder: Sendable {
                 return (result, StepClock.seconds(started.duration(to: .now)))
             }()
 
+            // 6b. llms.txt, llms-full.txt, a Markdown twin of every page, beside step 5:
+            // it writes only twins and llms*.txt and has no diagnostics. Both steps run on
+            // all cores, so this fills what pages leave idle (their serial start, the last
+            // chunks of a parallel map) instead of waiting for them.
+            let llmStep = LLMStep(context: context, sink: sink)
+            async let twins: (LLMStep.Result, Double) = {
+                let started = ContinuousClock.now
+                let result = try await llmStep.run()
+                return (result, StepClock.seconds(started.duration(to: .now)))
+            }()
+
             // 5. pages
             let pageProblems = try await PageStep(context: context, theme: theme, sink: sink, progress: progress).run()
             diagnostics.append(contentsOf: pageProblems)
@@ -217,9 +237,10 @@ public struct SiteBuilder: Sendable {
             extras = try ExtrasStep(context: context, theme: theme, sink: sink).run()
             diagnostics.append(contentsOf: extras.diagnostics)
             clock.lap("extras")
-            // 6b. llms.txt, llms-full.txt, a Markdown twin of every page
-            extras.fileCount += try await LLMStep(context: context, sink: sink).run().fileCount
-            clock.lap("llms")
+            let (llms, llmSeconds) = try await twins
+            extras.fileCount += llms.fileCount
+            clock.lap("llms wait")
+            clock.record("llms", seconds: llmSeconds)
 
             let (result, searchSeconds) = try await indexed
             search = result

@@ -177,6 +177,8 @@ import TomeCore
         try Fixture.write("---\ntitle: Introduction\n---\nTwo edits.\n", to: "guide/intro.md", in: content)
         let report = try await builder.publish(to: output.path)
         #expect(report.succeeded)
+        #expect(report.timings.first?.step == "prepare" && report.timings.last?.step == "commit")
+        #expect(Set(report.timings.map(\.step)).isSuperset(of: ["pages", "llms", "llms wait", "search"]))
         let clean = folder.appendingPathComponent("Clean")
         _ = try await builder.publish(to: clean.path, incremental: false)
         #expect(try tree(output) == tree(clean))
