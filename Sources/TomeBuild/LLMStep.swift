@@ -68,32 +68,38 @@ struct LLMStep: Sendable {
             fullKey = digest.value
         }
         let fullIsKept = fullKey.map { sink.keep("llms-full.txt", madeFrom: $0) } ?? false
-        // Twins on all cores (rewriting links reads every line of every page), in order.
-        let twins = await concurrentMap(Array(zip(pages, made))) { page, made -> (String?, Swift.Result<Void, any Error>) in
+        // Twins on all cores (rewriting links reads every line of every page), in order,
+        // as bytes from start to end: the twin written is the very buffer llms-full.txt
+        // is then made of (as Strings, each twin was copied four more times).
+        let twins = await concurrentMap(Array(zip(pages, made))) { page, made -> ([UInt8]?, Swift.Result<Void, any Error>) in
             let (frontMatter, key) = made
             let path = step.twinPath(page)
             if let key, step.sink.keep(path, madeFrom: key) {
                 // Kept: its text is needed only to make llms-full.txt again.
                 if fullIsKept { return (nil, .success(())) }
-                if let bytes = step.sink.keptContents(path) { return (String(decoding: bytes, as: UTF8.self), .success(())) }
+                if let bytes = step.sink.keptContents(path) { return (bytes, .success(())) }
             }
             let twin = step.twin(for: page, frontMatter: frontMatter)
             return (twin, Swift.Result {
-                if let key { try step.sink.write(path, Array(twin.utf8), madeFrom: key) } else { try step.sink.write(path, twin) }
+                if let key { try step.sink.write(path, twin, madeFrom: key) } else { try step.sink.write(path, twin) }
             })
         }
-        if !fullIsKept { full.reserveCapacity(full.utf8.count + twins.reduce(0) { $0 + ($1.0?.utf8.count ?? 0) + 2 }) }
+        var fullBytes: [UInt8] = []
+        if !fullIsKept {
+            fullBytes.reserveCapacity(full.utf8.count + twins.reduce(0) { $0 + ($1.0?.count ?? 0) + 2 })
+            fullBytes += full.utf8
+        }
         for (twin, written) in twins {
             try written.get()
             result.fileCount += 1
             guard !fullIsKept, let twin else { continue }
-            full += "\n"
-            full += twin
-            if !twin.hasSuffix("\n") { full += "\n" }
+            fullBytes.append(UInt8(ascii: "\n"))
+            fullBytes += twin
+            if twin.last != UInt8(ascii: "\n") { fullBytes.append(UInt8(ascii: "\n")) }
         }
         try sink.write("llms.txt", index())
         if !fullIsKept {
-            if let fullKey { try sink.write("llms-full.txt", Array(full.utf8), madeFrom: fullKey) } else { try sink.write("llms-full.txt", full) }
+            if let fullKey { try sink.write("llms-full.txt", fullBytes, madeFrom: fullKey) } else { try sink.write("llms-full.txt", fullBytes) }
         }
         result.fileCount += 2
         return result
@@ -101,13 +107,15 @@ struct LLMStep: Sendable {
 
     func twinPath(_ page: Page) -> String { String(page.url.dropFirst()) + "index.md" }
 
-    /// The twin of `page`, under its `frontMatter(for:)`.
-    func twin(for page: Page, frontMatter: String) -> String {
-        var out = frontMatter
+    /// The twin of `page`, under its `frontMatter(for:)`, as UTF-8.
+    func twin(for page: Page, frontMatter: String) -> [UInt8] {
         let body = page.body.trimmingTrailingNewlines.drop(while: { $0.isNewline })
-        let startsWithTitle = body.hasPrefix("# ")
-        if !startsWithTitle { out += "# \(page.title)\n\n" }
-        out += links.rewrite(String(body), from: page.id) + "\n"
+        var out: [UInt8] = []
+        out.reserveCapacity(frontMatter.utf8.count + page.title.utf8.count + body.utf8.count + 256)
+        out += frontMatter.utf8
+        if !body.hasPrefix("# ") { out += "# \(page.title)\n\n".utf8 }
+        links.rewrite(String(body), from: page.id, into: &out)
+        out.append(UInt8(ascii: "\n"))
         return out
     }
 
@@ -248,6 +256,12 @@ struct TwinLinks: Sendable {
     func rewrite(_ markdown: String, from pageID: String) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(markdown.utf8.count + 256)
+        rewrite(markdown, from: pageID, into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `rewrite(_:from:)`, appended to `out` as UTF-8.
+    func rewrite(_ markdown: String, from pageID: String, into out: inout [UInt8]) {
         var markdown = markdown
         markdown.withUTF8 { text in
             var fence: (marker: UInt8, count: Int)?
@@ -294,7 +308,6 @@ struct TwinLinks: Sendable {
                 inlineLinks(line, from: pageID, into: &out)
             }
         }
-        return String(decoding: out, as: UTF8.self)
     }
 
     typealias Bytes = Slice<UnsafeBufferPointer<UInt8>>
