@@ -27,6 +27,9 @@ public final class IncrementalDiskSink: OutputSink, @unchecked Sendable {
     // is immutable after init (`folders` has its own lock).
     public let output: URL
     private let spare: URL
+    /// `output.path` and `spare.path`, worked out once: every file's write reads them.
+    private let outputPath: String
+    private let sparePath: String
     /// What the spare holds (empty when it was started afresh) and what the live site holds.
     private let spareCache: BuildCache
     private let liveCache: BuildCache?
@@ -47,6 +50,8 @@ public final class IncrementalDiskSink: OutputSink, @unchecked Sendable {
         let url = URL(fileURLWithPath: output).standardizedFileURL
         self.output = url
         spare = BuildCache.spareURL(beside: url)
+        outputPath = url.path
+        sparePath = spare.path
         self.fingerprint = fingerprint
         try? DiskSink.removeLeftovers(beside: url)
         let fm = FileManager.default
@@ -111,7 +116,7 @@ public final class IncrementalDiskSink: OutputSink, @unchecked Sendable {
     public var memoizes: Bool { true }
 
     public func keptContents(_ path: String) -> [UInt8]? {
-        guard DiskSink.isSafeRelativePath(path), let data = FileManager.default.contents(atPath: spare.path + "/" + path) else { return nil }
+        guard DiskSink.isSafeRelativePath(path), let data = FileManager.default.contents(atPath: sparePath + "/" + path) else { return nil }
         return [UInt8](data)
     }
 
@@ -129,7 +134,7 @@ public final class IncrementalDiskSink: OutputSink, @unchecked Sendable {
         let hash = BuildCache.hash(bytes)
         if keep(path, size: bytes.count, hash: hash, key: key) { return }
         try folders.ensureParent(of: path)
-        let target = spare.path + "/" + path
+        let target = sparePath + "/" + path
         func failed(_ failure: FileWriter.Failure) -> BuildError {
             .io(path: target, reason: FileWriter.describe(failure))
         }
@@ -156,13 +161,13 @@ public final class IncrementalDiskSink: OutputSink, @unchecked Sendable {
     /// them, else the live site's, hard-linked. False when neither tree has them intact.
     /// `key`: what the bytes were made from this time, if the caller knows.
     private func keep(_ path: String, size: Int, hash: UInt64, key: UInt64? = nil) -> Bool {
-        let target = spare.path + "/" + path
+        let target = sparePath + "/" + path
         if var entry = spareCache.entry(path, size: size, hash: hash, at: target) {
             entry.key = key
             record(path, entry, rewritten: false)
             return true
         }
-        let live = output.path + "/" + path
+        let live = outputPath + "/" + path
         if var entry = liveCache?.entry(path, size: size, hash: hash, at: live),
            (try? folders.ensureParent(of: path)) != nil,
            (try? replace(target) { link(live, $0) == 0 }) != nil {
@@ -249,14 +254,14 @@ public final class IncrementalDiskSink: OutputSink, @unchecked Sendable {
     /// build wrote it or someone put it there by hand, and the folders that leaves empty.
     /// One `readdir` per folder, no `stat`. Returns whether `relative` is now empty.
     private func prune(_ relative: String, keeping produced: [String: BuildCache.Entry]) -> Bool {
-        let folder = relative.isEmpty ? spare.path : spare.path + "/" + relative
+        let folder = relative.isEmpty ? sparePath : sparePath + "/" + relative
         guard let children = FileTree.children(of: folder) else { return false }
         var left = 0
         for (name, kind) in children {
             let path = relative.isEmpty ? name : relative + "/" + name
             let gone = switch kind {
-            case .directory: prune(path, keeping: produced) && rmdir(spare.path + "/" + path) == 0
-            default: produced[path] == nil && unlink(spare.path + "/" + path) == 0
+            case .directory: prune(path, keeping: produced) && rmdir(sparePath + "/" + path) == 0
+            default: produced[path] == nil && unlink(sparePath + "/" + path) == 0
             }
             if !gone { left += 1 }
         }

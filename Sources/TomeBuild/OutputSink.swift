@@ -246,7 +246,15 @@ final class FolderMaker: @unchecked Sendable {
 
     /// Makes sure the folder that will hold `path` (relative to the root) exists.
     func ensureParent(of path: String) throws {
-        try ensure((path as NSString).deletingLastPathComponent)
+        try ensure(FolderMaker.parent(of: path))
+    }
+
+    /// `a/b` for `a/b/c`, `` for `c`: the paths here are normal (no `.`, `..`, `//` or
+    /// trailing `/`), so this is `NSString.deletingLastPathComponent` without bridging
+    /// each of 20,000 paths to an `NSString`.
+    static func parent(of path: String) -> String {
+        guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return "" }
+        return String(path[..<slash])
     }
 
     private func ensure(_ folder: String) throws {
@@ -260,7 +268,7 @@ final class FolderMaker: @unchecked Sendable {
             case EEXIST:
                 break
             case ENOENT:
-                try ensure((folder as NSString).deletingLastPathComponent)
+                try ensure(FolderMaker.parent(of: folder))
                 guard mkdir(full, 0o755) == 0 || errno == EEXIST else { throw Self.failure(full) }
             default:
                 throw Self.failure(full)
