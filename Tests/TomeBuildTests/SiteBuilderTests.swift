@@ -155,4 +155,14 @@ import TomeCore
             && !path.split(separator: "/", omittingEmptySubsequences: false).contains { $0 == ".." || $0 == "." || $0.isEmpty }
         #expect(DiskSink.isSafeRelativePath(path) == reference)
     }
+
+    /// `FolderMaker.parent`: the folder part of a path a sink accepts, as
+    /// `NSString.deletingLastPathComponent` gives it (which traps on some one-letter
+    /// folder names in swift-corelibs-foundation, so the table says it instead).
+    @Test(arguments: [("index.html", ""), ("robots.txt", ""), ("a/index.html", "a"), ("a", ""), ("a/b/c/index.md", "a/b/c"),
+                      ("a/b/c", "a/b"), ("é/ça/index.html", "é/ça"), ("search/t-ab.bin", "search")])
+    func parentFolder(_ path: String, _ parent: String) {
+        #expect(DiskSink.isSafeRelativePath(path))
+        #expect(FolderMaker.parent(of: path) == parent)
+    }
 }
