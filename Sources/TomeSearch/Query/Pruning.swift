@@ -229,30 +229,21 @@ extension SearchIndex {
             // flags, as the pass over the candidates would give it)
             precondition(pass.n == 1, "tiers while counting need a one-term query")
             var df = 0
-            for v in variants {
-                v.postings.docs.withUnsafeBufferPointer { pd in
-                    v.postings.titleHeading.withUnsafeBufferPointer { flags in
-                        precondition(flags.count == pd.count, "postings without their title/heading flags")
-                        for k in 0..<pd.count {
-                            let d = pd[k]
-                            let x = flags[k]
-                            var s = state[d]
-                            if s.matched == 0 {
-                                touched.append(d)
-                                s.matched = 1
-                                if x & 1 != 0 { s.inTitle = 1 }
-                                if x & 2 != 0 { s.inHeading = 1 }
-                                s.setTierClearingMarks(pass.firstOfOne(d, s))
-                                state[d] = s
-                                df += 1
-                            } else if (x & 1 != 0 && s.inTitle == 0) || (x & 2 != 0 && s.inHeading == 0) {
-                                if x & 1 != 0 { s.inTitle = 1 }
-                                if x & 2 != 0 { s.inHeading = 1 }
-                                s.setTierClearingMarks(pass.regradeOfOne(d, s, from: s.tier))
-                                state[d] = s
-                            }
-                        }
-                    }
+            Self.forEachPosting(of: variants) { d, x in
+                var s = state[d]
+                if s.matched == 0 {
+                    touched.append(d)
+                    s.matched = 1
+                    if x & 1 != 0 { s.inTitle = 1 }
+                    if x & 2 != 0 { s.inHeading = 1 }
+                    s.setTierClearingMarks(pass.firstOfOne(d, s))
+                    state[d] = s
+                    df += 1
+                } else if (x & 1 != 0 && s.inTitle == 0) || (x & 2 != 0 && s.inHeading == 0) {
+                    if x & 1 != 0 { s.inTitle = 1 }
+                    if x & 2 != 0 { s.inHeading = 1 }
+                    s.setTierClearingMarks(pass.regradeOfOne(d, s, from: s.tier))
+                    state[d] = s
                 }
             }
             t.df = df
@@ -262,32 +253,36 @@ extension SearchIndex {
         precondition(ti < DocState.markedTerms, "too many terms to count with marks")
         let mark = UInt8(truncatingIfNeeded: ti + 1)
         var df = 0
-        for v in variants {
-            v.postings.docs.withUnsafeBufferPointer { pd in
-                v.postings.titleHeading.withUnsafeBufferPointer { flags in
-                    precondition(flags.count == pd.count, "postings without their title/heading flags")
-                    for k in 0..<pd.count {
-                        let d = pd[k]
-                        let x = flags[k]
-                        var s = state[d]
-                        var m = s.countMark
-                        if m & DocState.markTerm != mark {
-                            if s.matched == 0 { touched.append(d) }
-                            s.matched = s.matched &+ 1
-                            m = mark
-                            df += 1
-                        }
-                        if x & 1 != 0 && m & DocState.markTitle == 0 { s.inTitle = s.inTitle &+ 1; m |= DocState.markTitle }
-                        if x & 2 != 0 && m & DocState.markHeading == 0 { s.inHeading = s.inHeading &+ 1; m |= DocState.markHeading }
-                        s.countMark = m
-                        state[d] = s
-                    }
-                }
+        Self.forEachPosting(of: variants) { d, x in
+            var s = state[d]
+            var m = s.countMark
+            if m & DocState.markTerm != mark {
+                if s.matched == 0 { touched.append(d) }
+                s.matched = s.matched &+ 1
+                m = mark
+                df += 1
             }
+            if x & 1 != 0 && m & DocState.markTitle == 0 { s.inTitle = s.inTitle &+ 1; m |= DocState.markTitle }
+            if x & 2 != 0 && m & DocState.markHeading == 0 { s.inHeading = s.inHeading &+ 1; m |= DocState.markHeading }
+            s.countMark = m
+            state[d] = s
         }
         t.df = df
         if df > 0 { t.idf = log(1 + (Double(N) - Double(df) + 0.5) / (Double(df) + 0.5)) }
         return (false, false)
+    }
+
+    /// Every posting of every variant in turn, as (doc, title/heading flags).
+    @inline(__always)
+    private static func forEachPosting(of variants: [Variant], _ body: (_ doc: Int, _ flags: UInt8) -> Void) {
+        for v in variants {
+            v.postings.docs.withUnsafeBufferPointer { pd in
+                v.postings.titleHeading.withUnsafeBufferPointer { flags in
+                    precondition(flags.count == pd.count, "postings without their title/heading flags")
+                    for k in 0..<pd.count { body(pd[k], flags[k]) }
+                }
+            }
+        }
     }
 
     /// A phrase term (merged) counted: df, idf, and per doc the match and its flags.
