@@ -79,6 +79,23 @@ struct PruningTests {
         #expect(try index.prepare(QueryParser.parse(many)).terms.count == QueryLimits.maxTerms)
     }
 
+    /// A word item whose synonym matches alone make more terms than the count marks tell
+    /// apart (a query the fuzzer found): ranked exhaustively, so the same answers.
+    @Test func moreTermsThanCountMarksFallBackToExhaustive() throws {
+        var docs: [SearchDocument] = []
+        for p in 0..<12 {
+            docs.append(SearchDocument(url: "/p\(p)/", pageURL: "/p\(p)/", pageTitle: "Page \(p)", heading: "",
+                                       text: p % 2 == 0 ? "Support after hours covers urgent calls." : "Out of hours, call the desk; calling is free."))
+        }
+        let index = try SearchIndex(files: IndexBuilder(synonyms: [["after hours", "out of hours"]]).build(docs))
+        // 70 synonym terms, then a word with several variants (calls, call, calling): the
+        // count marks would be asked for a 71st term
+        let q = Array(repeating: "after(hours", count: 70).joined(separator: "(") + "(calls"
+        let terms = try index.prepare(QueryParser.parse(q)).terms
+        #expect(terms.count > DocState.markedTerms && terms.last!.variants.count > 1)
+        try Self.same(index, q)
+    }
+
     /// Queries of 2-4 words that few sections hold all of (so the head's last place is in
     /// tier 0 and the windows are bounded by all their terms' maxima but one): the same as
     /// exhaustive, with candidates left unscored.

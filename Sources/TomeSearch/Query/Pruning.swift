@@ -65,6 +65,10 @@ extension SearchIndex {
         guard N > 0, !st.terms.isEmpty else { return RankedList(scratch: nil) }
         let den = scratch.denominators(r, fieldTotalLengths: manifest.fieldTotalLengths, docCount: N)
         guard Self.boundsHold(r, den: den, boosts: meta.boosts, terms: st.terms, docCount: N) else { return nil }
+        // The count marks tell `markedTerms` terms apart. `prepare` keeps to
+        // `QueryLimits.maxTerms` between items, but one item's synonym matches can pass
+        // it (found by fuzzing): such a query is ranked exhaustively.
+        guard st.terms.count <= DocState.markedTerms else { return nil }
         scratch.begin(docCount: N, pageCount: manifest.pageCount)  // `end()` only on success: see RankScratch.inUse
         var touched = TouchedDocs(scratch.touchedStore)
         // exclusions (marks in `excluded`, listed to be cleared) and filters
