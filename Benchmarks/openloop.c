@@ -83,7 +83,7 @@ static void reconnect(Connection *c) {
 
 static void flush(Connection *c) {
     while (c->sent < c->requestLength) {
-        ssize_t n = write(c->fd, c->request + c->sent, c->requestLength - c->sent);
+        ssize_t n = send(c->fd, c->request + c->sent, c->requestLength - c->sent, MSG_NOSIGNAL);
         if (n < 0) return; /* EAGAIN (or an error that the read side reports) */
         c->sent += (size_t)n;
     }
@@ -170,6 +170,7 @@ int main(int argc, char **argv) {
         }
         char request[9000];
         int n = snprintf(request, sizeof request, "GET %s HTTP/1.1\r\nHost: %s\r\n\r\n", line, host);
+        if (n < 0 || (size_t)n >= sizeof request) { fprintf(stderr, "openloop: path too long: %.60s...\n", line); return 2; }
         requests[count] = strdup(request);
         lengths[count++] = (size_t)n;
     }
