@@ -4,10 +4,13 @@
 A byte-counting static server on 127.0.0.1 serves a built site; headless Chromium (Debian's
 chromium + chromium-driver, PyPI selenium) focuses the search box (the prefetch), then runs
 each query of a list. For every query: response-body bytes and requests seen by the server,
-sequential round trips (browser Resource Timing: a request that starts after an earlier
-request of the same query has finished opens a new round trip), time from the input event
-to painted results (MutationObserver + two animation frames), and main-thread script time
-(Chrome's Performance.getMetrics ScriptDuration delta).
+sequential round trips (the page's fetch() calls, wrapped: a request is one round trip after
+the latest one whose response the page had when it asked; where the page did not make every
+request itself, Resource Timing: a request that starts after an earlier request of the same
+query has finished opens a new round trip), time from the input event to painted results
+(MutationObserver + two animation frames), main-thread script time (Chrome's
+Performance.getMetrics ScriptDuration delta), and the warm engine's time per query (median of
+COMPUTE_REPEATS runs with every file in memory).
 
 Engines:
   tome      the theme's own UI (header box of the home page, search-ui.js + tome-search.js)
@@ -35,6 +38,7 @@ from selenium.webdriver.common.by import By
 
 DEBOUNCE_MS = 90
 RESULTS = 8
+COMPUTE_REPEATS = 5  # timed runs per query of the warm engine; the median is reported
 
 
 class CountingHandler(http.server.SimpleHTTPRequestHandler):
@@ -146,13 +150,14 @@ function check() {
 }
 obs.observe(target, { childList: true, subtree: true, attributes: true, characterData: true });
 performance.clearResourceTimings();
+if (window.__fetchWaves) { window.__fetchWaves.reached = 0; window.__fetchWaves.issued = []; }
 t0 = performance.now();
 box.value = q;
 box.dispatchEvent(new Event('input', { bubbles: true }));
 """
 
 COMPUTE = """
-var queries = arguments[0], engine = arguments[1], n = arguments[2], done = arguments[arguments.length - 1];
+var queries = arguments[0], engine = arguments[1], n = arguments[2], REPEATS = arguments[3], done = arguments[arguments.length - 1];
 var times = [];
 function once(e, q) {
   if (engine === 'tome') return e.search(q, { limit: n });
@@ -166,13 +171,36 @@ ready.then(function (e) {
   function next() {
     if (i >= queries.length) return done(times);
     var q = queries[i++];
-    once(e, q).then(function () {
+    // One untimed run (fetches, first compilation), then REPEATS timed ones: the median.
+    var runs = [];
+    function timed() {
+      if (runs.length === REPEATS) { runs.sort(function (a, b) { return a - b; }); times.push(runs[REPEATS >> 1]); return next(); }
       var t0 = performance.now();
-      return once(e, q).then(function () { times.push(performance.now() - t0); });
-    }).then(next, function (err) { times.push(-1); next(); });
+      once(e, q).then(function () { runs.push(performance.now() - t0); timed(); }, function () { times.push(-1); next(); });
+    }
+    once(e, q).then(timed, function (err) { times.push(-1); next(); });
   }
   next();
 });
+"""
+
+# Round trips as the page's own code sees them: fetch() is wrapped before any page script
+# runs, and a request is one round trip later than the latest round trip whose response had
+# reached the page when the request was made (a request can only depend on data the page
+# already had). The count is conservative: a response counts as reached when its headers
+# arrive, before its body. Reset before each query; requests made in a Web Worker are not
+# seen (Pagefind's), and for those the Resource Timing estimate below stands.
+FETCH_WAVES = """
+(function () {
+  var f = window.fetch;
+  if (!f) return;
+  var w = window.__fetchWaves = { reached: 0, issued: [] };
+  window.fetch = function () {
+    var wave = w.reached + 1;
+    w.issued.push(wave);
+    return f.apply(this, arguments).then(function (res) { if (wave > w.reached) w.reached = wave; return res; });
+  };
+})();
 """
 
 RESOURCE_TIMING = """
@@ -231,6 +259,7 @@ def make_driver():
     d.execute_cdp_cmd("Network.enable", {})
     d.execute_cdp_cmd("Network.setCacheDisabled", {"cacheDisabled": True})
     d.execute_cdp_cmd("Performance.enable", {})
+    d.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": FETCH_WAVES})
     return d
 
 
@@ -259,13 +288,15 @@ def run(label, engine, root, queries):
             s1 = script_seconds(driver)
             got, mark = take(log, lock, mark)
             rt = driver.execute_script(RESOURCE_TIMING)
+            waves = driver.execute_script("return window.__fetchWaves ? window.__fetchWaves.issued : [];")
             rows.append({"query": q, "bytes": sum(r["bytes"] for r in got), "gz": sum(r["gz"] for r in got), "requests": len(got),
-                         "files": [r["path"] for r in got], "roundTrips": round_trips(rt) if rt else (None if got else 0),  # None: fetched in a Web Worker, invisible to the page's Resource Timing
+                         "files": [r["path"] for r in got], "roundTrips": max(waves) if waves and len(waves) >= len(got) else round_trips(rt) if rt else (None if got else 0),  # None: fetched in a Web Worker, invisible to the page
+                         "roundTripsTiming": round_trips(rt) if rt else None,
                          "paintMs": round(res["paintMs"], 2), "renderMs": round(res["renderMs"], 2),
                          "scriptMs": round((s1 - s0) * 1000, 2), "shown": res["shown"], "error": res["error"]})
         # Script time: each query again on the now warm engine (every file it needs is in
         # memory, so the wall time is the engine's own work: matching, ranking, snippets).
-        compute = driver.execute_async_script(COMPUTE, queries, engine, RESULTS)
+        compute = driver.execute_async_script(COMPUTE, queries, engine, RESULTS, COMPUTE_REPEATS)
         for r, ms in zip(rows, compute):
             r["computeMs"] = round(ms, 3)
         warm = rows[1:]
