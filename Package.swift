@@ -3,8 +3,9 @@ import PackageDescription
 
 // Layering (lower rows never import higher rows; see ARCHITECTURE.md):
 //   CCmarkGFM, CLibXML2, CZlib,    C libraries, each behind one file of a Swift module (CZlib and
-//   CLibDeflate, CMimalloc         CLibDeflate: TomeSearch's Gzip, which tome serve's HTTP gzip also uses;
-//                                  CMimalloc: linked into tome only, as its malloc)
+//   CLibDeflate, CMimalloc,        CLibDeflate: TomeSearch's Gzip, which tome serve's HTTP gzip also uses;
+//   CConcurrencyHook               CMimalloc: linked into tome only, as its malloc; CConcurrencyHook: the
+//                                  Swift runtime's global-executor hook, for TomeServer's ServingExecutor)
 //   TomeCore                       shared vocabulary: diagnostics, locations, slugs
 //   TomeSearch                     the search engine; knows nothing about sites
 //   TomeMarkdown, TomeHTML         C at the edge, Swift values inside
@@ -51,6 +52,7 @@ let package = Package(
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CLibDeflate", pkgConfig: "libdeflate", providers: [.apt(["libdeflate-dev"])]),
         .systemLibrary(name: "CMimalloc", providers: [.apt(["libmimalloc-dev"])]),
+        .systemLibrary(name: "CConcurrencyHook"),
         .target(name: "TomeCore", swiftSettings: swiftSettings),
         .target(name: "TomeSearch", dependencies: ["CZlib", "CLibDeflate"], exclude: ["Browser/tome-search.js"], swiftSettings: swiftSettings),
         .target(name: "TomeMarkdown", dependencies: ["TomeCore", "CCmarkGFM"], swiftSettings: swiftSettings),
@@ -78,6 +80,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                "CConcurrencyHook",
             ],
             swiftSettings: swiftSettings
         ),

@@ -19,7 +19,9 @@ import Testing
         try process.run()
         defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }  // a failed check must not leave it running
 
-        let port = try #require(Self.port(announcedOn: errors.fileHandleForReading), "no 'Serving … at http://…' line")
+        let (announced, stderr) = Self.port(announcedOn: errors.fileHandleForReading)
+        let port = try #require(announced, "no 'Serving … at http://…' line")
+        #expect(!stderr.contains("warning"), "the server did not adopt its event loops: \(stderr)")
         let http = HTTPClient(eventLoopGroupProvider: .singleton)
         let body: String
         let status: UInt
@@ -42,14 +44,14 @@ import Testing
         #expect(process.terminationReason == .exit && process.terminationStatus == 0)
     }
 
-    /// Reads stderr until the server says where it listens.
-    static func port(announcedOn handle: FileHandle) -> Int? {
+    /// Reads stderr until the server says where it listens; the port and what it read.
+    static func port(announcedOn handle: FileHandle) -> (Int?, String) {
         var text = ""
         while true {
             let chunk = handle.availableData
-            if chunk.isEmpty { return nil }
+            if chunk.isEmpty { return (nil, text) }
             text += String(decoding: chunk, as: UTF8.self)
-            if let match = text.firstMatch(of: /at http:\/\/127\.0\.0\.1:(\d+)\//) { return Int(match.1) }
+            if let match = text.firstMatch(of: /at http:\/\/127\.0\.0\.1:(\d+)\//) { return (Int(match.1), text) }
         }
     }
 }
