@@ -16,7 +16,6 @@ package final class SearchPool: Sendable {
     }
 
     private let slots: [Slot]
-    private let next = Atomic<Int>(0)
     /// Pages by URL (`/support/faq/`), with their sections, read once from the doc store.
     package let pages: [String: PageRecord]
     /// Page URLs in index order (books and pages as the site lists them).
@@ -54,9 +53,12 @@ package final class SearchPool: Sendable {
         self.manifest = manifest!
     }
 
-    /// Runs a query on a free copy (or waits for one).
+    /// Runs a query on a free copy (or waits for one), starting with the calling thread's
+    /// own copy: a thread that keeps using one copy finds its ranking scratch and decoded
+    /// postings in its own core's cache, where taking the copies in turn would fetch them
+    /// from the other core's.
     package func search(_ query: String, options: SearchOptions) throws -> SearchResults {
-        let start = next.wrappingAdd(1, ordering: .relaxed).oldValue
+        let start = ThreadSlot.current
         let n = slots.count
         for k in 0..<n {
             let slot = slots[(start &+ k) % n]
@@ -86,4 +88,22 @@ package struct PageRecord: Sendable {
     package var type: String
     package var tags: [String]
     package var sections: [Section]
+}
+
+/// A small number per thread, handed out in the order threads first ask (0, 1, 2, …) and
+/// kept in a pthread key, so the same thread always gets the same number.
+enum ThreadSlot {
+    private static let key: pthread_key_t = {
+        var key = pthread_key_t()
+        pthread_key_create(&key, nil)
+        return key
+    }()
+    private static let issued = Atomic<Int>(0)
+
+    static var current: Int {
+        if let stored = pthread_getspecific(key) { return Int(bitPattern: stored) - 1 }
+        let slot = issued.wrappingAdd(1, ordering: .relaxed).oldValue
+        pthread_setspecific(key, UnsafeRawPointer(bitPattern: slot + 1))
+        return slot
+    }
 }
