@@ -133,7 +133,7 @@ struct PruningTests {
     /// A query without the proximity step keeps a head of `pageWalkHead` candidates: here
     /// its best sections come from pages of 20 sections, so the page walk runs out of the
     /// head and `nextPages` finds the rest: the same pages, sections and scores as ranking
-    /// every candidate (whose head is 200).
+    /// every candidate (whose head is `QueryLimits.proximityCandidates`).
     @Test func pageWalkPastTheShortHeadEqualsExhaustive() throws {
         var docs: [SearchDocument] = []
         for p in 0..<40 {
@@ -151,7 +151,7 @@ struct PruningTests {
     }
 
     /// Hundreds of sections with the same words and lengths: their scores tie exactly,
-    /// and the head (200) is decided by doc id among them.
+    /// and the head (`QueryLimits.proximityCandidates`) is decided by doc id among them.
     @Test func exactTiesEqualExhaustive() throws {
         var docs: [SearchDocument] = []
         for p in 0..<60 {

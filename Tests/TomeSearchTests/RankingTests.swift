@@ -12,7 +12,7 @@ import Darwin
 /// ARCHITECTURE.md "Query pipeline": every doc scored from dictionaries, the whole
 /// order sorted, positions from `positionLists`. Same docs, same order, same scores
 /// (bit for bit), same pages and sections, on a random corpus built to have pages
-/// with many sections (so the head of 200 can run out of pages).
+/// with many sections (so the head of `QueryLimits.proximityCandidates` can run out of pages).
 struct RankingTests {
     struct Rng {
         var state: UInt64
@@ -50,7 +50,7 @@ struct RankingTests {
                     url: "/p\(p)/#s\(s)", pageURL: "/p\(p)/", pageTitle: title, heading: s == 0 ? "" : words(1 + rng.below(3)),
                     headingPath: s > 1 && rng.below(2) == 0 ? [words(2)] : [],
                     // big pages say "iterator" often and briefly, a few small ones once in
-                    // long text: its top 200 come from a handful of pages
+                    // long text: its head comes from a handful of pages
                     text: p % 9 == 0 ? words(2 + rng.below(4)) + " iterator reverse iterator"
                         : words(3 + rng.below(40)) + (rng.below(3) == 0 ? " iterator" : ""),
                     tags: rng.below(4) == 0 ? [words(1)] : [], book: "b\(p % 3)", bookTitle: "Book \(p % 3)",
@@ -192,7 +192,7 @@ struct RankingTests {
     }
 
     @Test func queriesExerciseTheHardPaths() throws {
-        // the head (200) runs out of pages for some queries, phrases and exclusions match
+        // the head runs out of pages for some queries, phrases and exclusions match
         let index = try Self.index()
         let pageOf = try index.docMeta().pageOfDoc
         var walkedPastHead = 0, phrasesFound = 0

@@ -871,11 +871,11 @@
       });
       var before = (a, b) => title[b] - title[a] || all[b] - all[a] || (fin[a] !== fin[b] ? (fin[a] > fin[b] ? -1 : 1) : a - b);
       cands.sort(before);
-      // proximity: among the first 200, a bonus per pair of consecutive word terms
+      // proximity: among the first 64, a bonus per pair of consecutive word terms
       // found at the same distance as in the query
       var words = st.terms.filter(t => !t.parts.length);
       if (r.tiers && r.proximity > 0 && words.length >= 2) {
-        var top = cands.slice(0, 200), topSet = new Set(top);
+        var top = cands.slice(0, 64), topSet = new Set(top);
         var pos = words.map(w => this.posByDoc(w.variants, topSet));
         top.forEach(d => {
           var pairs = 0;

@@ -123,7 +123,7 @@ extension SearchIndex {
         for d in excludedDocs { excludedMark[d] = 0 }
         for p in scratch.pageList[0..<totalPages] { pageSeen[Int(p)] = 0 }
         // 2. the tier of the head's last place
-        // the proximity step reorders the first 200 (two word terms or more); without it,
+        // the proximity step reorders the first 64 (two word terms or more); without it,
         // the head need only cover the page walk (past it, `nextPages` finds the rest)
         let words = st.terms.reduce(0) { $0 + ($1.isPhrase ? 0 : 1) }
         let head = words >= 2 && r.tiers && r.proximity > 0 ? max(want, QueryLimits.proximityCandidates)

@@ -396,7 +396,7 @@ struct PositionTable {
     /// Each variant's postings in the wanted docs are listed first (`wantedPostings`); the
     /// counting and the filling then visit only those, and the positions of the postings
     /// between two of them are skipped without decoding. A long posting list read for a few
-    /// documents (proximity's 200) finds their postings by binary search and jumps to
+    /// documents (proximity's 64) finds their postings by binary search and jumps to
     /// their positions through the variant's skip table (`SearchIndex.positionSkips`: the
     /// byte offset of every 8th posting's positions). The same positions, in the same order.
     init(_ index: SearchIndex, variants: [Variant], slots: UnsafeMutableBufferPointer<Int32>, slotDocs: [Int]) throws {

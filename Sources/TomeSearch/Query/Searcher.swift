@@ -10,7 +10,11 @@ public enum QueryLimits {
     public static let maxStemVariants = 32
     public static let maxPrefixVariants = 50
     public static let maxTypoVariants = 10
-    public static let proximityCandidates = 200
+    /// How many of the best candidates the proximity step re-ranks (step 9 of the ranking).
+    /// 64, not 200: on Cranfield (`tome eval`, default mode, 225 queries) nDCG@10 and MRR@10
+    /// are the same for 32, 64, 100 and 200 (0.3852, 0.5556), recall@100 0.7498 against
+    /// 0.7504; on the C++ corpus's 200 benchmark queries it takes 6% less CPU per query.
+    public static let proximityCandidates = 64
 }
 
 /// One index term a query term expands to.
