@@ -62,9 +62,12 @@ public struct ContentLoader: Sendable {
         let loaded = await concurrentMap(markdownFiles) { relative -> (Page?, [Diagnostic], FileTree.Stamp?, kept: Bool) in
             if let memory, let stamp = FileTree.stamp(of: root + "/" + relative),
                let kept = memory.kept(relative, stamp: stamp, context: context) {
-                return (kept.page, kept.problems, stamp, true)
+                var page = kept.page
+                Self.date(&page, history: history, root: root, options: options, stamp: stamp)
+                return (page, kept.problems, stamp, true)
             }
-            let (page, problems, stamp) = Self.loadPage(root: root, relative: relative, displayPath: displayPath, options: options)
+            var (page, problems, stamp) = Self.loadPage(root: root, relative: relative, displayPath: displayPath, options: options)
+            Self.date(&page, history: history, root: root, options: options, stamp: stamp)
             return (page, problems, stamp, false)
         }
         if let memory {
@@ -75,9 +78,10 @@ public struct ContentLoader: Sendable {
             memory.remember(entries, context: context, reused: loaded.count { $0.kept })
         }
         var pages: [String: Page] = [:]
-        for (page, problems, stamp, _) in loaded {
+        pages.reserveCapacity(loaded.count)
+        for (page, problems, _, _) in loaded {
             diagnostics.append(contentsOf: problems)
-            guard var page else { continue }
+            guard let page else { continue }
             // Swift compares strings by canonical equivalence, so `café.md` written
             // precomposed and decomposed are one key: two files, one page, one URL.
             // Report it instead of silently keeping only one of them.
@@ -86,10 +90,9 @@ public struct ContentLoader: Sendable {
                                           at: SourceLocation(file: page.file), hint: "rename or remove one of the two files"))
                 continue
             }
-            page.revision = Self.revision(for: page, history: history, root: root, useFileDates: options.useFileDates, stamp: stamp)
             pages[page.id] = page
         }
-        var tree = TreeBuilder(pages: pages, configuration: configuration, displayPath: displayPath)
+        var tree = TreeBuilder(pages: consume pages, configuration: configuration, displayPath: displayPath)
         tree.build()
         diagnostics.append(contentsOf: tree.diagnostics)
         let site = Site(configuration: configuration, pages: tree.pages, order: tree.order, assets: assets,
@@ -211,10 +214,9 @@ public struct ContentLoader: Sendable {
         let metadata = split.yaml.map { PageMetadata.parse(yaml: $0, file: file, diagnostics: &problems) } ?? PageMetadata()
         if metadata.draft, !options.includeDrafts { return (nil, problems) }
 
-        let name = (relative as NSString).lastPathComponent
-        let folder = (relative as NSString).deletingLastPathComponent
+        let (folder, name) = splitPath(relative)
         let isIndex = name == "_index.md"
-        let title = metadata.title ?? firstHeading(in: split.body) ?? humanize(isIndex ? ((folder as NSString).lastPathComponent) : name)
+        let title = metadata.title ?? firstHeading(in: split.body) ?? humanize(isIndex ? splitPath(folder).name : name)
         let segments = folder.isEmpty ? [] : folder.split(separator: "/").map(String.init)
         let kind: Page.Kind = isIndex ? (segments.isEmpty ? .home : segments.count == 1 ? .book : .chapter) : .page
         let page = Page(
@@ -224,6 +226,15 @@ public struct ContentLoader: Sendable {
             book: segments.first, parent: nil, revision: Revision()
         )
         return (page, problems)
+    }
+
+    /// `a/b/c.md` → (`a/b`, `c.md`); `c.md` → (``, `c.md`). The paths here are made by
+    /// `discover` (segments joined by single slashes), so this is NSString's
+    /// `deletingLastPathComponent` and `lastPathComponent`, which cost more than the rest
+    /// of reading a small page.
+    static func splitPath(_ path: String) -> (folder: String, name: String) {
+        guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return ("", path) }
+        return (String(path[..<slash]), String(path[path.utf8.index(after: slash)...]))
     }
 
     /// The text of the first `# Heading` line, outside code fences.
@@ -250,6 +261,14 @@ public struct ContentLoader: Sendable {
     }
 
     // MARK: Revisions
+
+    /// Gives a loaded page its revision on the core that loaded it: set in the serial
+    /// loop after the load, every page's fields were copied (the loaded array still
+    /// shared them).
+    private static func date(_ page: inout Page?, history: RevisionHistory?, root: String, options: Options, stamp: FileTree.Stamp?) {
+        guard page != nil else { return }
+        page!.revision = revision(for: page!, history: history, root: root, useFileDates: options.useFileDates, stamp: stamp)
+    }
 
     static func revision(for page: Page, history: RevisionHistory?, root: String, useFileDates: Bool, stamp: FileTree.Stamp? = nil) -> Revision {
         let meta = page.metadata

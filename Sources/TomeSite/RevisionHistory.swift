@@ -3,7 +3,7 @@ import TomeCore
 
 /// Revision numbers and dates for every file under a folder, from a single `git log`
 /// (never one process per file). Nil when the folder is not in a git work tree.
-struct RevisionHistory {
+struct RevisionHistory: Sendable {
     /// Keyed by path relative to the content folder.
     var entries: [String: Revision]
 

@@ -73,14 +73,19 @@ struct TreeBuilder {
             folderURL[folder] = url
             pages[page.id]?.url = url
         }
+        // Worked out first and set after: a page changed while the loop still holds the
+        // dictionary (and so every page) copied the dictionary and each page's fields.
+        var urls: [(id: String, url: String)] = []
+        urls.reserveCapacity(pages.count)
         for page in pages.values where page.kind == .page {
             let folder = TreeBuilder.folder(of: page.id)
             let parentURL = folderURL[folder] ?? "/"
             var name = String(page.id.split(separator: "/").last ?? "")
             for ext in [".md", ".markdown"] where name.hasSuffix(ext) { name.removeLast(ext.count) }
             let segment = validSegment(page.metadata.slug, for: page) ?? Slug.segment(name)
-            pages[page.id]?.url = parentURL + (segment.isEmpty ? "page" : segment) + "/"
+            urls.append((page.id, parentURL + (segment.isEmpty ? "page" : segment) + "/"))
         }
+        for (id, url) in urls { pages[id]?.url = url }
     }
 
     /// A slug from front matter, if it is one safe URL segment; otherwise a diagnostic.
@@ -99,13 +104,17 @@ struct TreeBuilder {
 
     private mutating func linkParents() {
         var children: [String: [String]] = [:]
+        var parents: [(id: String, parent: String)] = []
+        parents.reserveCapacity(pages.count)
         for page in pages.values where page.id != Site.homeID {
             let folder = TreeBuilder.ownFolder(of: page)
             let parentFolder = page.kind == .page ? folder : TreeBuilder.folder(of: folder)
             let parentID = TreeBuilder.folderID(parentFolder)
-            pages[page.id]?.parent = parentID
+            parents.append((page.id, parentID))
             children[parentID, default: []].append(page.id)
         }
+        // Set after the loop, as in `assignURLs`.
+        for (id, parent) in parents { pages[id]?.parent = parent }
         for (parent, ids) in children {
             let sorted = sortChildren(ids, ofHome: parent == Site.homeID)
             pages[parent]?.children = sorted

@@ -128,6 +128,9 @@ struct YAMLReader {
                 // or float has a slash, so Yams would make it text (after a costly try of each)
                 budget -= 1
                 converted = .string(s)
+            case .plain(let s) where YAMLReader.isPlainText(s):
+                budget -= 1
+                converted = .string(s)
             case .plain(let s):
                 converted = try convert(.scalar(.init(s, Tag(.implicit), .plain)), depth: 1)
             }
@@ -196,6 +199,19 @@ struct YAMLReader {
             }
             return .plain(String(decoding: UnsafeBufferPointer(rebasing: v[..<end]), as: UTF8.self))
         }
+    }
+
+    /// A plain scalar that Yams can only make text, told without asking it (each of
+    /// its null, boolean, integer and float tries copies the text: most of the load
+    /// step's time in Yams): one starting with an ASCII letter is never an integer or a
+    /// float unless it spells infinity or not-a-number (`inf`, `nan(…)`, any case, with
+    /// underscores, which the float try drops), and never null or a boolean from six
+    /// bytes on (`false` is the longest such word).
+    static func isPlainText(_ s: String) -> Bool {
+        let bytes = s.utf8
+        guard bytes.count > 5, let first = bytes.first, isLetter(first), !bytes.contains(UInt8(ascii: "_")) else { return false }
+        let head = bytes.prefix(3).map { $0 | 0x20 }
+        return !head.elementsEqual("inf".utf8) && !head.elementsEqual("nan".utf8)
     }
 
     private static func isLetter(_ b: UInt8) -> Bool { (b | 0x20) >= 97 && (b | 0x20) <= 122 }
