@@ -70,39 +70,55 @@ struct LLMStep: Sendable {
         let fullIsKept = fullKey.map { sink.keep("llms-full.txt", madeFrom: $0) } ?? false
         // Twins on all cores (rewriting links reads every line of every page), in order,
         // as bytes from start to end: the twin written is the very buffer llms-full.txt
-        // is then made of (as Strings, each twin was copied four more times).
-        let twins = await concurrentMap(Array(zip(pages, made))) { page, made -> ([UInt8]?, Swift.Result<Void, any Error>) in
+        // is then made of (as Strings, each twin was copied four more times). A twin that
+        // is not kept comes back with its key, to be written below.
+        let twins = await concurrentMap(Array(zip(pages, made))) { page, made -> (bytes: [UInt8]?, write: UInt64??) in
             let (frontMatter, key) = made
-            let path = step.twinPath(page)
-            if let key, step.sink.keep(path, madeFrom: key) {
+            if let key, step.sink.keep(step.twinPath(page), madeFrom: key) {
                 // Kept: its text is needed only to make llms-full.txt again.
-                if fullIsKept { return (nil, .success(())) }
-                if let bytes = step.sink.keptContents(path) { return (bytes, .success(())) }
+                if fullIsKept { return (nil, nil) }
+                if let bytes = step.sink.keptContents(step.twinPath(page)) { return (bytes, nil) }
             }
-            let twin = step.twin(for: page, frontMatter: frontMatter)
-            return (twin, Swift.Result {
-                if let key { try step.sink.write(path, twin, madeFrom: key) } else { try step.sink.write(path, twin) }
-            })
+            return (step.twin(for: page, frontMatter: frontMatter), .some(key))
         }
-        var fullBytes: [UInt8] = []
-        if !fullIsKept {
-            fullBytes.reserveCapacity(full.utf8.count + twins.reduce(0) { $0 + ($1.0?.count ?? 0) + 2 })
-            fullBytes += full.utf8
+        // llms-full.txt (44 MB for the C++ corpus: copying it together and writing it is
+        // one core's work) is made and written while the twins are written on the others;
+        // written after them, it was the build's last tenth of a second on one core.
+        async let indexWritten: Void = step.writeIndex()
+        async let fullWritten: Void = step.writeFull(full, twins: fullIsKept ? [] : twins.map(\.bytes), key: fullKey, kept: fullIsKept)
+        let written = await concurrentMap(Array(zip(pages, twins))) { page, twin -> Swift.Result<Void, any Error> in
+            guard let key = twin.write, let bytes = twin.bytes else { return .success(()) }
+            let path = step.twinPath(page)
+            return Swift.Result {
+                if let key { try step.sink.write(path, bytes, madeFrom: key) } else { try step.sink.write(path, bytes) }
+            }
         }
-        for (twin, written) in twins {
-            try written.get()
+        for twin in written {
+            try twin.get()
             result.fileCount += 1
-            guard !fullIsKept, let twin else { continue }
-            fullBytes.append(UInt8(ascii: "\n"))
-            fullBytes += twin
-            if twin.last != UInt8(ascii: "\n") { fullBytes.append(UInt8(ascii: "\n")) }
         }
-        try sink.write("llms.txt", index())
-        if !fullIsKept {
-            if let fullKey { try sink.write("llms-full.txt", fullBytes, madeFrom: fullKey) } else { try sink.write("llms-full.txt", fullBytes) }
-        }
+        try await indexWritten
+        try await fullWritten
         result.fileCount += 2
         return result
+    }
+
+    private func writeIndex() throws {
+        try sink.write("llms.txt", index())
+    }
+
+    /// `llms-full.txt`: `head`, then every twin in order, each after a blank line.
+    private func writeFull(_ head: String, twins: [[UInt8]?], key: UInt64?, kept: Bool) throws {
+        guard !kept else { return }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(head.utf8.count + twins.reduce(0) { $0 + ($1?.count ?? 0) + 2 })
+        bytes += head.utf8
+        for case let twin? in twins {
+            bytes.append(UInt8(ascii: "\n"))
+            bytes += twin
+            if twin.last != UInt8(ascii: "\n") { bytes.append(UInt8(ascii: "\n")) }
+        }
+        if let key { try sink.write("llms-full.txt", bytes, madeFrom: key) } else { try sink.write("llms-full.txt", bytes) }
     }
 
     func twinPath(_ page: Page) -> String { String(page.url.dropFirst()) + "index.md" }
@@ -168,7 +184,11 @@ struct LLMStep: Sendable {
     }
 
     private func oneLine(_ s: String) -> String {
-        s.split(whereSeparator: \.isNewline).joined(separator: " ")
+        // A line break is one of the bytes 0x0A-0x0D, or a scalar whose UTF-8 ends in
+        // 0x85 (U+0085), 0xA8 or 0xA9 (U+2028, U+2029): text without them is returned
+        // as it is, not split into Characters (llms.txt has a line for every page).
+        if !s.utf8.contains(where: { (0x0A...0x0D).contains($0) || $0 == 0x85 || $0 == 0xA8 || $0 == 0xA9 }) { return s }
+        return s.split(whereSeparator: \.isNewline).joined(separator: " ")
     }
 
     /// A JSON string literal (also a valid YAML double-quoted scalar).

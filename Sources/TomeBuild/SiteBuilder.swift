@@ -70,7 +70,8 @@ public typealias ProgressHandler = @Sendable (_ step: String, _ done: Int, _ tot
 /// 1. load     read Content/ into the site model (front matter, tree, URLs, revisions)
 /// 2. theme    load the templates (default theme + overrides) and check them
 /// 3. render   Markdown → HTML for every page, on all cores
-/// 4. links    check link anchors now that every page's ids are known
+/// 4. links    check link anchors now that every page's ids are known (beside steps
+///             5-7: `--timings` shows its own time last)
 /// 5. pages    pour pages through the templates and write them
 /// 6. extras   tags, aliases, 404, sitemap, robots.txt, theme and content assets;
 ///             6b. llms.txt, llms-full.txt and a Markdown twin of every page, which
@@ -149,14 +150,18 @@ public struct SiteBuilder: Sendable {
     private func publishClean(to output: String) async throws -> BuildReport {
         let sink = try DiskSink(output: output)
         let report: BuildReport
+        let leftovers = BuildLeftovers()
         do {
-            report = try await build(into: sink)
+            report = try await build(into: sink, leftovers: leftovers)
         } catch {
             sink.discard()
             throw error
         }
+        // As in `publish`: the site is freed on another core while this one commits.
+        async let freed: Void = leftovers.free()
         guard report.succeeded else {
             sink.discard()
+            await freed
             return report
         }
         try sink.commit()
@@ -165,6 +170,7 @@ public struct SiteBuilder: Sendable {
         for leftover in [BuildCache.url(beside: outputURL), BuildCache.spareCacheURL(beside: outputURL), BuildCache.spareURL(beside: outputURL)] {
             try? FileManager.default.removeItem(at: leftover)
         }
+        await freed
         return report
     }
 
@@ -204,9 +210,14 @@ public struct SiteBuilder: Sendable {
         for page in rendered.values { diagnostics.append(contentsOf: page.diagnostics) }
         clock.lap("render")
 
-        // 4. links
-        diagnostics.append(contentsOf: LinkCheckStep(site: site, rendered: rendered).run())
-        clock.lap("links")
+        // 4. links, beside the steps below: it only reads the rendered pages and only
+        // makes diagnostics, and on its own it held up the next step with one core idle.
+        let linkCheck = LinkCheckStep(site: site, rendered: rendered)
+        async let anchors: ([Diagnostic], Double) = {
+            let started = ContinuousClock.now
+            let problems = linkCheck.run()
+            return (problems, StepClock.seconds(started.duration(to: .now)))
+        }()
 
         // A broken theme could render nonsense or recurse forever: report it and stop
         // before any template runs. Content checks above still ran.
@@ -257,6 +268,10 @@ public struct SiteBuilder: Sendable {
             clock.lap("search wait")
             clock.record("search", seconds: searchSeconds)
         }
+
+        let (anchorProblems, linkSeconds) = await anchors
+        diagnostics.append(contentsOf: anchorProblems)
+        clock.record("links", seconds: linkSeconds)
 
         leftovers?.keep(context)
         if options.strict { diagnostics = diagnostics.promotingWarnings() }
