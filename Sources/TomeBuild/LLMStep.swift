@@ -1,6 +1,7 @@
 import Foundation
 import TomeCore
 import TomeHTML
+import TomeMarkdown
 import TomeSite
 
 /// Step 6b: for AI assistants and crawlers (llmstxt.org): `llms.txt` (the site summary
@@ -130,7 +131,7 @@ struct LLMStep: Sendable {
         out.reserveCapacity(frontMatter.utf8.count + page.title.utf8.count + body.utf8.count + 256)
         out += frontMatter.utf8
         if !body.hasPrefix("# ") { out += "# \(page.title)\n\n".utf8 }
-        links.rewrite(String(body), from: page.id, into: &out)
+        links.rewrite(String(body), from: page.id, resolved: context.rendered[page.id]?.resolvedLinks, into: &out)
         out.append(UInt8(ascii: "\n"))
         return out
     }
@@ -258,9 +259,13 @@ struct TwinLinks: Sendable {
     }
 
     /// The twin's URL for `destination` written in page `pageID`, or nil to keep it.
-    func target(_ destination: String, from pageID: String, image: Bool) -> String? {
+    /// `resolved`: where the page's links led when it was rendered.
+    func target(_ destination: String, from pageID: String, image: Bool, resolved: ResolvedLinks? = nil) -> String? {
         if !MarkdownURLPolicy.isSafe(destination.trimmingWhitespaces, image: image) { return "#" }
-        switch resolver.resolve(destination, from: pageID, kind: image ? .image : .link) {
+        let kind: LinkTarget.Kind = image ? .image : .link
+        let outcome = resolved.map { $0.outcome(of: destination, kind: kind, from: pageID, resolver: resolver) }
+            ?? resolver.resolve(destination, from: pageID, kind: kind)
+        switch outcome {
         case .page(_, let id, let fragment):
             guard let page = context.site.pages[id] else { return nil }
             return context.absoluteURL(page.url) + "index.md" + (fragment.map { "#" + $0 } ?? "")
@@ -276,12 +281,12 @@ struct TwinLinks: Sendable {
     func rewrite(_ markdown: String, from pageID: String) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(markdown.utf8.count + 256)
-        rewrite(markdown, from: pageID, into: &out)
+        rewrite(markdown, from: pageID, resolved: nil, into: &out)
         return String(decoding: out, as: UTF8.self)
     }
 
     /// `rewrite(_:from:)`, appended to `out` as UTF-8.
-    func rewrite(_ markdown: String, from pageID: String, into out: inout [UInt8]) {
+    func rewrite(_ markdown: String, from pageID: String, resolved: ResolvedLinks?, into out: inout [UInt8]) {
         var markdown = markdown
         markdown.withUTF8 { text in
             var fence: (marker: UInt8, count: Int)?
@@ -324,8 +329,8 @@ struct TwinLinks: Sendable {
                         continue
                     }
                 }
-                if indent < 4, referenceDefinition(line, from: pageID, into: &out) { continue }
-                inlineLinks(line, from: pageID, into: &out)
+                if indent < 4, referenceDefinition(line, from: pageID, resolved: resolved, into: &out) { continue }
+                inlineLinks(line, from: pageID, resolved: resolved, into: &out)
             }
         }
     }
@@ -352,12 +357,12 @@ struct TwinLinks: Sendable {
 
     /// `[label]: destination "title"` with the destination rewritten, appended to `out`;
     /// false (and nothing appended) for other lines.
-    private func referenceDefinition(_ line: Bytes, from pageID: String, into out: inout [UInt8]) -> Bool {
+    private func referenceDefinition(_ line: Bytes, from pageID: String, resolved: ResolvedLinks?, into out: inout [UInt8]) -> Bool {
         let rest = line.drop { $0 == Byte.space }
         guard rest.first == Byte.open, rest.dropFirst().first != UInt8(ascii: "^"),
               let close = rest.firstIndex(of: Byte.close), close + 1 < rest.endIndex, rest[close + 1] == Byte.colon else { return false }
         let start = rest[(close + 2)...].drop(while: Byte.isSpaceOrTab)
-        guard let (range, destination) = destinationToken(start), let url = target(destination, from: pageID, image: false) else { return false }
+        guard let (range, destination) = destinationToken(start), let url = target(destination, from: pageID, image: false, resolved: resolved) else { return false }
         out += line[..<range.lowerBound]
         out += url.utf8
         out += line[range.upperBound...]
@@ -365,7 +370,7 @@ struct TwinLinks: Sendable {
     }
 
     /// Every `](destination` outside code spans, rewritten, appended to `out`.
-    private func inlineLinks(_ line: Bytes, from pageID: String, into out: inout [UInt8]) {
+    private func inlineLinks(_ line: Bytes, from pageID: String, resolved: ResolvedLinks?, into out: inout [UInt8]) {
         // Most lines have no `]` and so no link (escapes and code spans only matter
         // around one): nothing to scan.
         guard line.contains(Byte.close) else { out += line; return }
@@ -393,7 +398,7 @@ struct TwinLinks: Sendable {
             if c == Byte.close, i + 1 < line.endIndex, line[i + 1] == Byte.openParen {
                 let start = line[(i + 2)...].drop(while: Byte.isSpaceOrTab)
                 if let (range, destination) = destinationToken(start),
-                   let url = target(destination, from: pageID, image: isImage(line, closingBracket: i)) {
+                   let url = target(destination, from: pageID, image: isImage(line, closingBracket: i), resolved: resolved) {
                     out += line[copied..<range.lowerBound]
                     out += url.utf8
                     copied = range.upperBound

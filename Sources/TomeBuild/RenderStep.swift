@@ -1,3 +1,4 @@
+import Foundation
 import TomeCore
 import TomeMarkdown
 import TomeSite
@@ -42,9 +43,12 @@ struct RenderStep {
 
     static func render(_ page: Page, resolver: LinkResolver, rawHTML: RawHTMLPolicy, language: String = "en") -> RenderedPage {
         let lineOffset = page.bodyFirstLine - 1
+        let memo = ResolvedLinks.Recorder()
         let options = RenderOptions(
             resolveLink: { target in
-                switch resolver.resolve(target.destination, from: page.id, kind: target.kind) {
+                let outcome = resolver.resolve(target.destination, from: page.id, kind: target.kind)
+                memo.record(target.destination, kind: target.kind, outcome)
+                switch outcome {
                 case .external(let url), .asset(let url):
                     return .keep(url)
                 case .page(let url, _, let fragment):
@@ -73,9 +77,10 @@ struct RenderStep {
         }
         // Links with a fragment are checked once every page's anchors are known (a
         // destination without `#` has none: most are not resolved a second time).
+        let resolved = memo.links
         var pending: [LinkResolver.PendingAnchor] = []
         for link in markdown.links where link.kind == .link && link.destination.utf8.contains(UInt8(ascii: "#")) {
-            switch resolver.resolve(link.destination, from: page.id, kind: .link) {
+            switch resolved.outcome(of: link.destination, kind: .link, from: page.id, resolver: resolver) {
             case .page(_, let id, let fragment?) where !fragment.isEmpty:
                 pending.append(.init(targetID: id, fragment: fragment, line: link.line + lineOffset, column: link.column))
             case .fragmentOnly(let fragment) where !fragment.isEmpty:
@@ -84,7 +89,45 @@ struct RenderStep {
                 break
             }
         }
-        return RenderedPage(page: page, markdown: markdown, diagnostics: diagnostics, pendingAnchors: pending)
+        return RenderedPage(page: page, markdown: markdown, diagnostics: diagnostics, pendingAnchors: pending, resolvedLinks: resolved)
+    }
+}
+
+/// Where a page's link destinations led when it was rendered, for the steps that resolve
+/// the same destinations of the same page again (its anchors, its Markdown twin's links):
+/// a lookup instead of taking each destination apart once more. An outcome depends only
+/// on the destination, the kind and the page, so a recorded one is the one `resolve` gives.
+struct ResolvedLinks: Sendable {
+    struct Key: Hashable, Sendable {
+        var destination: String
+        var kind: LinkTarget.Kind
+    }
+
+    private(set) var outcomes: [Key: LinkResolver.Outcome] = [:]
+
+    /// The recorded outcome, else `resolver`'s (a destination written differently in the
+    /// source than cmark-gfm hands it to rendering is resolved here).
+    func outcome(of destination: String, kind: LinkTarget.Kind, from pageID: String, resolver: LinkResolver) -> LinkResolver.Outcome {
+        outcomes[Key(destination: destination, kind: kind)] ?? resolver.resolve(destination, from: pageID, kind: kind)
+    }
+
+    /// Collects the outcomes while the renderer calls `RenderOptions.resolveLink`.
+    final class Recorder: @unchecked Sendable {
+        // @unchecked: `recorded` is only touched under `lock` (the renderer calls in from
+        // one thread, but its closure must be `@Sendable`).
+        private let lock = NSLock()
+        private var recorded = ResolvedLinks()
+
+        func record(_ destination: String, kind: LinkTarget.Kind, _ outcome: LinkResolver.Outcome) {
+            lock.lock()
+            recorded.outcomes[Key(destination: destination, kind: kind)] = outcome
+            lock.unlock()
+        }
+
+        var links: ResolvedLinks {
+            lock.lock(); defer { lock.unlock() }
+            return recorded
+        }
     }
 }
 

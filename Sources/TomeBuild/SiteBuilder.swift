@@ -336,6 +336,8 @@ struct RenderedPage: Sendable {
     var diagnostics: [Diagnostic]
     /// Anchors this page links to on other pages (or itself), checked in step 4.
     var pendingAnchors: [LinkResolver.PendingAnchor]
+    /// Where its links led, for its Markdown twin (`TwinLinks`).
+    var resolvedLinks = ResolvedLinks()
 }
 
 /// What every later step reads: the site and its rendered pages.
