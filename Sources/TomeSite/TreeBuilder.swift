@@ -19,8 +19,23 @@ struct TreeBuilder {
     static func folderID(_ folder: String) -> String { folder.isEmpty ? Site.homeID : folder + "/_index.md" }
 
     static func folder(of id: String) -> String {
+        // In ASCII text every byte is a Character: the last slash found over the bytes
+        // (searching Characters cost more than the rest of placing a page in the tree).
+        if id.utf8.allSatisfy({ $0 < 0x80 }) {
+            guard let slash = id.utf8.lastIndex(of: UInt8(ascii: "/")) else { return "" }
+            return String(id[..<slash])
+        }
         guard let slash = id.lastIndex(of: "/") else { return "" }
         return String(id[..<slash])
+    }
+
+    /// The last `/`-separated segment of `path` (as `split(separator: "/").last`).
+    static func lastSegment(of path: String) -> String {
+        if path.utf8.allSatisfy({ $0 < 0x80 }), path.utf8.last != UInt8(ascii: "/") {
+            guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return path }
+            return String(path[path.utf8.index(after: slash)...])
+        }
+        return String(path.split(separator: "/").last ?? "")
     }
 
     mutating func build() {
@@ -67,7 +82,7 @@ struct TreeBuilder {
             let folder = TreeBuilder.ownFolder(of: page)
             guard !folder.isEmpty else { pages[page.id]?.url = "/"; continue }
             let parentURL = folderURL[TreeBuilder.folder(of: folder)] ?? "/"
-            let name = String(folder.split(separator: "/").last ?? "")
+            let name = TreeBuilder.lastSegment(of: folder)
             let segment = validSegment(page.metadata.slug, for: page) ?? Slug.segment(name)
             let url = parentURL + (segment.isEmpty ? "section" : segment) + "/"
             folderURL[folder] = url
@@ -80,7 +95,7 @@ struct TreeBuilder {
         for page in pages.values where page.kind == .page {
             let folder = TreeBuilder.folder(of: page.id)
             let parentURL = folderURL[folder] ?? "/"
-            var name = String(page.id.split(separator: "/").last ?? "")
+            var name = TreeBuilder.lastSegment(of: page.id)
             for ext in [".md", ".markdown"] where name.hasSuffix(ext) { name.removeLast(ext.count) }
             let segment = validSegment(page.metadata.slug, for: page) ?? Slug.segment(name)
             urls.append((page.id, parentURL + (segment.isEmpty ? "page" : segment) + "/"))

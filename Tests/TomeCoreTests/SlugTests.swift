@@ -10,6 +10,26 @@ import TomeCore
         #expect(Slug.make(text) == slug)
     }
 
+    /// ASCII text takes a byte path: every ASCII character, alone and between letters,
+    /// slugs as the rule says (and as non-ASCII text beside it does, scalar by scalar).
+    @Test func asciiBytesFollowTheRule() {
+        for value in UInt8(0)..<0x80 {
+            let c = Character(Unicode.Scalar(value))
+            let expected: String = switch c {
+            case "A"..."Z": c.lowercased()
+            case "a"..."z", "0"..."9", "-", "_": String(c)
+            case " ", "\t", "\n": "-"
+            default: ""
+            }
+            #expect(Slug.make(String(c)) == expected, "\(value)")
+            #expect(Slug.make("A\(c)b") == "a\(expected)b", "\(value)")
+            #expect(Slug.make("A\(c)bé") == "a\(expected)bé", "\(value)")
+        }
+        #expect(Slug.segment("-- Já -- b --") == "já-b")
+        #expect(Slug.segment("-- Ja -- b --") == "ja-b")
+        #expect(Slug.segment("---") == "")
+    }
+
     @Test func segmentCollapsesDashes() {
         #expect(Slug.segment("  A -- B ") == "a-b")
     }
