@@ -48,6 +48,10 @@ struct Digest {
     }
 
     mutating func add(_ text: String) {
+        // A native string's bytes are read in place; only another kind (bridged) is copied
+        // first (`withUTF8` needs a mutable copy: a retain and a release per call, and
+        // keys digest millions of strings).
+        if text.utf8.withContiguousStorageIfAvailable({ add(UnsafeRawBufferPointer($0)) }) != nil { return }
         var text = text
         text.withUTF8 { add(UnsafeRawBufferPointer($0)) }
     }
