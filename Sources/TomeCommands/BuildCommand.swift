@@ -49,6 +49,7 @@ struct BuildCommand: AsyncParsableCommand {
             baseURL: baseURL, includeDrafts: drafts, strict: strict
         )
         options.links = links
+        options.freesSite = false  // the process ends with the build
         let builder = SiteBuilder(options: options, progress: { step, done, total in
             Terminal.progress(total > 0 ? "\(step) \(done)/\(total)" : "\(step)…")
         })
