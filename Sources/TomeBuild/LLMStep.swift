@@ -71,24 +71,25 @@ struct LLMStep: Sendable {
         let fullIsKept = fullKey.map { sink.keep("llms-full.txt", madeFrom: $0) } ?? false
         // Twins on all cores (rewriting links reads every line of every page), in order,
         // as bytes from start to end: the twin written is the very buffer llms-full.txt
-        // is then made of (as Strings, each twin was copied four more times). A twin that
-        // is not kept comes back with its key, to be written below.
-        let twins = await concurrentMap(Array(zip(pages, made))) { page, made -> (bytes: [UInt8]?, write: UInt64??) in
+        // is then made of (as Strings, each twin was copied four more times). A twin made
+        // here (`fresh`, not kept) is written below.
+        let twins = await concurrentMap(Array(zip(pages, made))) { page, made -> (bytes: [UInt8]?, fresh: Bool) in
             let (frontMatter, key) = made
             if let key, step.sink.keep(step.twinPath(page), madeFrom: key) {
                 // Kept: its text is needed only to make llms-full.txt again.
-                if fullIsKept { return (nil, nil) }
-                if let bytes = step.sink.keptContents(step.twinPath(page)) { return (bytes, nil) }
+                if fullIsKept { return (nil, false) }
+                if let bytes = step.sink.keptContents(step.twinPath(page)) { return (bytes, false) }
             }
-            return (step.twin(for: page, frontMatter: frontMatter), .some(key))
+            return (step.twin(for: page, frontMatter: frontMatter), true)
         }
         // llms-full.txt (44 MB for the C++ corpus: copying it together and writing it is
         // one core's work) is made and written while the twins are written on the others;
         // written after them, it was the build's last tenth of a second on one core.
         async let indexWritten: Void = step.writeIndex()
-        async let fullWritten: Void = step.writeFull(full, twins: fullIsKept ? [] : twins.map(\.bytes), key: fullKey, kept: fullIsKept)
-        let written = await concurrentMap(Array(zip(pages, twins))) { page, twin -> Swift.Result<Void, any Error> in
-            guard let key = twin.write, let bytes = twin.bytes else { return .success(()) }
+        async let fullWritten: Void = step.writeFull(full, twins: twins.map(\.bytes), key: fullKey, kept: fullIsKept)
+        let written = await concurrentMap(Array(zip(pages, zip(made, twins)))) { page, twin -> Swift.Result<Void, any Error> in
+            let ((_, key), (bytes, fresh)) = twin
+            guard fresh, let bytes else { return .success(()) }
             let path = step.twinPath(page)
             return Swift.Result {
                 if let key { try step.sink.write(path, bytes, madeFrom: key) } else { try step.sink.write(path, bytes) }
