@@ -2,21 +2,42 @@ import Foundation
 import TomeCore
 
 /// A fingerprint of everything a build reads: every file under the content and
-/// templates folders (path, size, modification time), the build options, the tome
+/// templates folders (path, size and a digest of its bytes; and the minute of its
+/// modification time where page dates may come from it), the build options, the tome
 /// binary itself, and the git commit (revision lines come from history). Equal
 /// fingerprints and an intact output mean a build would write the same bytes again.
+///
+/// A file's bytes are read only when its size or modification time is not the one
+/// `InputDigests` recorded with its digest: a no-op build is all `stat` calls, and a file
+/// saved again with the same bytes (or touched) leaves the fingerprint as it was.
 enum InputFingerprint {
-    static func compute(_ options: BuildOptions, baseURLOverride: String?) -> String {
+    /// - Parameter digests: where the inputs' digests are kept between builds; nil to
+    ///   read every input (the file is rewritten when a digest was read or an input went).
+    static func compute(_ options: BuildOptions, baseURLOverride: String?, digests file: URL?) async -> String {
+        let known = file.map(InputDigests.load) ?? InputDigests()
         var lines: [String] = ["tome \(TomeVersion.string)"]
         lines.append("options \(options.includeDrafts) \(options.strict) \(options.useGit) \(options.useFileDates) \(options.links.rawValue) \(baseURLOverride ?? "-")")
         lines.append("content " + options.contentDirectory)
-        lines += stamps(under: options.contentDirectory)
+        var content = await inputs(under: options.contentDirectory, known: known)
+        // A page without a date in front matter or git history is dated by its file's
+        // modification time, to the minute (`ContentLoader.revision`).
+        if options.useFileDates {
+            for i in content.indices { content[i].minute = content[i].stamp.map { Int($0.modified / 60_000_000_000) } }
+        }
+        lines.append(summary(content))
+        var all = content
         if let templates = options.templatesDirectory {
             lines.append("templates " + templates)
-            lines += stamps(under: templates)
+            let theme = await inputs(under: templates, known: known)
+            lines.append(summary(theme))
+            all += theme
         }
         lines.append("binary " + binary)
         if options.useGit, let head = gitHead(options.contentDirectory) { lines.append("git " + head) }
+        if let file {
+            let seen = InputDigests(all)
+            if seen != known { seen.save(to: file) }
+        }
         let bytes = Array(lines.joined(separator: "\n").utf8)
         return String(BuildCache.hash(bytes), radix: 16) + "-" + String(bytes.count)
     }
@@ -28,21 +49,71 @@ enum InputFingerprint {
         return "\(stamp.size) \(stamp.modified)"
     }()
 
-    /// One line for every file and folder below `root`: their count and an
-    /// order-independent sum of per-entry digests (path, size, time), so the walk's
-    /// order does not matter and 10,000 entries need neither a string nor a sort each.
-    private static func stamps(under root: String) -> [String] {
-        var count = 0
-        var sum: UInt64 = 0
+    /// One input: a folder, or a file with its stamp and the digest of its bytes (no stamp
+    /// if it could not be read).
+    struct Input: Sendable {
+        var path: String
+        var isFolder = false
+        var stamp: FileTree.Stamp?
+        var digest: UInt64 = 0
+        /// The modification time's minute, when page dates may come from it.
+        var minute: Int? = nil
+    }
+
+    /// Every file and folder below `root`, with absolute paths. A file's digest comes from
+    /// `known` when its size and time are the recorded ones, else from its bytes, read on
+    /// all cores. A file that cannot be read gets a digest no bytes have (its stamp's), so
+    /// the build after it can be read again runs.
+    static func inputs(under root: String, known: InputDigests) async -> [Input] {
+        var found: [Input] = []
+        var unread: [Int] = []
         FileTree.walk(root) { entry in
-            var digest = Digest()
-            digest.add(entry.path)
-            digest.add(entry.stamp.size)
-            digest.add(Int(entry.stamp.modified))
-            sum &+= digest.value
-            count += 1
+            let path = root + "/" + entry.path
+            guard !entry.isDirectory else { return found.append(Input(path: path, isFolder: true)) }
+            if let digest = known.digest(path, entry.stamp) {
+                found.append(Input(path: path, stamp: entry.stamp, digest: digest))
+            } else {
+                unread.append(found.count)
+                found.append(Input(path: path, stamp: entry.stamp))
+            }
         }
-        return ["entries \(count) \(String(sum, radix: 16))"]
+        let paths = unread.map { found[$0].path }
+        let read = await concurrentMap(paths) { path -> (stamp: FileTree.Stamp, digest: UInt64)? in
+            FileTree.contents(of: path).map { ($0.stamp, Digest.of($0.bytes)) }
+        }
+        for (i, result) in zip(unread, read) {
+            if let result {
+                found[i].stamp = result.stamp
+                found[i].digest = result.digest
+            } else {
+                var unreadable = Digest()
+                unreadable.add("unreadable")
+                unreadable.add(Int(found[i].stamp?.modified ?? 0))
+                found[i].digest = unreadable.value
+                found[i].stamp = nil
+            }
+        }
+        return found
+    }
+
+    /// The inputs' count and an order-independent sum of per-entry digests (path, size,
+    /// bytes, minute), so the walk's order does not matter and 10,000 entries need
+    /// neither a string nor a sort each.
+    private static func summary(_ inputs: [Input]) -> String {
+        var sum: UInt64 = 0
+        for input in inputs {
+            var digest = Digest()
+            digest.add(input.path)
+            if input.isFolder {
+                digest.add("folder")
+            } else {
+                digest.add(input.stamp?.size ?? -1)
+                digest.add(Int(bitPattern: UInt(input.digest)))
+                digest.add(input.minute ?? -1)
+            }
+            sum &+= digest.value
+        }
+        return "entries \(inputs.count) \(String(sum, radix: 16))"
     }
 
     /// The commit checked out, read from `.git` without starting git.
@@ -70,5 +141,67 @@ enum InputFingerprint {
             folder = parent
         }
         return nil
+    }
+}
+
+/// The digest of every input file's bytes as the last build read them, with the size and
+/// modification time it had then: `.Public.tome-inputs` beside the output. A digest is
+/// used only while the file's size and time are still the recorded ones, so this file
+/// vouches for nothing on its own; torn, missing or of another version, it is empty and
+/// every input is read.
+struct InputDigests: Equatable, Sendable {
+    private var entries: [String: Entry] = [:]
+
+    struct Entry: Equatable, Sendable {
+        var stamp: FileTree.Stamp
+        var digest: UInt64
+    }
+
+    init() {}
+
+    /// The files among `inputs` that could be read.
+    init(_ inputs: [InputFingerprint.Input]) {
+        for input in inputs {
+            if let stamp = input.stamp { entries[input.path] = Entry(stamp: stamp, digest: input.digest) }
+        }
+    }
+
+    func digest(_ path: String, _ stamp: FileTree.Stamp) -> UInt64? {
+        guard let entry = entries[path], entry.stamp == stamp else { return nil }
+        return entry.digest
+    }
+
+    static let version = "tome-inputs 1"
+
+    static func url(beside output: URL) -> URL {
+        output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent).tome-inputs")
+    }
+
+    static func load(from file: URL) -> InputDigests {
+        var loaded = InputDigests()
+        guard let data = FileManager.default.contents(atPath: file.path) else { return loaded }
+        let lines = [UInt8](data).split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+        func text(_ bytes: ArraySlice<UInt8>) -> String { String(decoding: bytes, as: UTF8.self) }
+        guard lines.count >= 2, text(lines[0]) == version, text(lines[lines.count - 1]) == "end" else { return loaded }
+        loaded.entries.reserveCapacity(lines.count)
+        for line in lines[1..<(lines.count - 1)] {
+            let fields = line.split(separator: UInt8(ascii: "\t"), omittingEmptySubsequences: false)
+            guard fields.count == 4, let size = Int(text(fields[1])), let modified = Int64(text(fields[2])),
+                  let digest = UInt64(text(fields[3]), radix: 16) else { return InputDigests() }
+            loaded.entries[text(fields[0])] = Entry(stamp: FileTree.Stamp(size: size, modified: modified), digest: digest)
+        }
+        return loaded
+    }
+
+    /// Written to a temporary file and renamed into place; a failure only costs the next
+    /// build reading the inputs again.
+    func save(to file: URL) {
+        var text = InputDigests.version + "\n"
+        for path in entries.keys.sorted() {
+            let entry = entries[path]!
+            text += "\(path)\t\(entry.stamp.size)\t\(entry.stamp.modified)\t\(String(entry.digest, radix: 16))\n"
+        }
+        text += "end"
+        try? Data(text.utf8).write(to: file, options: .atomic)
     }
 }

@@ -116,7 +116,7 @@ public struct SiteBuilder: Sendable {
         let started = ContinuousClock.now
         let outputURL = URL(fileURLWithPath: output).standardizedFileURL
         let options = self.options
-        async let computed = InputFingerprint.compute(options, baseURLOverride: options.baseURL)
+        async let computed = InputFingerprint.compute(options, baseURLOverride: options.baseURL, digests: InputDigests.url(beside: outputURL))
         let previous = BuildCache.intactSummary(beside: outputURL)
         let fingerprint = await computed
         if let cache = previous, cache.fingerprint == fingerprint {
@@ -173,7 +173,8 @@ public struct SiteBuilder: Sendable {
         try sink.commit()
         // A clean build trusts and keeps nothing of earlier incremental builds.
         let outputURL = URL(fileURLWithPath: output).standardizedFileURL
-        for leftover in [BuildCache.url(beside: outputURL), BuildCache.spareCacheURL(beside: outputURL), BuildCache.spareURL(beside: outputURL)] {
+        for leftover in [BuildCache.url(beside: outputURL), BuildCache.spareCacheURL(beside: outputURL), BuildCache.spareURL(beside: outputURL),
+                         InputDigests.url(beside: outputURL)] {
             try? FileManager.default.removeItem(at: leftover)
         }
         await freed

@@ -45,6 +45,28 @@ public enum FileTree {
         return Stamp(info)
     }
 
+    /// A file's bytes and the stamp of the very file they were read from (`fstat` of the
+    /// open descriptor, links followed); nil if it cannot be opened or read.
+    public static func contents(of path: String) -> (bytes: [UInt8], stamp: Stamp)? {
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { return nil }
+        var bytes = [UInt8](repeating: 0, count: Int(info.st_size))
+        var filled = 0
+        while true {
+            if filled == bytes.count { bytes.append(contentsOf: repeatElement(0, count: max(4096, bytes.count))) }
+            let n = bytes.withUnsafeMutableBytes { read(descriptor, $0.baseAddress! + filled, $0.count - filled) }
+            if n < 0, errno == EINTR { continue }
+            guard n >= 0 else { return nil }
+            if n == 0 { break }
+            filled += n
+        }
+        bytes.removeLast(bytes.count - filled)
+        return (bytes, Stamp(info))
+    }
+
     /// Every file and folder below `root` (not `root` itself), in no particular order.
     /// Symbolic links are followed (a link's entry carries its target's stamp and a
     /// linked folder is walked), each real folder at most once, so a link loop ends.
