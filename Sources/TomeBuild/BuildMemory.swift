@@ -13,7 +13,7 @@ import TomeSite
 /// type (FAQ checks), the site's URL map and assets (`LinkResolver`), the raw-HTML policy
 /// and the language. `RenderStep` keys each page on exactly these.
 public final class BuildMemory: @unchecked Sendable {
-    // @unchecked: `pages` and `lastReused` are only touched under `lock`.
+    // @unchecked: `pages`, `facts` and `lastReused` are only touched under `lock`.
     private let lock = NSLock()
     private var pages: [String: (key: UInt64, rendered: RenderedPage)] = [:]
     private var lastReused = 0
@@ -21,6 +21,9 @@ public final class BuildMemory: @unchecked Sendable {
     public let index = IndexMemory()
     /// The pages the last build loaded, by file (`LoadMemory`).
     public let load = LoadMemory()
+    /// Each page's facts as the last build's page step digested them (`PageKeys`), with the
+    /// page and summary they were digested from.
+    private var facts: [String: (page: Page, summary: String?, digest: UInt64)] = [:]
 
     public init() {}
 
@@ -34,6 +37,19 @@ public final class BuildMemory: @unchecked Sendable {
         lock.lock(); defer { lock.unlock() }
         guard let kept = pages[id], kept.key == key else { return nil }
         return kept.rendered
+    }
+
+    /// The digest of `page`'s facts if the last build digested an equal page with this summary.
+    func facts(of page: Page, summary: String?) -> UInt64? {
+        lock.lock(); defer { lock.unlock() }
+        guard let kept = facts[page.id], kept.summary == summary, kept.page == page else { return nil }
+        return kept.digest
+    }
+
+    func remember(facts: [String: (page: Page, summary: String?, digest: UInt64)]) {
+        lock.lock()
+        self.facts = facts
+        lock.unlock()
     }
 
     /// This build's pages replace the last build's (a deleted page is forgotten).

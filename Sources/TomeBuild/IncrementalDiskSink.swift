@@ -18,7 +18,8 @@ import Glibc
 /// Each tree's cache (`.<name>.tome-cache` for the live site, `.<name>.tome-spare-cache`
 /// for the spare) records the tree's folder identity (device and inode) and, per file,
 /// its size, modification time and hash (and, for an output made through a memo, the
-/// key of what it was made from), plus the input fingerprint for the no-op check.
+/// key of what it was made from, and for a page the cheaper digest of what that key is
+/// made from), plus the input fingerprint for the no-op check.
 /// Caches are matched to folders by identity, never by name: whatever a killed build
 /// left behind, a cache is trusted only for the folder it describes, and a file only if
 /// its size and time on disk still match. A spare nobody describes is thrown away.
@@ -113,6 +114,10 @@ public final class IncrementalDiskSink: OutputSink, @unchecked Sendable {
         try write(path, bytes, key: key)
     }
 
+    public func write(_ path: String, _ bytes: [UInt8], madeFrom key: UInt64, dependingOn dependencies: UInt64) throws {
+        try write(path, bytes, key: key, dependencies: dependencies)
+    }
+
     public var memoizes: Bool { true }
 
     public func keptContents(_ path: String) -> [UInt8]? {
@@ -121,18 +126,33 @@ public final class IncrementalDiskSink: OutputSink, @unchecked Sendable {
     }
 
     public func keep(_ path: String, madeFrom key: UInt64) -> Bool {
+        keep(path, madeFrom: key, dependencies: nil)
+    }
+
+    public func keep(_ path: String, madeFrom key: UInt64, dependingOn dependencies: UInt64) -> Bool {
+        keep(path, madeFrom: key, dependencies: dependencies)
+    }
+
+    private func keep(_ path: String, madeFrom key: UInt64, dependencies: UInt64?) -> Bool {
         guard let entry = liveCache?.entries[path], entry.key == key,
-              keep(path, size: entry.size, hash: entry.hash, key: key) else { return false }
+              keep(path, size: entry.size, hash: entry.hash, key: key, dependencies: dependencies) else { return false }
         lock.lock(); memoized += 1; lock.unlock()
         return true
     }
 
-    private func write(_ path: String, _ bytes: [UInt8], key: UInt64?) throws {
+    public func keep(_ path: String, dependingOn dependencies: UInt64) -> Bool {
+        guard let entry = liveCache?.entries[path], entry.dependencies == dependencies, let key = entry.key,
+              keep(path, size: entry.size, hash: entry.hash, key: key, dependencies: dependencies) else { return false }
+        lock.lock(); memoized += 1; lock.unlock()
+        return true
+    }
+
+    private func write(_ path: String, _ bytes: [UInt8], key: UInt64?, dependencies: UInt64? = nil) throws {
         guard DiskSink.isSafeRelativePath(path) else {
             throw BuildError.io(path: path, reason: "refusing to write outside the output folder")
         }
         let hash = BuildCache.hash(bytes)
-        if keep(path, size: bytes.count, hash: hash, key: key) { return }
+        if keep(path, size: bytes.count, hash: hash, key: key, dependencies: dependencies) { return }
         try folders.ensureParent(of: path)
         let target = sparePath + "/" + path
         func failed(_ failure: FileWriter.Failure) -> BuildError {
@@ -154,16 +174,17 @@ public final class IncrementalDiskSink: OutputSink, @unchecked Sendable {
             }
             stamp = FileTree.stamp(of: target) ?? FileTree.Stamp(size: bytes.count, modified: 0)
         }
-        record(path, BuildCache.Entry(size: stamp.size, modified: stamp.modified, hash: hash, key: key), rewritten: true)
+        record(path, BuildCache.Entry(size: stamp.size, modified: stamp.modified, hash: hash, key: key, dependencies: dependencies), rewritten: true)
     }
 
     /// Keeps a file with these bytes without writing it: the spare's copy if it has
     /// them, else the live site's, hard-linked. False when neither tree has them intact.
-    /// `key`: what the bytes were made from this time, if the caller knows.
-    private func keep(_ path: String, size: Int, hash: UInt64, key: UInt64? = nil) -> Bool {
+    /// `key`, `dependencies`: what the bytes were made from this time, if the caller knows.
+    private func keep(_ path: String, size: Int, hash: UInt64, key: UInt64? = nil, dependencies: UInt64? = nil) -> Bool {
         let target = sparePath + "/" + path
         if var entry = spareCache.entry(path, size: size, hash: hash, at: target) {
             entry.key = key
+            entry.dependencies = dependencies
             record(path, entry, rewritten: false)
             return true
         }
@@ -172,6 +193,7 @@ public final class IncrementalDiskSink: OutputSink, @unchecked Sendable {
            (try? folders.ensureParent(of: path)) != nil,
            (try? replace(target) { link(live, $0) == 0 }) != nil {
             entry.key = key
+            entry.dependencies = dependencies
             record(path, entry, rewritten: false)
             return true
         }
@@ -292,6 +314,9 @@ public struct BuildCache: Sendable {
         var hash: UInt64
         /// What the file was made from (`OutputSink.keep`), when its step said.
         var key: UInt64? = nil
+        /// The cheaper digest of what `key` is made from (`OutputSink.keep(_:dependingOn:)`);
+        /// recorded only with a key.
+        var dependencies: UInt64? = nil
     }
 
     var fingerprint: String
@@ -321,7 +346,7 @@ public struct BuildCache: Sendable {
     /// `/step TAB name TAB key TAB path TAB path …`.
     static let stepMarker = UInt8(ascii: "/")
 
-    static let version = "tome-cache 5"
+    static let version = "tome-cache 6"
 
     /// The live site's cache: `.Public.tome-cache` beside `Public`.
     static func url(beside output: URL) -> URL { sibling(of: output, ".tome-cache") }
@@ -359,14 +384,18 @@ public struct BuildCache: Sendable {
                 steps[text(fields[1])] = StepRecord(key: text(fields[2]), paths: fields.dropFirst(3).map(text))
                 continue
             }
-            guard fields.count == 4 || fields.count == 5, let size = Int(text(fields[1])), let modified = Int64(text(fields[2])),
+            guard (4...6).contains(fields.count), let size = Int(text(fields[1])), let modified = Int64(text(fields[2])),
                   let hash = UInt64(text(fields[3]), radix: 16) else { return nil }
-            var key: UInt64?
-            if fields.count == 5 {
+            var key: UInt64?, dependencies: UInt64?
+            if fields.count >= 5 {
                 guard let made = UInt64(text(fields[4]), radix: 16) else { return nil }
                 key = made
             }
-            entries[text(fields[0])] = Entry(size: size, modified: modified, hash: hash, key: key)
+            if fields.count == 6 {
+                guard let digest = UInt64(text(fields[5]), radix: 16) else { return nil }
+                dependencies = digest
+            }
+            entries[text(fields[0])] = Entry(size: size, modified: modified, hash: hash, key: key, dependencies: dependencies)
         }
         return BuildCache(fingerprint: text(lines[2]), warnings: warnings, entries: entries, steps: steps, folder: folder)
     }
@@ -378,7 +407,10 @@ public struct BuildCache: Sendable {
         for path in entries.keys.sorted() {
             let e = entries[path]!
             text += "\(path)\t\(e.size)\t\(e.modified)\t\(String(e.hash, radix: 16))"
-            if let key = e.key { text += "\t" + String(key, radix: 16) }
+            if let key = e.key {
+                text += "\t" + String(key, radix: 16)
+                if let dependencies = e.dependencies { text += "\t" + String(dependencies, radix: 16) }
+            }
             text += "\n"
         }
         for name in steps.keys.sorted() {
@@ -442,7 +474,8 @@ public struct BuildCache: Sendable {
         return damaged.isSet ? nil : (text(lines[2]), warnings, files.count)
     }
 
-    /// One cache line, `path TAB size TAB modified TAB hash [TAB key]`, against the file on disk.
+    /// One cache line, `path TAB size TAB modified TAB hash [TAB key [TAB dependencies]]`,
+    /// against the file on disk.
     private static func fileMatches(_ line: Slice<UnsafeBufferPointer<UInt8>>, root: Int32, path: inout [CChar]) -> Bool {
         var fields: [Slice<UnsafeBufferPointer<UInt8>>] = []
         fields.reserveCapacity(4)
@@ -452,7 +485,7 @@ public struct BuildCache: Sendable {
             start = i + 1
         }
         fields.append(line[start..<line.endIndex])
-        guard fields.count == 4 || fields.count == 5, let size = decimal(fields[1]), let modified = decimal(fields[2]) else { return false }
+        guard (4...6).contains(fields.count), let size = decimal(fields[1]), let modified = decimal(fields[2]) else { return false }
         if path.count <= fields[0].count { path = [CChar](repeating: 0, count: fields[0].count * 2) }
         var n = 0
         for b in fields[0] { path[n] = CChar(bitPattern: b); n += 1 }

@@ -4,50 +4,61 @@ import TomeSite
 
 /// Step 5: every page through its template, written to the sink. A page whose view
 /// model, template set and binary are what the last build rendered it from is kept as
-/// it is (`OutputSink.keep`): an edit re-renders the pages that show what changed.
+/// it is (`OutputSink.keep`): an edit re-renders the pages that show what changed. A page
+/// whose dependencies (`PageKeys.dependencies`: its own rendered Markdown and what the
+/// views read of every page) are as recorded is kept without building its view at all.
 struct PageStep {
     let context: SiteContext
     let theme: Theme
     let sink: any OutputSink
     let progress: ProgressHandler?
+    /// Keeps each page's facts between the builds of one process (`tome serve`).
+    var memory: BuildMemory?
 
     func run() async throws -> [Diagnostic] {
         let views = ViewBuilder(context: context)
         let theme = self.theme
         let sink = self.sink
         let pages = context.site.orderedPages
+        let templates = pages.map { PageStep.templateName(for: $0, theme: theme) }
+        let diagnostics = templates.compactMap(\.1)
+        // Every page shows the same site view and what the views read of all pages: that
+        // part of the keys is worked out once.
+        let keys = sink.memoizes ? await PageKeys(theme: theme, views: views, memory: memory) : nil
+        let dependencies: [UInt64?] = if let keys {
+            await concurrentMap(Array(zip(pages, templates))) { page, template in
+                let dependencies = keys.dependencies(of: page, template: template.0)
+                return sink.keep(page.outputPath, dependingOn: dependencies) ? nil : dependencies
+            }
+        } else {
+            pages.map { _ in 0 }
+        }
+        let made = zip(pages.indices, dependencies).compactMap { i, dependencies in dependencies.map { (i, $0) } }
+        guard !made.isEmpty else { return diagnostics }
         let sidebars = try await SidebarCache.render(pages: pages, views: views, theme: theme)
-        // Every page shows the same site view: its part of the keys is worked out once.
-        let keys = sink.memoizes ? PageKeys(theme: theme, site: views.siteView) : nil
-        let results = await concurrentMap(pages) { page -> Result<[Diagnostic], BuildError> in
+        let results = await concurrentMap(made) { i, dependencies -> BuildError? in
+            let page = pages[i], name = templates[i].0
             do {
-                let (name, problem) = PageStep.templateName(for: page, theme: theme)
                 var view = views.pageView(for: page)
                 // A large folder's sidebar is most of a page's bytes: it goes into the key
                 // as its folder's digest and this page's URL, and is only copied to render.
                 if let key = keys?.key(view, template: name, sidebar: sidebars.identity(for: page, url: view.url)) {
-                    if !sink.keep(page.outputPath, madeFrom: key) {
+                    if !sink.keep(page.outputPath, madeFrom: key, dependingOn: dependencies) {
                         view.sidebar = sidebars.html(for: page, url: view.url)
-                        try sink.write(page.outputPath, theme.renderBytes(view, template: name), madeFrom: key)
+                        try sink.write(page.outputPath, theme.renderBytes(view, template: name), madeFrom: key, dependingOn: dependencies)
                     }
                 } else {
                     view.sidebar = sidebars.html(for: page, url: view.url)
                     try sink.write(page.outputPath, theme.renderBytes(view, template: name))
                 }
-                return .success(problem.map { [$0] } ?? [])
+                return nil
             } catch let error as BuildError {
-                return .failure(error)
+                return error
             } catch {
-                return .failure(.io(path: page.outputPath, reason: "\(error)"))
+                return .io(path: page.outputPath, reason: "\(error)")
             }
         }
-        var diagnostics: [Diagnostic] = []
-        for result in results {
-            switch result {
-            case .success(let problems): diagnostics += problems
-            case .failure(let error): throw error
-            }
-        }
+        if let error = results.lazy.compactMap({ $0 }).first { throw error }
         return diagnostics
     }
 
@@ -366,18 +377,98 @@ struct SidebarCache: Sendable {
 /// What a page is made from, as its memo key: its view, its template, the theme and this
 /// binary. The site view is digested once: every page view of a build carries the one
 /// `ViewBuilder.siteView` that these keys are made with.
+///
+/// A view is costly to build, so a page also has *dependencies*, a digest of everything
+/// its view is made from, worked out without it: the theme, the binary and the site view
+/// as above; the page's template; its rendered Markdown, through the key it was rendered
+/// from (`RenderedPage.source`); what any view may read of any page, its *facts*: each
+/// page's fields but its body, revision and front matter locations (title, URL, front
+/// matter, place in the tree:
+/// through the compiler-made `Encodable` conformance of `Page`, so a field added later is
+/// covered) and its summary, the site's order and address; and the revisions of the pages
+/// whose links (`ViewBuilder.link`) the view shows: its own, its ancestors', its book's,
+/// its neighbours' and its children's, and every page's on the home page (recently
+/// updated). Revisions are kept apart because a page dated by its file changes its
+/// revision with every save: in the site's facts, every save would change every page's
+/// dependencies. Equal dependencies mean an equal view; otherwise the view is built and
+/// its key compared.
 struct PageKeys: Sendable {
     private let common: Digest
+    /// `common` and the facts of every page.
+    private let site: Digest
+    /// Each page's revision, digested, by id; and all of them, for the home page.
+    private let revisions: [String: UInt64]
+    private let allRevisions: UInt64
+    private let views: ViewBuilder
     private let blankSite: SiteView
 
-    init(theme: Theme, site: SiteView) {
+    /// `memory`: the facts of the last build, taken for a page equal to the one they were
+    /// worked out from (in `tome serve`, an unchanged page shares its strings with the last
+    /// build's, so comparing is cheap; digesting every page was about half of a save's page
+    /// step in `perf` samples on the C++ corpus).
+    init(theme: Theme, views: ViewBuilder, memory: BuildMemory? = nil) async {
         var common = Digest()
         common.add(InputFingerprint.binary)
         common.add(Int(bitPattern: UInt(theme.identity)))
-        common.add(Int(bitPattern: UInt(ViewDigest.of(site))))
+        common.add(Int(bitPattern: UInt(ViewDigest.of(views.siteView))))
         self.common = common
+        let context = views.context
+        let ids = context.site.pages.keys.sorted()
+        let pages = context.site.pages
+        let digested = await concurrentMap(ids) { id -> (facts: UInt64, revision: UInt64) in
+            var page = pages[id]!
+            let revision = ViewDigest.of(page.revision)
+            let summary = context.rendered[id]?.markdown.summary
+            if let kept = memory?.facts(of: page, summary: summary) { return (kept, revision) }
+            page.body = ""
+            page.revision = Revision()
+            // Where each front matter value stands is for diagnostics, which no view shows.
+            page.metadata.locations = [:]
+            var facts = Digest()
+            facts.add(Int(bitPattern: UInt(ViewDigest.of(page))))
+            facts.add(summary ?? "-")
+            return (facts.value, revision)
+        }
+        memory?.remember(facts: Dictionary(uniqueKeysWithValues: zip(ids, digested).map { id, digest in
+            (id, (pages[id]!, context.rendered[id]?.markdown.summary, digest.facts))
+        }))
+        var site = common
+        site.add(context.absoluteURL(""))
+        for id in context.site.order { site.add(id) }
+        site.add(context.site.order.count)
+        var all = Digest()
+        for (id, digest) in zip(ids, digested) {
+            site.add(id)
+            site.add(Int(bitPattern: UInt(digest.facts)))
+            all.add(Int(bitPattern: UInt(digest.revision)))
+        }
+        site.add(ids.count)
+        self.site = site
+        revisions = Dictionary(uniqueKeysWithValues: zip(ids, digested.map(\.revision)))
+        allRevisions = all.value
+        self.views = views
         blankSite = SiteView(title: "", description: "", language: "", footer: "", homeURL: "", assetsURL: "",
                              books: [], searchIndexURL: "", feedURL: "")
+    }
+
+    func dependencies(of page: Page, template: String) -> UInt64 {
+        let site = views.context.site
+        var digest = self.site
+        digest.add(template)
+        digest.add(page.id)
+        digest.add(Int(bitPattern: UInt(views.context.rendered[page.id]?.source ?? 0)))
+        func revision(_ id: String?) {
+            digest.add(Int(bitPattern: UInt(id.flatMap { revisions[$0] } ?? 0)))
+        }
+        revision(page.id)
+        for ancestor in site.ancestors(of: page) { revision(ancestor.id) }
+        revision(page.book.map { $0 + "/_index.md" })
+        let neighbours = views.neighbours[page.id]
+        revision(neighbours?.previous)
+        revision(neighbours?.next)
+        for child in page.children { revision(child) }
+        if page.kind == .home { digest.add(Int(bitPattern: UInt(allRevisions))) }
+        return digest.value
     }
 
     /// `sidebar`: `SidebarCache.identity`, standing for the view's sidebar (left empty).

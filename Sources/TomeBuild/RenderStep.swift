@@ -5,11 +5,13 @@ import TomeSite
 
 /// Step 3: Markdown → HTML for every page, in parallel, in a fixed order of results.
 /// With a `BuildMemory` (`tome serve`), pages rendered by the previous build from the
-/// same inputs are taken from it.
+/// same inputs are taken from it. With `keyed` (a build whose sink keeps memos), each
+/// rendered page carries the key of what it was rendered from (`RenderedPage.source`).
 struct RenderStep {
     let site: Site
     let progress: ProgressHandler?
     var memory: BuildMemory?
+    var keyed = false
 
     func run() async -> [String: RenderedPage] {
         let resolver = LinkResolver(site: site)
@@ -18,14 +20,16 @@ struct RenderStep {
         let language = site.configuration.language
         progress?("render", 0, pages.count)
         let memory = self.memory
-        let siteKey = memory.map { _ in RenderStep.siteKey(site, resolver: resolver, rawHTML: rawHTML) }
+        let siteKey = memory != nil || keyed ? RenderStep.siteKey(site, resolver: resolver, rawHTML: rawHTML) : nil
         let results = await concurrentMap(pages) { page -> (key: UInt64, rendered: RenderedPage, reused: Bool) in
             let key = siteKey.map { RenderStep.key(page, site: $0) } ?? 0
             if let memory, var kept = memory.rendered(page.id, key: key) {
                 kept.page = page
                 return (key, kept, true)
             }
-            return (key, RenderStep.render(page, resolver: resolver, rawHTML: rawHTML, language: language), false)
+            var rendered = RenderStep.render(page, resolver: resolver, rawHTML: rawHTML, language: language)
+            rendered.source = key
+            return (key, rendered, false)
         }
         if let memory {
             var kept: [String: (key: UInt64, rendered: RenderedPage)] = [:]

@@ -213,7 +213,7 @@ public struct SiteBuilder: Sendable {
         clock.lap("theme")
 
         // 3. render
-        let rendered = await RenderStep(site: site, progress: progress, memory: memory).run()
+        let rendered = await RenderStep(site: site, progress: progress, memory: memory, keyed: destination.memoizes).run()
         for page in rendered.values { diagnostics.append(contentsOf: page.diagnostics) }
         clock.lap("render")
 
@@ -257,7 +257,7 @@ public struct SiteBuilder: Sendable {
             }()
 
             // 5. pages
-            let pageProblems = try await PageStep(context: context, theme: theme, sink: sink, progress: progress).run()
+            let pageProblems = try await PageStep(context: context, theme: theme, sink: sink, progress: progress, memory: memory).run()
             diagnostics.append(contentsOf: pageProblems)
             clock.lap("pages")
 
@@ -350,6 +350,9 @@ struct RenderedPage: Sendable {
     var pendingAnchors: [LinkResolver.PendingAnchor]
     /// Where its links led, for its Markdown twin (`TwinLinks`).
     var resolvedLinks = ResolvedLinks()
+    /// What it was rendered from (`RenderStep.key`: everything above is a function of
+    /// it), in a build that keeps memos or memory; else 0.
+    var source: UInt64 = 0
 }
 
 /// What every later step reads: the site and its rendered pages.

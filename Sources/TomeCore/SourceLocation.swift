@@ -2,7 +2,7 @@
 ///
 /// Lines and columns count from 1; a column counts UTF-8 bytes, as compilers do.
 /// A location without a line points at the whole file.
-public struct SourceLocation: Hashable, Sendable, Comparable, CustomStringConvertible {
+public struct SourceLocation: Hashable, Sendable, Comparable, CustomStringConvertible, Encodable {
     /// The path as the user should see it, usually relative to the working directory.
     public var file: String
     public var line: Int?

@@ -37,7 +37,7 @@ public struct FrontMatterSplit: Sendable {
 }
 
 /// Front matter keys Tome understands, typed, with everything else kept in `extra`.
-public struct PageMetadata: Sendable, Hashable {
+public struct PageMetadata: Sendable, Hashable, Encodable {
     public var title: String?
     public var description: String?
     public var slug: String?

@@ -2,8 +2,8 @@ import TomeCore
 
 /// One page of the site: a Markdown file, or a folder without `_index.md` (a page
 /// Tome makes up so every book and chapter has one).
-public struct Page: Sendable, Hashable, Identifiable {
-    public enum Kind: String, Sendable, Hashable {
+public struct Page: Sendable, Hashable, Identifiable, Encodable {
+    public enum Kind: String, Sendable, Hashable, Encodable {
         case home, book, chapter, page
     }
 
@@ -17,7 +17,7 @@ public struct Page: Sendable, Hashable, Identifiable {
         init(_ fields: Fields) { self.fields = fields }
     }
 
-    struct Fields: Hashable, Sendable {
+    struct Fields: Hashable, Sendable, Encodable {
         var id: String
         var file: String
         var kind: Kind
@@ -53,6 +53,12 @@ public struct Page: Sendable, Hashable, Identifiable {
         storage.fields.hash(into: &hasher)
     }
 
+    /// Every field, through the compiler-made conformance of `Fields`: a digest of it
+    /// (the build's page memo) covers a field added later without anyone remembering it.
+    public func encode(to encoder: any Encoder) throws {
+        try storage.fields.encode(to: encoder)
+    }
+
     /// The source path relative to the content folder (`support/faq.md`,
     /// `support/_index.md`); for a folder without `_index.md`, the folder plus `/`.
     public var id: String { get { storage.fields.id } _modify { makeUnique(); yield &storage.fields.id } }
@@ -84,7 +90,7 @@ public struct Page: Sendable, Hashable, Identifiable {
 }
 
 /// "Revision #6 · Created 24 May 2024 14:45 · Updated 13 January 2026 09:26".
-public struct Revision: Sendable, Hashable {
+public struct Revision: Sendable, Hashable, Encodable {
     /// Number of commits that touched the file; nil outside git.
     public var number: Int?
     public var created: Timestamp?

@@ -1,7 +1,7 @@
 import TomeCore
 
 /// Front matter of a training lesson (`type: lesson`).
-public struct LessonMetadata: Sendable, Hashable {
+public struct LessonMetadata: Sendable, Hashable, Encodable {
     /// Minutes; nil when absent or unreadable (the latter is reported).
     public var minutes: Int?
     public var objectives: [String] = []
@@ -49,8 +49,8 @@ public struct LessonMetadata: Sendable, Hashable {
 }
 
 /// Front matter of a release-notes page (`type: release`).
-public struct ReleaseMetadata: Sendable, Hashable {
-    public enum Status: String, Sendable, Hashable { case upcoming, released }
+public struct ReleaseMetadata: Sendable, Hashable, Encodable {
+    public enum Status: String, Sendable, Hashable, Encodable { case upcoming, released }
     public var version: String?
     public var date: Timestamp?
     public var status: Status = .released

@@ -1,7 +1,7 @@
 /// A calendar date with an optional time of day, as written in front matter or taken
 /// from git (always UTC). Printed the way the wiki Tome replaces prints it:
 /// `24 May 2024 14:45`.
-public struct Timestamp: Hashable, Sendable, Comparable {
+public struct Timestamp: Hashable, Sendable, Comparable, Encodable {
     public var year: Int
     public var month: Int
     public var day: Int

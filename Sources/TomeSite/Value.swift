@@ -1,6 +1,6 @@
 /// A front matter or configuration value, kept so templates can reach keys Tome does
 /// not know (real corpora carry their own, such as `ms.date` or `helpviewer_keywords`).
-public indirect enum Value: Hashable, Sendable {
+public indirect enum Value: Hashable, Sendable, Encodable {
     case null
     case bool(Bool)
     case int(Int)

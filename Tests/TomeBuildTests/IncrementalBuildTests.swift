@@ -315,6 +315,22 @@ import TomeCore
         #expect((retitled.memoizedFileCount ?? 0) < (pages - 1) + (twins - 1), "pages showing the title are rendered too")
         try await expectSameAsClean("a new title", builder)
 
+        // What other pages show of a page besides its title: its summary (first paragraph),
+        // its description, its tags, a front matter key only templates read; and a page
+        // that is not in a listing at all (a key no view reads still changes the facts).
+        let edits = [
+            ("a new summary", "guide/intro.md", "---\ntitle: Getting started\ntags: [basics]\norder: 1\n---\nAnother first paragraph.\n"),
+            ("a description", "guide/intro.md", "---\ntitle: Getting started\ndescription: Where to begin.\ntags: [basics]\norder: 1\n---\nAnother first paragraph.\n"),
+            ("a tag change", "guide/intro.md", "---\ntitle: Getting started\ndescription: Where to begin.\ntags: [basics, first]\norder: 1\n---\nAnother first paragraph.\n"),
+            ("a template key", "guide/intro.md", "---\ntitle: Getting started\ndescription: Where to begin.\ntags: [basics, first]\norder: 1\nms.custom: new value\n---\nAnother first paragraph.\n"),
+            ("a new order", "guide/intro.md", "---\ntitle: Getting started\ndescription: Where to begin.\ntags: [basics, first]\norder: 9\nms.custom: new value\n---\nAnother first paragraph.\n"),
+        ]
+        for (step, path, text) in edits {
+            try Fixture.write(text, to: path, in: content)
+            #expect(try await !builder.publish(to: output.path).upToDate, "\(step)")
+            try await expectSameAsClean(step, builder)
+        }
+
         // Any template change: every page is rendered again.
         let templates = folder.appendingPathComponent("Templates")
         try Fixture.write("<p>unused</p>\n", to: "unused.mustache", in: templates)
