@@ -30,6 +30,7 @@ struct FileLinksSink: OutputSink {
         base.keep(path, madeFrom: rewritten(key), dependingOn: rewritten(dependencies))
     }
     var memoizes: Bool { base.memoizes }
+    var hasMemos: Bool { base.hasMemos }
     func keptContents(_ path: String) -> [UInt8]? { base.keptContents(path) }
 
     func write(_ path: String, _ bytes: [UInt8], madeFrom key: UInt64) throws {

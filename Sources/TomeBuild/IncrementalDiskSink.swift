@@ -24,7 +24,7 @@ import Glibc
 /// left behind, a cache is trusted only for the folder it describes, and a file only if
 /// its size and time on disk still match. A spare nobody describes is thrown away.
 public final class IncrementalDiskSink: OutputSink, @unchecked Sendable {
-    // @unchecked: `written`, `rewritten` and `warnings` are guarded by `lock`; the rest
+    // @unchecked: `written`, `rewritten`, `warnings` and `fingerprint` are guarded by `lock`; the rest
     // is immutable after init (`folders` has its own lock).
     public let output: URL
     private let spare: URL
@@ -34,7 +34,7 @@ public final class IncrementalDiskSink: OutputSink, @unchecked Sendable {
     /// What the spare holds (empty when it was started afresh) and what the live site holds.
     private let spareCache: BuildCache
     private let liveCache: BuildCache?
-    private let fingerprint: String
+    private var fingerprint: String
     private let folders: FolderMaker
     /// True when this build made the spare as an empty folder: then it holds only what
     /// this build wrote, and `commit` has nothing to prune.
@@ -89,6 +89,11 @@ public final class IncrementalDiskSink: OutputSink, @unchecked Sendable {
         folders = FolderMaker(root: spare.path)
     }
 
+    /// The inputs' fingerprint, when it was taken beside the build rather than before it.
+    public func record(fingerprint: String) {
+        lock.lock(); self.fingerprint = fingerprint; lock.unlock()
+    }
+
     /// Warnings of this build, kept in the cache so a later no-op build can say so.
     public func recordWarnings(_ count: Int) {
         lock.lock(); warnings = count; lock.unlock()
@@ -119,6 +124,8 @@ public final class IncrementalDiskSink: OutputSink, @unchecked Sendable {
     }
 
     public var memoizes: Bool { true }
+
+    public var hasMemos: Bool { liveCache != nil }
 
     public func keptContents(_ path: String) -> [UInt8]? {
         guard DiskSink.isSafeRelativePath(path), let data = FileManager.default.contents(atPath: sparePath + "/" + path) else { return nil }

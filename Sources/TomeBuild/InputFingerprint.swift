@@ -14,32 +14,59 @@ enum InputFingerprint {
     /// - Parameter digests: where the inputs' digests are kept between builds; nil to
     ///   read every input (the file is rewritten when a digest was read or an input went).
     static func compute(_ options: BuildOptions, baseURLOverride: String?, digests file: URL?) async -> String {
+        await walk(options, baseURLOverride: baseURLOverride, digests: file).fingerprint()
+    }
+
+    /// Every input's stamp, and its digest where `InputDigests` knows it: all `stat` calls.
+    /// A build that reads its inputs after this may take the fingerprint later, beside its
+    /// own work (`Walk.fingerprint`): an input whose stamp is not the walk's by then counts
+    /// as changed, so the next build runs.
+    static func walk(_ options: BuildOptions, baseURLOverride: String?, digests file: URL?) -> Walk {
         let known = file.map(InputDigests.load) ?? InputDigests()
         var lines: [String] = ["tome \(TomeVersion.string)"]
         lines.append("options \(options.includeDrafts) \(options.strict) \(options.useGit) \(options.useFileDates) \(options.links.rawValue) \(baseURLOverride ?? "-")")
         lines.append("content " + options.contentDirectory)
-        var content = await inputs(under: options.contentDirectory, known: known)
-        // A page without a date in front matter or git history is dated by its file's
-        // modification time, to the minute (`ContentLoader.revision`).
-        if options.useFileDates {
-            for i in content.indices { content[i].minute = content[i].stamp.map { Int($0.modified / 60_000_000_000) } }
+        var tail = ["binary " + binary]
+        if options.useGit, let head = gitHead(options.contentDirectory) { tail.append("git " + head) }
+        return Walk(head: lines, content: inputs(under: options.contentDirectory, known: known),
+                    templates: options.templatesDirectory.map { ("templates " + $0, inputs(under: $0, known: known)) },
+                    tail: tail, datesFromFiles: options.useFileDates, known: known, file: file)
+    }
+
+    struct Walk: Sendable {
+        fileprivate let head: [String]
+        fileprivate let content: [Input]
+        fileprivate let templates: (line: String, inputs: [Input])?
+        fileprivate let tail: [String]
+        fileprivate let datesFromFiles: Bool
+        fileprivate let known: InputDigests
+        fileprivate let file: URL?
+
+        /// Reads the inputs whose digests are not known, on all cores, records the digests
+        /// and returns the fingerprint.
+        func fingerprint() async -> String {
+            var content = await InputFingerprint.read(self.content)
+            // A page without a date in front matter or git history is dated by its file's
+            // modification time, to the minute (`ContentLoader.revision`).
+            if datesFromFiles {
+                for i in content.indices { content[i].minute = content[i].stamp.map { Int($0.modified / 60_000_000_000) } }
+            }
+            var lines = head
+            lines.append(InputFingerprint.summary(content))
+            var all = content
+            if let templates {
+                let theme = await InputFingerprint.read(templates.inputs)
+                lines += [templates.line, InputFingerprint.summary(theme)]
+                all += theme
+            }
+            lines += tail
+            if let file {
+                let seen = InputDigests(all)
+                if seen != known { seen.save(to: file) }
+            }
+            let bytes = Array(lines.joined(separator: "\n").utf8)
+            return String(BuildCache.hash(bytes), radix: 16) + "-" + String(bytes.count)
         }
-        lines.append(summary(content))
-        var all = content
-        if let templates = options.templatesDirectory {
-            lines.append("templates " + templates)
-            let theme = await inputs(under: templates, known: known)
-            lines.append(summary(theme))
-            all += theme
-        }
-        lines.append("binary " + binary)
-        if options.useGit, let head = gitHead(options.contentDirectory) { lines.append("git " + head) }
-        if let file {
-            let seen = InputDigests(all)
-            if seen != known { seen.save(to: file) }
-        }
-        let bytes = Array(lines.joined(separator: "\n").utf8)
-        return String(BuildCache.hash(bytes), radix: 16) + "-" + String(bytes.count)
     }
 
     /// The running executable's size and modification time: it stands for the
@@ -56,44 +83,50 @@ enum InputFingerprint {
         var isFolder = false
         var stamp: FileTree.Stamp?
         var digest: UInt64 = 0
+        /// A file whose digest is still to be read (`read`).
+        var unread = false
         /// The modification time's minute, when page dates may come from it.
         var minute: Int? = nil
     }
 
-    /// Every file and folder below `root`, with absolute paths. A file's digest comes from
-    /// `known` when its size and time are the recorded ones, else from its bytes, read on
-    /// all cores. A file that cannot be read gets a digest no bytes have (its stamp's), so
-    /// the build after it can be read again runs.
-    static func inputs(under root: String, known: InputDigests) async -> [Input] {
+    /// Every file and folder below `root`, with absolute paths; a file's digest from `known`
+    /// when its size and time are the recorded ones (else 0, `unread`).
+    static func inputs(under root: String, known: InputDigests) -> [Input] {
         var found: [Input] = []
-        var unread: [Int] = []
         FileTree.walk(root) { entry in
             let path = root + "/" + entry.path
             guard !entry.isDirectory else { return found.append(Input(path: path, isFolder: true)) }
-            if let digest = known.digest(path, entry.stamp) {
-                found.append(Input(path: path, stamp: entry.stamp, digest: digest))
-            } else {
-                unread.append(found.count)
-                found.append(Input(path: path, stamp: entry.stamp))
-            }
-        }
-        let paths = unread.map { found[$0].path }
-        let read = await concurrentMap(paths) { path -> (stamp: FileTree.Stamp, digest: UInt64)? in
-            FileTree.contents(of: path).map { ($0.stamp, Digest.of($0.bytes)) }
-        }
-        for (i, result) in zip(unread, read) {
-            if let result {
-                found[i].stamp = result.stamp
-                found[i].digest = result.digest
-            } else {
-                var unreadable = Digest()
-                unreadable.add("unreadable")
-                unreadable.add(Int(found[i].stamp?.modified ?? 0))
-                found[i].digest = unreadable.value
-                found[i].stamp = nil
-            }
+            let digest = known.digest(path, entry.stamp)
+            found.append(Input(path: path, stamp: entry.stamp, digest: digest ?? 0, unread: digest == nil))
         }
         return found
+    }
+
+    /// The inputs with every unread file's digest, from its bytes, read on all cores. A file
+    /// that cannot be read, or whose stamp is no longer the walk's, gets a digest no bytes
+    /// have and no stamp (nothing is recorded for it), so the next build reads it again and
+    /// runs.
+    static func read(_ inputs: [Input]) async -> [Input] {
+        var inputs = inputs
+        let unread = inputs.indices.filter { inputs[$0].unread }
+        let walked = unread.map { (path: inputs[$0].path, stamp: inputs[$0].stamp) }
+        let read = await concurrentMap(walked) { path, stamp -> UInt64? in
+            guard let read = FileTree.contents(of: path), read.stamp == stamp else { return nil }
+            return Digest.of(read.bytes)
+        }
+        for (i, digest) in zip(unread, read) {
+            inputs[i].unread = false
+            if let digest {
+                inputs[i].digest = digest
+            } else {
+                var unreadable = Digest()
+                unreadable.add("unreadable or changed")
+                unreadable.add(Int(inputs[i].stamp?.modified ?? 0))
+                inputs[i].digest = unreadable.value
+                inputs[i].stamp = nil
+            }
+        }
+        return inputs
     }
 
     /// The inputs' count and an order-independent sum of per-entry digests (path, size,

@@ -40,6 +40,10 @@ public protocol OutputSink: Sendable {
     /// False when `keep` never keeps anything (a clean build): callers then need not work
     /// out keys at all.
     var memoizes: Bool { get }
+    /// False when no earlier build left memos to keep (a clean build, a first build): keys
+    /// are still recorded (`memoizes`), but what only serves to find a memo need not be
+    /// worked out.
+    var hasMemos: Bool { get }
     /// The bytes of a file this build kept with `keep(_:madeFrom:)`, for a step that
     /// also needs them (the twins that `llms-full.txt` is made of); nil if unreadable.
     func keptContents(_ path: String) -> [UInt8]?
@@ -60,6 +64,7 @@ extension OutputSink {
         try write(path, bytes, madeFrom: key)
     }
     public var memoizes: Bool { false }
+    public var hasMemos: Bool { false }
     public func keptContents(_ path: String) -> [UInt8]? { nil }
 }
 

@@ -23,17 +23,19 @@ struct PageStep {
         let templates = pages.map { PageStep.templateName(for: $0, theme: theme) }
         let diagnostics = templates.compactMap(\.1)
         // Every page shows the same site view and what the views read of all pages: that
-        // part of the keys is worked out once.
-        let keys = sink.memoizes ? await PageKeys(theme: theme, views: views, memory: memory) : nil
-        let dependencies: [UInt64?] = if let keys {
-            await concurrentMap(Array(zip(pages, templates))) { page, template in
+        // part of the keys is worked out once. Dependencies only where a memo may be kept.
+        let keys = sink.memoizes ? await PageKeys(theme: theme, views: views, memory: memory, dependencies: sink.hasMemos) : nil
+        // The pages to make, with their dependencies where they were worked out.
+        let made: [(index: Int, dependencies: UInt64?)]
+        if let keys, keys.hasDependencies {
+            let unkept = await concurrentMap(Array(zip(pages, templates))) { page, template -> UInt64? in
                 let dependencies = keys.dependencies(of: page, template: template.0)
                 return sink.keep(page.outputPath, dependingOn: dependencies) ? nil : dependencies
             }
+            made = zip(pages.indices, unkept).compactMap { i, dependencies in dependencies.map { (i, $0) } }
         } else {
-            pages.map { _ in 0 }
+            made = pages.indices.map { ($0, nil) }
         }
-        let made = zip(pages.indices, dependencies).compactMap { i, dependencies in dependencies.map { (i, $0) } }
         guard !made.isEmpty else { return diagnostics }
         let sidebars = try await SidebarCache.render(pages: pages, views: views, theme: theme)
         let results = await concurrentMap(made) { i, dependencies -> BuildError? in
@@ -43,9 +45,14 @@ struct PageStep {
                 // A large folder's sidebar is most of a page's bytes: it goes into the key
                 // as its folder's digest and this page's URL, and is only copied to render.
                 if let key = keys?.key(view, template: name, sidebar: sidebars.identity(for: page, url: view.url)) {
-                    if !sink.keep(page.outputPath, madeFrom: key, dependingOn: dependencies) {
+                    if let dependencies {
+                        if !sink.keep(page.outputPath, madeFrom: key, dependingOn: dependencies) {
+                            view.sidebar = sidebars.html(for: page, url: view.url)
+                            try sink.write(page.outputPath, theme.renderBytes(view, template: name), madeFrom: key, dependingOn: dependencies)
+                        }
+                    } else if !sink.keep(page.outputPath, madeFrom: key) {
                         view.sidebar = sidebars.html(for: page, url: view.url)
-                        try sink.write(page.outputPath, theme.renderBytes(view, template: name), madeFrom: key, dependingOn: dependencies)
+                        try sink.write(page.outputPath, theme.renderBytes(view, template: name), madeFrom: key)
                     }
                 } else {
                     view.sidebar = sidebars.html(for: page, url: view.url)
@@ -394,8 +401,8 @@ struct SidebarCache: Sendable {
 /// its key compared.
 struct PageKeys: Sendable {
     private let common: Digest
-    /// `common` and the facts of every page.
-    private let site: Digest
+    /// `common` and the facts of every page; nil when dependencies are not worked out.
+    private let site: Digest?
     /// Each page's revision, digested, by id; and all of them, for the home page.
     private let revisions: [String: UInt64]
     private let allRevisions: UInt64
@@ -406,12 +413,19 @@ struct PageKeys: Sendable {
     /// worked out from (in `tome serve`, an unchanged page shares its strings with the last
     /// build's, so comparing is cheap; digesting every page was about half of a save's page
     /// step in `perf` samples on the C++ corpus).
-    init(theme: Theme, views: ViewBuilder, memory: BuildMemory? = nil) async {
+    init(theme: Theme, views: ViewBuilder, memory: BuildMemory? = nil, dependencies: Bool = true) async {
         var common = Digest()
         common.add(InputFingerprint.binary)
         common.add(Int(bitPattern: UInt(theme.identity)))
         common.add(Int(bitPattern: UInt(ViewDigest.of(views.siteView))))
         self.common = common
+        self.views = views
+        blankSite = SiteView(title: "", description: "", language: "", footer: "", homeURL: "", assetsURL: "",
+                             books: [], searchIndexURL: "", feedURL: "")
+        guard dependencies else {
+            (site, revisions, allRevisions) = (nil, [:], 0)
+            return
+        }
         let context = views.context
         let ids = context.site.pages.keys.sorted()
         let pages = context.site.pages
@@ -446,14 +460,14 @@ struct PageKeys: Sendable {
         self.site = site
         revisions = Dictionary(uniqueKeysWithValues: zip(ids, digested.map(\.revision)))
         allRevisions = all.value
-        self.views = views
-        blankSite = SiteView(title: "", description: "", language: "", footer: "", homeURL: "", assetsURL: "",
-                             books: [], searchIndexURL: "", feedURL: "")
     }
 
+    var hasDependencies: Bool { site != nil }
+
+    /// Only when `hasDependencies`.
     func dependencies(of page: Page, template: String) -> UInt64 {
         let site = views.context.site
-        var digest = self.site
+        var digest = self.site!
         digest.add(template)
         digest.add(page.id)
         digest.add(Int(bitPattern: UInt(views.context.rendered[page.id]?.source ?? 0)))

@@ -116,16 +116,21 @@ public struct SiteBuilder: Sendable {
         let started = ContinuousClock.now
         let outputURL = URL(fileURLWithPath: output).standardizedFileURL
         let options = self.options
-        async let computed = InputFingerprint.compute(options, baseURLOverride: options.baseURL, digests: InputDigests.url(beside: outputURL))
+        async let walked = InputFingerprint.walk(options, baseURLOverride: options.baseURL, digests: InputDigests.url(beside: outputURL))
         let previous = BuildCache.intactSummary(beside: outputURL)
-        let fingerprint = await computed
-        if let cache = previous, cache.fingerprint == fingerprint {
+        let walk = await walked
+        // With an intact previous output the fingerprint decides whether to build at all;
+        // without one (a first build: every input's bytes to read) it is taken beside the
+        // build, which needs it only to commit.
+        let known = previous == nil ? nil : await walk.fingerprint()
+        if let cache = previous, cache.fingerprint == known {
             var report = BuildReport(pageCount: 0, fileCount: cache.fileCount, sectionCount: 0, diagnostics: Diagnostics())
             report.upToDate = true
             report.previousWarningCount = cache.warnings
             return report
         }
-        let sink = try IncrementalDiskSink(output: output, fingerprint: fingerprint)
+        async let taken: String? = known == nil ? walk.fingerprint() : nil
+        let sink = try IncrementalDiskSink(output: output, fingerprint: known ?? "")
         let prepared = StepClock.seconds(started.duration(to: .now))
         var report: BuildReport
         let leftovers = BuildLeftovers()
@@ -135,6 +140,7 @@ public struct SiteBuilder: Sendable {
             sink.discard()
             throw error
         }
+        if let fingerprint = await taken { sink.record(fingerprint: fingerprint) }
         report.timings.insert(("prepare", prepared), at: 0)
         // The site and its rendered pages are freed on another core while this one commits.
         async let freed: Void = options.freesSite ? leftovers.free() : leftovers.keepUntilExit()
@@ -213,7 +219,7 @@ public struct SiteBuilder: Sendable {
         clock.lap("theme")
 
         // 3. render
-        let rendered = await RenderStep(site: site, progress: progress, memory: memory, keyed: destination.memoizes).run()
+        let rendered = await RenderStep(site: site, progress: progress, memory: memory, keyed: destination.hasMemos).run()
         for page in rendered.values { diagnostics.append(contentsOf: page.diagnostics) }
         clock.lap("render")
 
