@@ -21,16 +21,33 @@ enum InputFingerprint {
     /// A build that reads its inputs after this may take the fingerprint later, beside its
     /// own work (`Walk.fingerprint`): an input whose stamp is not the walk's by then counts
     /// as changed, so the next build runs.
+    ///
+    /// When every stamp is the one the record was written at (`InputDigests.stamps`), the
+    /// record's summaries are the fingerprint's and its entries are not even parsed: a
+    /// no-op build reads one header line besides its `stat` calls.
     static func walk(_ options: BuildOptions, baseURLOverride: String?, digests file: URL?) -> Walk {
-        let known = file.map(InputDigests.load) ?? InputDigests()
         var lines: [String] = ["tome \(TomeVersion.string)"]
         lines.append("options \(options.includeDrafts) \(options.strict) \(options.useGit) \(options.useFileDates) \(options.links.rawValue) \(baseURLOverride ?? "-")")
         lines.append("content " + options.contentDirectory)
         var tail = ["binary " + binary]
         if options.useGit, let head = gitHead(options.contentDirectory) { tail.append("git " + head) }
-        return Walk(head: lines, content: inputs(under: options.contentDirectory, known: known),
-                    templates: options.templatesDirectory.map { ("templates " + $0, inputs(under: $0, known: known)) },
-                    tail: tail, datesFromFiles: options.useFileDates, known: known, file: file)
+        var content = inputs(under: options.contentDirectory)
+        var templates = options.templatesDirectory.map { ("templates " + $0, inputs(under: $0)) }
+        let stamps = ([options.useFileDates ? "dates" : "-", stampSum(content)] + (templates.map { [stampSum($0.1)] } ?? ["-"]))
+            .joined(separator: " ")
+        let record = file.map { InputDigests.load(from: $0, unlessStampsAre: stamps) } ?? .digests(InputDigests())
+        var summaries: [String]?
+        switch record {
+        case .unchanged(let recorded) where recorded.count == (templates == nil ? 1 : 2):
+            summaries = recorded
+        case .unchanged:
+            break // a record that does not fit: every input is read
+        case .digests(let known):
+            known.fill(&content)
+            if templates != nil { known.fill(&templates!.1) }
+        }
+        return Walk(head: lines, content: content, templates: templates, tail: tail, datesFromFiles: options.useFileDates,
+                    stamps: stamps, summaries: summaries, file: file)
     }
 
     struct Walk: Sendable {
@@ -39,34 +56,53 @@ enum InputFingerprint {
         fileprivate let templates: (line: String, inputs: [Input])?
         fileprivate let tail: [String]
         fileprivate let datesFromFiles: Bool
-        fileprivate let known: InputDigests
+        /// Every input's path and stamp, summed; the recorded summaries when they were taken
+        /// at these stamps.
+        fileprivate let stamps: String
+        fileprivate let summaries: [String]?
         fileprivate let file: URL?
 
         /// Reads the inputs whose digests are not known, on all cores, records the digests
         /// and returns the fingerprint.
         func fingerprint() async -> String {
+            if let summaries {
+                return InputFingerprint.fingerprint(head + [summaries[0]] + (templates.map { [$0.line, summaries[1]] } ?? []) + tail)
+            }
             var content = await InputFingerprint.read(self.content)
             // A page without a date in front matter or git history is dated by its file's
             // modification time, to the minute (`ContentLoader.revision`).
             if datesFromFiles {
                 for i in content.indices { content[i].minute = content[i].stamp.map { Int($0.modified / 60_000_000_000) } }
             }
-            var lines = head
-            lines.append(InputFingerprint.summary(content))
+            var summaries = [InputFingerprint.summary(content)]
             var all = content
+            var theme: [Input] = []
             if let templates {
-                let theme = await InputFingerprint.read(templates.inputs)
-                lines += [templates.line, InputFingerprint.summary(theme)]
+                theme = await InputFingerprint.read(templates.inputs)
+                summaries.append(InputFingerprint.summary(theme))
                 all += theme
             }
-            lines += tail
-            if let file {
-                let seen = InputDigests(all)
-                if seen != known { seen.save(to: file) }
-            }
-            let bytes = Array(lines.joined(separator: "\n").utf8)
-            return String(BuildCache.hash(bytes), radix: 16) + "-" + String(bytes.count)
+            if let file { InputDigests(all, stamps: stamps, summaries: summaries).save(to: file) }
+            return InputFingerprint.fingerprint(head + [summaries[0]] + (templates.map { [$0.line, summaries[1]] } ?? []) + tail)
         }
+    }
+
+    private static func fingerprint(_ lines: [String]) -> String {
+        let bytes = Array(lines.joined(separator: "\n").utf8)
+        return String(BuildCache.hash(bytes), radix: 16) + "-" + String(bytes.count)
+    }
+
+    /// An order-independent sum of every input's path and stamp.
+    private static func stampSum(_ inputs: [Input]) -> String {
+        var sum: UInt64 = 0
+        for input in inputs {
+            var digest = Digest()
+            digest.add(input.path)
+            digest.add(input.stamp?.size ?? -1)
+            digest.add(Int(input.stamp?.modified ?? -1))
+            sum &+= digest.value
+        }
+        return "\(inputs.count):\(String(sum, radix: 16))"
     }
 
     /// The running executable's size and modification time: it stands for the
@@ -89,15 +125,13 @@ enum InputFingerprint {
         var minute: Int? = nil
     }
 
-    /// Every file and folder below `root`, with absolute paths; a file's digest from `known`
-    /// when its size and time are the recorded ones (else 0, `unread`).
-    static func inputs(under root: String, known: InputDigests) -> [Input] {
+    /// Every file and folder below `root`, with absolute paths; files are `unread` until
+    /// `InputDigests.fill` gives them their digest.
+    static func inputs(under root: String) -> [Input] {
         var found: [Input] = []
         FileTree.walk(root) { entry in
             let path = root + "/" + entry.path
-            guard !entry.isDirectory else { return found.append(Input(path: path, isFolder: true)) }
-            let digest = known.digest(path, entry.stamp)
-            found.append(Input(path: path, stamp: entry.stamp, digest: digest ?? 0, unread: digest == nil))
+            found.append(entry.isDirectory ? Input(path: path, isFolder: true) : Input(path: path, stamp: entry.stamp, unread: true))
         }
         return found
     }
@@ -184,6 +218,10 @@ enum InputFingerprint {
 /// every input is read.
 struct InputDigests: Equatable, Sendable {
     private var entries: [String: Entry] = [:]
+    /// The stamps of every input when these digests were recorded (`InputFingerprint.walk`),
+    /// and the fingerprint's summaries worked out from them.
+    private var stamps = ""
+    private var summaries: [String] = []
 
     struct Entry: Equatable, Sendable {
         var stamp: FileTree.Stamp
@@ -193,10 +231,12 @@ struct InputDigests: Equatable, Sendable {
     init() {}
 
     /// The files among `inputs` that could be read.
-    init(_ inputs: [InputFingerprint.Input]) {
+    init(_ inputs: [InputFingerprint.Input], stamps: String, summaries: [String]) {
         for input in inputs {
             if let stamp = input.stamp { entries[input.path] = Entry(stamp: stamp, digest: input.digest) }
         }
+        self.stamps = stamps
+        self.summaries = summaries
     }
 
     func digest(_ path: String, _ stamp: FileTree.Stamp) -> UInt64? {
@@ -204,32 +244,58 @@ struct InputDigests: Equatable, Sendable {
         return entry.digest
     }
 
-    static let version = "tome-inputs 1"
+    /// Gives each file whose stamp is the recorded one its digest.
+    func fill(_ inputs: inout [InputFingerprint.Input]) {
+        for i in inputs.indices where inputs[i].unread {
+            if let stamp = inputs[i].stamp, let digest = digest(inputs[i].path, stamp) {
+                inputs[i].digest = digest
+                inputs[i].unread = false
+            }
+        }
+    }
+
+    enum Loaded {
+        /// The record was written at the stamps asked about: its summaries.
+        case unchanged([String])
+        case digests(InputDigests)
+    }
+
+    static let version = "tome-inputs 2"
 
     static func url(beside output: URL) -> URL {
         output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent).tome-inputs")
     }
 
-    static func load(from file: URL) -> InputDigests {
+    /// The record's summaries if it was written at `stamps`, else its digests (none when
+    /// it is missing, torn or of another version).
+    static func load(from file: URL, unlessStampsAre stamps: String) -> Loaded {
         var loaded = InputDigests()
-        guard let data = FileManager.default.contents(atPath: file.path) else { return loaded }
-        let lines = [UInt8](data).split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+        guard let data = FileManager.default.contents(atPath: file.path) else { return .digests(loaded) }
+        let bytes = [UInt8](data)
         func text(_ bytes: ArraySlice<UInt8>) -> String { String(decoding: bytes, as: UTF8.self) }
-        guard lines.count >= 2, text(lines[0]) == version, text(lines[lines.count - 1]) == "end" else { return loaded }
+        // `version`, the stamps and summaries (tab-separated), the entries, `end`.
+        guard bytes.suffix(4).elementsEqual("\nend".utf8),
+              let first = bytes.firstIndex(of: UInt8(ascii: "\n")), text(bytes[..<first]) == version,
+              let second = bytes[(first + 1)...].firstIndex(of: UInt8(ascii: "\n")) else { return .digests(loaded) }
+        let header = bytes[(first + 1)..<second].split(separator: UInt8(ascii: "\t"), omittingEmptySubsequences: false).map(text)
+        guard let recorded = header.first else { return .digests(loaded) }
+        if recorded == stamps { return .unchanged(Array(header.dropFirst())) }
+        let lines = bytes[(second + 1)...].split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+        guard let last = lines.last, text(last) == "end" else { return .digests(loaded) }
         loaded.entries.reserveCapacity(lines.count)
-        for line in lines[1..<(lines.count - 1)] {
+        for line in lines.dropLast() {
             let fields = line.split(separator: UInt8(ascii: "\t"), omittingEmptySubsequences: false)
             guard fields.count == 4, let size = Int(text(fields[1])), let modified = Int64(text(fields[2])),
-                  let digest = UInt64(text(fields[3]), radix: 16) else { return InputDigests() }
+                  let digest = UInt64(text(fields[3]), radix: 16) else { return .digests(InputDigests()) }
             loaded.entries[text(fields[0])] = Entry(stamp: FileTree.Stamp(size: size, modified: modified), digest: digest)
         }
-        return loaded
+        return .digests(loaded)
     }
 
     /// Written to a temporary file and renamed into place; a failure only costs the next
     /// build reading the inputs again.
     func save(to file: URL) {
-        var text = InputDigests.version + "\n"
+        var text = InputDigests.version + "\n" + ([stamps] + summaries).joined(separator: "\t") + "\n"
         for path in entries.keys.sorted() {
             let entry = entries[path]!
             text += "\(path)\t\(entry.stamp.size)\t\(entry.stamp.modified)\t\(String(entry.digest, radix: 16))\n"
