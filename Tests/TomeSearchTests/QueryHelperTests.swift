@@ -149,6 +149,44 @@ extension QueryHelperTests {
     }
 }
 
+extension QueryHelperTests {
+    /// `SearchIndex.bestPrefixCandidates` gives the first `count` of all the candidates
+    /// sorted by df descending, then term bytes, on terms from several shards with dfs
+    /// drawn from a few values (many ties, so the bytes decide often).
+    @Test func bestPrefixCandidatesMatchSortedPrefix() throws {
+        var g = Generator(state: 13)
+        var docs: [SearchDocument] = []
+        for i in 0..<400 {
+            let words = (0..<6).map { _ in ["ab", "ac", "ba", "ca", "cb"][g.next(5)] + String(g.next(10_000)) }
+            docs.append(SearchDocument(url: "/p\(i)/", pageURL: "/p\(i)/", pageTitle: "t", heading: "", headingPath: [],
+                                       text: words.joined(separator: " "), tags: [], book: "b", bookTitle: "Book", type: "page", boost: 1))
+        }
+        let index = try SearchIndex(files: IndexBuilder().build(docs))
+        let shards = try index.manifest.shards.indices.map { try index.shard($0) }
+        #expect(shards.count >= 2)
+        for round in 0..<200 {
+            var cands: [(Int, Int)] = []
+            var dfs: [Int] = []
+            for _ in 0..<g.next(300) {
+                let s = g.next(shards.count)
+                guard !shards[s].terms.isEmpty else { continue }
+                let t = g.next(shards[s].terms.count)
+                if cands.contains(where: { $0 == (s, t) }) { continue }
+                cands.append((s, t))
+                dfs.append(g.next(round % 2 == 0 ? 3 : 50))
+            }
+            let want = cands.indices.sorted { a, b in
+                dfs[a] != dfs[b] ? dfs[a] > dfs[b]
+                    : shards[cands[a].0].terms[cands[a].1].lexicographicallyPrecedes(shards[cands[b].0].terms[cands[b].1])
+            }
+            for count in [0, 1, 5, 50] {
+                let got = SearchIndex.bestPrefixCandidates(cands, dfs: dfs, shards: shards, count: count)
+                #expect(got == Array(want.prefix(count)), "round \(round) count \(count)")
+            }
+        }
+    }
+}
+
 extension Array {
     func shuffled(using g: inout QueryHelperTests.Generator) -> [Element] {
         var a = self

@@ -161,10 +161,7 @@ extension SearchIndex {
                     cands.append((k, ti)); dfs.append(psh.df[ti])
                 }
             }
-            let order = cands.indices.sorted { a, b in
-                dfs[a] != dfs[b] ? dfs[a] > dfs[b] : shards[cands[a].0].terms[cands[a].1].lexicographicallyPrecedes(shards[cands[b].0].terms[cands[b].1])
-            }
-            for k in order.prefix(QueryLimits.maxPrefixVariants) {
+            for k in Self.bestPrefixCandidates(cands, dfs: dfs, shards: shards, count: QueryLimits.maxPrefixVariants) {
                 let (x, ti) = cands[k]
                 let psh = shards[x]
                 t.variants.append(Variant(shard: shardIDs[x], term: ti, bytes: psh.terms[ti], kind: .prefix, weight: r.prefixWeight,
@@ -195,6 +192,33 @@ extension SearchIndex {
                 }
             }
         }
+    }
+
+    /// The first `count` prefix candidates (indexes into `cands`: shard, term) by df
+    /// descending, then term bytes: what sorting them all and taking the first `count`
+    /// gives (the order is total: a term lives in one shard only). Kept in a short sorted
+    /// list as they come, so most of a short prefix's thousands of candidates are turned
+    /// away by their df alone (the full sort took 30% of the CPU of a query ending in `get`).
+    static func bestPrefixCandidates(_ cands: [(Int, Int)], dfs: [Int], shards: [TermShard], count: Int) -> [Int] {
+        guard count > 0 else { return [] }
+        func before(_ a: Int, _ b: Int) -> Bool {
+            dfs[a] != dfs[b] ? dfs[a] > dfs[b]
+                : shards[cands[a].0].terms[cands[a].1].lexicographicallyPrecedes(shards[cands[b].0].terms[cands[b].1])
+        }
+        var best: [Int] = []
+        best.reserveCapacity(count + 1)
+        for k in cands.indices {
+            if best.count == count && !before(k, best[count - 1]) { continue }
+            // its place: after every kept candidate before it
+            var lo = 0, hi = best.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if before(best[mid], k) { lo = mid + 1 } else { hi = mid }
+            }
+            best.insert(k, at: lo)
+            if best.count > count { best.removeLast() }
+        }
+        return best
     }
 
     func prepare(_ parsed: ParsedQuery) throws -> QueryState {
