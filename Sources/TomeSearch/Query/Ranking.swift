@@ -318,9 +318,13 @@ extension SearchIndex {
         for p in parts { tables.append(try PositionTable(self, variants: p.variants, slots: slots, slotDocs: candList)) }
         let norms = try docMeta().norms
         var cursors = [Int](repeating: 0, count: P)
-        t.docs.reserveCapacity(candList.count)
-        t.tf.reserveCapacity(candList.count * F)
-        t.norms.reserveCapacity(candList.count * F)
+        // the docs found, their tfs and norms: written in place (room for every candidate),
+        // copied out at the end
+        var found = 0
+        let docs = UnsafeMutableBufferPointer<Int>.allocate(capacity: candList.count)
+        let tf = UnsafeMutableBufferPointer<Double>.allocate(capacity: candList.count * F)
+        let fieldNorms = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: candList.count * F)
+        defer { docs.deallocate(); tf.deallocate(); fieldNorms.deallocate() }
         var counts = [Int](repeating: 0, count: F)
         for (s, d) in candList.enumerated() {
             var any = false
@@ -347,10 +351,16 @@ extension SearchIndex {
                 if count > 0 { any = true }
             }
             guard any else { continue }
-            t.docs.append(d)
-            for f in 0..<F { t.tf.append(Double(counts[f])) }
-            for f in 0..<F { t.norms.append(counts[f] > 0 ? norms[f * N + d] : 0) }
+            docs[found] = d
+            for f in 0..<F {
+                tf[found * F + f] = Double(counts[f])
+                fieldNorms[found * F + f] = counts[f] > 0 ? norms[f * N + d] : 0
+            }
+            found += 1
         }
+        t.docs.append(contentsOf: docs[0..<found])
+        t.tf.append(contentsOf: tf[0..<(found * F)])
+        t.norms.append(contentsOf: fieldNorms[0..<(found * F)])
     }
 }
 
@@ -429,6 +439,9 @@ struct PositionTable {
         }
         var values = [Int32](repeating: 0, count: Int(start[cells]))
         var fill = start
+        let cellStart = start
+        let several = variants.count > 1
+        var outOfOrder: [Int] = []
         for (vi, v) in variants.enumerated() {
             let sh = try index.shard(v.shard)
             let bytes = try index.positions(v.shard)
@@ -460,7 +473,10 @@ struct PositionTable {
                                         var p = 0
                                         for _ in 0..<tf {
                                             p += try r.varint()
-                                            values[Int(fill[c + f])] = Int32(truncatingIfNeeded: p)
+                                            let x = Int32(truncatingIfNeeded: p)
+                                            let i = Int(fill[c + f])
+                                            if several && i > Int(cellStart[c + f]) && values[i - 1] > x { outOfOrder.append(c + f) }
+                                            values[i] = x
                                             fill[c + f] += 1
                                         }
                                     }
@@ -472,15 +488,12 @@ struct PositionTable {
                 }
             }
         }
-        if variants.count > 1 {
-            // several variants may share a cell: sort the cells that are out of order
-            for c in 0..<cells {
-                let a = Int(start[c]), b = Int(start[c + 1])
-                if b - a < 2 { continue }
-                var sorted = true
-                for i in (a + 1)..<b where values[i] < values[i - 1] { sorted = false; break }
-                if !sorted { values[a..<b].sort() }
-            }
+        // several variants may share a cell: sort the cells they left out of order (a
+        // value written below the one before it in its cell, noted as it was written)
+        var last = -1
+        for c in outOfOrder.sorted() where c != last {
+            last = c
+            values[Int(start[c])..<Int(start[c + 1])].sort()
         }
         self.start = start
         self.values = values
