@@ -524,21 +524,39 @@ final class DocChunk {
         self.firstDoc = firstDoc
     }
 
-    func section(_ k: Int) throws -> StoredSection {
-        var r = ByteReader(bytes, file: name, offset: pageStart[k])
-        let pageURL = try r.string(), pageTitle = try r.string(), book = try r.string()
+    /// What every section of a page repeats: the page's header in the block.
+    private struct PageHeader {
+        let url, title, book, bookTitle, type: String
+        let tags: [String]
+    }
+
+    /// The page header decoded last, and where it starts: a query shows a page's sections
+    /// one after the other, so it is decoded once per page, not per section.
+    private var lastHeader: (offset: Int, header: PageHeader)?
+
+    private func header(at offset: Int) throws -> PageHeader {
+        if let last = lastHeader, last.offset == offset { return last.header }
+        var r = ByteReader(bytes, file: name, offset: offset)
+        let url = try r.string(), title = try r.string(), book = try r.string()
         let bookTitle = try r.string(), type = try r.string()
         let nt = try r.varint()
         var tags: [String] = []
         for _ in 0..<nt { tags.append(try r.string()) }
-        r = ByteReader(bytes, file: name, offset: sectionStart[k])
+        let header = PageHeader(url: url, title: title, book: book, bookTitle: bookTitle, type: type, tags: tags)
+        lastHeader = (offset, header)
+        return header
+    }
+
+    func section(_ k: Int) throws -> StoredSection {
+        let page = try header(at: pageStart[k])
+        var r = ByteReader(bytes, file: name, offset: sectionStart[k])
         let underPage = try r.u8() == 1
-        let url = (underPage ? pageURL : "") + (try r.string()), heading = try r.string()
+        let url = (underPage ? page.url : "") + (try r.string()), heading = try r.string()
         let np = try r.varint()
         var path: [String] = []
         for _ in 0..<np { path.append(try r.string()) }
         let text = try r.string()
-        return StoredSection(docID: firstDoc + k, url: url, pageURL: pageURL, pageTitle: pageTitle, heading: heading,
-                             headingPath: path, text: text, tags: tags, book: book, bookTitle: bookTitle, type: type)
+        return StoredSection(docID: firstDoc + k, url: url, pageURL: page.url, pageTitle: page.title, heading: heading,
+                             headingPath: path, text: text, tags: page.tags, book: page.book, bookTitle: page.bookTitle, type: page.type)
     }
 }
