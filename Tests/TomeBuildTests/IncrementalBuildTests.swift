@@ -18,6 +18,12 @@ import TomeCore
         return files
     }
 
+    /// Builds `clean` from scratch with `builder` and expects `output` to hold the same files.
+    func expectSameAsClean(_ output: URL, _ clean: URL, _ builder: SiteBuilder, after step: String) async throws {
+        _ = try await builder.publish(to: clean.path, incremental: false)
+        #expect(try tree(output) == tree(clean), "after \(step), the incremental output equals a clean build")
+    }
+
     func modified(_ url: URL) throws -> Date {
         try #require(try FileManager.default.attributesOfItem(atPath: url.path)[.modificationDate] as? Date)
     }
@@ -86,10 +92,6 @@ import TomeCore
     @Test func spareTreeFollowsTheSwaps() async throws {
         let (folder, content, output, builder) = try Fixture.publishable()
         let clean = folder.appendingPathComponent("Clean")
-        func expectSameAsClean(_ step: String) async throws {
-            _ = try await builder.publish(to: clean.path, incremental: false)
-            #expect(try tree(output) == tree(clean), "after \(step), the incremental output equals a clean build")
-        }
         _ = try await builder.publish(to: output.path)
 
         try Fixture.write("---\ntitle: Introduction\n---\nFirst edit.\n", to: "guide/intro.md", in: content)
@@ -98,14 +100,14 @@ import TomeCore
         #expect(FileManager.default.fileExists(atPath: BuildCache.spareURL(beside: output).path), "the old site is kept as the spare")
         let intro = output.appendingPathComponent("guide/intro/index.html")
         let introTime = try modified(intro)
-        try await expectSameAsClean("one edit")
+        try await expectSameAsClean(output, clean, builder, after: "one edit")
 
         try await Task.sleep(for: .milliseconds(20))
         try Fixture.write("# Installing\n\nSecond edit, same title.\n", to: "guide/setup/install.md", in: content)
         let third = try await builder.publish(to: output.path)
         #expect(third.succeeded && (third.rewrittenFileCount ?? .max) < third.fileCount)
         #expect(try modified(intro) == introTime, "the page edited one build ago keeps its file and time")
-        try await expectSameAsClean("a second edit")
+        try await expectSameAsClean(output, clean, builder, after: "a second edit")
 
         // The two caches trade names: each must still be matched to its own folder.
         let live = BuildCache.url(beside: output), spare = BuildCache.spareCacheURL(beside: output)
@@ -115,25 +117,25 @@ import TomeCore
         #expect(try await !builder.publish(to: output.path).upToDate, "a cache that names another folder is not trusted")
         try Fixture.write("---\ntitle: Introduction\n---\nThird edit.\n", to: "guide/intro.md", in: content)
         _ = try await builder.publish(to: output.path)
-        try await expectSameAsClean("swapped caches")
+        try await expectSameAsClean(output, clean, builder, after: "swapped caches")
 
         // A file put into the site by hand is not part of any later build.
         try Data("stray".utf8).write(to: output.appendingPathComponent("stray.txt"))
         for edit in ["Hand-made file, first build.", "Hand-made file, second build."] {
             try Fixture.write("---\ntitle: Introduction\n---\n\(edit)\n", to: "guide/intro.md", in: content)
             _ = try await builder.publish(to: output.path)
-            try await expectSameAsClean(edit)
+            try await expectSameAsClean(output, clean, builder, after: edit)
         }
 
         // A spare that lost files, or vanished, is started afresh.
         try FileManager.default.removeItem(at: BuildCache.spareURL(beside: output).appendingPathComponent("robots.txt"))
         try Fixture.write("---\ntitle: Introduction\n---\nFourth edit.\n", to: "guide/intro.md", in: content)
         _ = try await builder.publish(to: output.path)
-        try await expectSameAsClean("a damaged spare")
+        try await expectSameAsClean(output, clean, builder, after: "a damaged spare")
         try FileManager.default.removeItem(at: BuildCache.spareURL(beside: output))
         try Fixture.write("---\ntitle: Introduction\n---\nFifth edit.\n", to: "guide/intro.md", in: content)
         _ = try await builder.publish(to: output.path)
-        try await expectSameAsClean("a deleted spare")
+        try await expectSameAsClean(output, clean, builder, after: "a deleted spare")
     }
 
     /// A build with errors publishes nothing, and the build after the fix still writes
@@ -204,10 +206,6 @@ import TomeCore
     @Test func touchedButUnchangedSourceIsANoOp() async throws {
         let (folder, content, output, builder) = try Fixture.publishable()
         let clean = folder.appendingPathComponent("Clean")
-        func expectSameAsClean(_ step: String) async throws {
-            _ = try await builder.publish(to: clean.path, incremental: false)
-            #expect(try tree(output) == tree(clean), "after \(step), the incremental output equals a clean build")
-        }
         _ = try await builder.publish(to: output.path)
         let install = content.appendingPathComponent("guide/setup/install.md")
         let record = InputDigests.url(beside: output)
@@ -233,7 +231,7 @@ import TomeCore
         try Data(text.utf8).write(to: install)
         try touch(install, by: 120)
         #expect(try await !builder.publish(to: output.path).upToDate, "same size, other bytes")
-        try await expectSameAsClean("an edit of the same size")
+        try await expectSameAsClean(output, clean, builder, after: "an edit of the same size")
 
         // Back to the first bytes: a change again, since the last build read the second.
         try Data(original.utf8).write(to: install)
@@ -256,19 +254,19 @@ import TomeCore
         try FileManager.default.removeItem(at: record)
         try Fixture.write("---\ntitle: Introduction\n---\nEdited without a record.\n", to: "guide/intro.md", in: content)
         #expect(try await !builder.publish(to: output.path).upToDate)
-        try await expectSameAsClean("an edit with no record of digests")
+        try await expectSameAsClean(output, clean, builder, after: "an edit with no record of digests")
 
         // Renamed with the same bytes, added, deleted: each builds again.
         let moved = content.appendingPathComponent("guide/setup/installing.md")
         try FileManager.default.moveItem(at: install, to: moved)
         #expect(try await !builder.publish(to: output.path).upToDate, "a rename")
-        try await expectSameAsClean("a rename")
+        try await expectSameAsClean(output, clean, builder, after: "a rename")
         try Data(original.utf8).write(to: install)
         #expect(try await !builder.publish(to: output.path).upToDate, "an added file")
-        try await expectSameAsClean("an added file")
+        try await expectSameAsClean(output, clean, builder, after: "an added file")
         try FileManager.default.removeItem(at: moved)
         #expect(try await !builder.publish(to: output.path).upToDate, "a deleted file")
-        try await expectSameAsClean("a deleted file")
+        try await expectSameAsClean(output, clean, builder, after: "a deleted file")
     }
 
     /// Where a page is dated by its file's modification time, a touch that moves the time
@@ -297,10 +295,6 @@ import TomeCore
     @Test func pagesAreRenderedAgainOnlyWhenTheirViewChanged() async throws {
         let (folder, content, output, builder) = try Fixture.publishable()
         let clean = folder.appendingPathComponent("Clean")
-        func expectSameAsClean(_ step: String, _ builder: SiteBuilder) async throws {
-            _ = try await builder.publish(to: clean.path, incremental: false)
-            #expect(try tree(output) == tree(clean), "after \(step), the incremental output equals a clean build")
-        }
         let first = try await builder.publish(to: output.path)
         let pages = first.pageCount
         let twins = pages, full = 1
@@ -317,13 +311,13 @@ import TomeCore
         try Data(text.utf8).write(to: install)
         let edited = try await builder.publish(to: output.path)
         #expect(edited.memoizedFileCount == (pages - 1) + (twins - 1), "only the edited page, its twin and llms-full.txt are made")
-        try await expectSameAsClean("an edit", builder)
+        try await expectSameAsClean(output, clean, builder, after: "an edit")
 
         // A new title shows in navigation, breadcrumbs and listings of other pages.
         try Fixture.write("---\ntitle: Getting started\ntags: [basics]\norder: 1\n---\nNew text.\n", to: "guide/intro.md", in: content)
         let retitled = try await builder.publish(to: output.path)
         #expect((retitled.memoizedFileCount ?? 0) < (pages - 1) + (twins - 1), "pages showing the title are rendered too")
-        try await expectSameAsClean("a new title", builder)
+        try await expectSameAsClean(output, clean, builder, after: "a new title")
 
         // What other pages show of a page besides its title: its summary (first paragraph),
         // its description, its tags, a front matter key only templates read; and a page
@@ -338,7 +332,7 @@ import TomeCore
         for (step, path, text) in edits {
             try Fixture.write(text, to: path, in: content)
             #expect(try await !builder.publish(to: output.path).upToDate, "\(step)")
-            try await expectSameAsClean(step, builder)
+            try await expectSameAsClean(output, clean, builder, after: step)
         }
 
         // Any template change: every page is rendered again.
@@ -348,7 +342,7 @@ import TomeCore
         let rethemed = try await themed.publish(to: output.path)
         #expect(rethemed.succeeded)
         #expect(rethemed.memoizedFileCount == twins + full, "a template change renders every page, and no twin")
-        try await expectSameAsClean("a template change", themed)
+        try await expectSameAsClean(output, clean, themed, after: "a template change")
 
         // Pages for opening from disk have other links: none is kept from the hosted build.
         var fileOptions = Fixture.options(content: content, templates: templates)
@@ -356,7 +350,7 @@ import TomeCore
         let forDisk = SiteBuilder(options: fileOptions)
         let disk = try await forDisk.publish(to: output.path)
         #expect(disk.memoizedFileCount == 0)
-        try await expectSameAsClean("a change of link style", forDisk)
+        try await expectSameAsClean(output, clean, forDisk, after: "a change of link style")
     }
 
     /// A memo keeps a file only while it is exactly as the build that made it left it:
