@@ -42,21 +42,19 @@ struct PageStep {
             let page = pages[i], name = templates[i].0
             do {
                 var view = views.pageView(for: page)
+                let path = page.outputPath
                 // A large folder's sidebar is most of a page's bytes: it goes into the key
                 // as its folder's digest and this page's URL, and is only copied to render.
-                if let key = keys?.key(view, template: name, sidebar: sidebars.identity(for: page, url: view.url)) {
-                    if let dependencies {
-                        if !sink.keep(page.outputPath, madeFrom: key, dependingOn: dependencies) {
-                            view.sidebar = sidebars.html(for: page, url: view.url)
-                            try sink.write(page.outputPath, theme.renderBytes(view, template: name), madeFrom: key, dependingOn: dependencies)
-                        }
-                    } else if !sink.keep(page.outputPath, madeFrom: key) {
-                        view.sidebar = sidebars.html(for: page, url: view.url)
-                        try sink.write(page.outputPath, theme.renderBytes(view, template: name), madeFrom: key)
-                    }
-                } else {
-                    view.sidebar = sidebars.html(for: page, url: view.url)
-                    try sink.write(page.outputPath, theme.renderBytes(view, template: name))
+                let key = keys?.key(view, template: name, sidebar: sidebars.identity(for: page, url: view.url))
+                if let key, dependencies.map({ sink.keep(path, madeFrom: key, dependingOn: $0) }) ?? sink.keep(path, madeFrom: key) {
+                    return nil
+                }
+                view.sidebar = sidebars.html(for: page, url: view.url)
+                let bytes = try theme.renderBytes(view, template: name)
+                switch (key, dependencies) {
+                case let (key?, dependencies?): try sink.write(path, bytes, madeFrom: key, dependingOn: dependencies)
+                case let (key?, nil): try sink.write(path, bytes, madeFrom: key)
+                case (nil, _): try sink.write(path, bytes)
                 }
                 return nil
             } catch let error as BuildError {
