@@ -4,6 +4,7 @@
 #   Benchmarks/load.sh                        both sites, 30 s per run, table + JSON
 #   DURATION=10s Benchmarks/load.sh           shorter runs
 #   SITES=sample Benchmarks/load.sh           one site
+#   RUNS="search-nocache search-nocache-open" Benchmarks/load.sh   only these runs (names below)
 #   TOME=/path/to/tome Benchmarks/load.sh     an already built binary (else: swift build -c release --static-swift-stdlib, as make release)
 #   SCRATCH=.build-server Benchmarks/load.sh  the scratch path for that build
 #
@@ -49,6 +50,7 @@ PORT=${PORT:-18090}
 SCRATCH=${SCRATCH:-.build}
 CORPUS=${CORPUS:-../shared/data/corpus-cpp-docs/docs}
 SITES=${SITES:-sample cpp}
+RUNS=${RUNS:-search static static-gzip search-nocache search-nocache-open search-distinct}
 RESULTS=${RESULTS:-Benchmarks/results/$(date -u +%Y-%m-%d)-load.json}
 
 if ! command -v wrk >/dev/null; then
@@ -159,23 +161,33 @@ print(int(r["achievedRate"]), "%.2fms" % r["p50Ms"], "%.2fms" % r["p99Ms"], r["e
     "openloop 127.0.0.1 $PORT $RATE $((seconds + warmup)) $OPEN_CONNECTIONS <$(basename "$list") as /api/search?limit=10&q=…> $warmup"
 }
 
+wanted() { [[ " $RUNS " == *" $1 "* ]]; }
+
 printf '| site | run | requests/s | p50 | p99 | errors | server RSS MB before → after (peak) | load avg before | other CPU during (cores) |\n'
 printf '|---|---|---|---|---|---|---|---|---|\n'
 for site in $built; do
   # (awk, not head: head would close the pipe early, and pipefail would end the script)
   (cd "$WORK/$site" && find . -name index.html | sed -e 's|^\.||' -e 's|index\.html$||' | sort | awk 'NR <= 2000') > "$WORK/$site-paths.txt"
-  start_server "$site"
-  measure "$site" search Benchmarks/load-search.lua "${QUERIES[$site]}" ""
-  measure "$site" static Benchmarks/load-paths.lua "$WORK/$site-paths.txt" ""
-  measure "$site" static-gzip Benchmarks/load-paths.lua "$WORK/$site-paths.txt" "" "Accept-Encoding: gzip"
-  stop_server
-  start_server "$site" --search-cache 0
-  measure "$site" search-nocache Benchmarks/load-search.lua "${QUERIES[$site]}" "--search-cache 0"
-  stop_server
-  start_server "$site" --search-cache 0
-  measure_open "$site" search-nocache-open "${QUERIES[$site]}" "--search-cache 0"
-  stop_server
-  if [ "$site" = cpp ]; then
+  if wanted search || wanted static || wanted static-gzip; then
+    start_server "$site"
+    if wanted search; then measure "$site" search Benchmarks/load-search.lua "${QUERIES[$site]}" ""; fi
+    if wanted static; then measure "$site" static Benchmarks/load-paths.lua "$WORK/$site-paths.txt" ""; fi
+    if wanted static-gzip; then
+      measure "$site" static-gzip Benchmarks/load-paths.lua "$WORK/$site-paths.txt" "" "Accept-Encoding: gzip"
+    fi
+    stop_server
+  fi
+  if wanted search-nocache; then
+    start_server "$site" --search-cache 0
+    measure "$site" search-nocache Benchmarks/load-search.lua "${QUERIES[$site]}" "--search-cache 0"
+    stop_server
+  fi
+  if wanted search-nocache-open; then
+    start_server "$site" --search-cache 0
+    measure_open "$site" search-nocache-open "${QUERIES[$site]}" "--search-cache 0"
+    stop_server
+  fi
+  if [ "$site" = cpp ] && wanted search-distinct; then
     python3 Benchmarks/make_queries.py "$CORPUS" --distinct 50000 > "$WORK/cpp-distinct.txt"
     start_server "$site" --search-cache 0
     measure "$site" search-distinct Benchmarks/load-search.lua "$WORK/cpp-distinct.txt" "--search-cache 0"
