@@ -55,11 +55,11 @@ struct QueryHelperTests {
 
     /// `TypoDistance` (with its letter-count test that rules candidates out early) gives
     /// exactly the plain distance when it is within the limit, and nil otherwise, on
-    /// random edits of random words (ASCII and not).
+    /// random edits of random words (ASCII and not); `rulesOut` rules out none within it.
     @Test func typoDistanceMatchesPlainDistance() {
         var g = Generator(state: 11)
         let alphabets: [[String]] = [["a", "b", "c", "d", "e"], ["a", "b", "é", "ß", "c"], "abcdefghijklmnopqrstuvwxyz".map(String.init)]
-        var within = 0, ruledOut = 0
+        var within = 0, ruledOut = 0, summaryRuledOut = 0
         for round in 0..<3000 {
             let letters = alphabets[round % alphabets.count]
             let len = 1 + g.next(11)
@@ -85,9 +85,13 @@ struct QueryHelperTests {
                 let plain = Self.osa(word.unicodeScalars.map(\.value), candidate.unicodeScalars.map(\.value))
                 #expect(got == (plain <= limit ? plain : nil), "\(word) -> \(candidate) limit \(limit)")
                 if plain <= limit { within += 1 } else { ruledOut += 1 }
+                if typos.rulesOut(TypoTerm(Array(candidate.utf8))) {
+                    #expect(plain > limit, "\(word) -> \(candidate) limit \(limit): ruled out from its summary")
+                    summaryRuledOut += 1
+                }
             }
         }
-        #expect(within > 500 && ruledOut > 500)
+        #expect(within > 500 && ruledOut > 500 && summaryRuledOut > 200)
     }
 }
 

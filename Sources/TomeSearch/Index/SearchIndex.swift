@@ -229,6 +229,8 @@ public final class SearchIndex {
     var windowStartMinDF = 256
     /// Per shard, its terms by stored stem (`stemIndex`, Query/Searcher.swift).
     var stemIndexCache: [Int: [[UInt8]: [Int]]] = [:]
+    /// Per shard, its terms summed up for the typo scan (`typoTerms`, Query/Searcher.swift).
+    var typoTermCache: [Int: [TypoTerm]] = [:]
     /// File names fetched so far (for byte accounting in benchmarks and tests).
     public private(set) var loadedFiles: [String] = []
 

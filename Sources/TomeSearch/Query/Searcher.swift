@@ -129,6 +129,16 @@ extension SearchIndex {
         return m
     }
 
+    /// A shard's terms as the typo scan first reads them (`TypoTerm`), made on the shard's
+    /// first typo lookup and kept with the index: the scan rules most terms out from these
+    /// 16 bytes each, without reading the terms themselves.
+    func typoTerms(_ si: Int, _ sh: TermShard) -> [TypoTerm] {
+        if let t = typoTermCache[si] { return t }
+        let t = sh.terms.map(TypoTerm.init)
+        typoTermCache[si] = t
+        return t
+    }
+
     func lookupWord(_ w: [UInt8], stem: [UInt8], prefix: Bool, typo: Bool, into t: inout QueryTerm,
                     corrections: inout [SearchResults.Correction]) throws {
         let r = manifest.ranking
@@ -175,10 +185,11 @@ extension SearchIndex {
                 var typos = TypoDistance(w, limit: maxEdits)
                 var cands: [(Int, Int, Int)] = []  // distance, df, term index
                 let first = w.first
+                let summaries = typoTerms(si, sh)
                 for ti in sh.terms.indices {
-                    let term = sh.terms[ti]
-                    guard term.first == first && abs(term.count - w.count) <= maxEdits * 2 else { continue }
-                    if let d = typos.distance(to: term) { cands.append((d, sh.df[ti], ti)) }
+                    let s = summaries[ti]
+                    guard s.first == first && abs(Int(s.bytes) - w.count) <= maxEdits * 2, !typos.rulesOut(s) else { continue }
+                    if let d = typos.distance(to: sh.terms[ti]) { cands.append((d, sh.df[ti], ti)) }
                 }
                 cands.sort { a, b in
                     a.0 != b.0 ? a.0 < b.0 : (a.1 != b.1 ? a.1 > b.1 : sh.terms[a.2].lexicographicallyPrecedes(sh.terms[b.2]))
@@ -466,6 +477,31 @@ func binaryIndex(_ a: [Int], _ x: Int) -> Int? {
     return nil
 }
 
+/// What the typo scan reads of a term before its bytes: its first byte and byte count
+/// (the scan's own tests), its scalar count (as `TypoDistance` counts them) and, for an
+/// ASCII term, its bytes as bits (`b & 63`), for `TypoDistance.rulesOut`.
+struct TypoTerm {
+    let first: UInt8?
+    let bytes: Int32
+    let scalars: Int32
+    let ascii: Bool
+    let letters: UInt64
+
+    init(_ term: [UInt8]) {
+        first = term.first
+        bytes = Int32(truncatingIfNeeded: term.count)
+        ascii = term.allSatisfy { $0 < 0x80 }
+        scalars = Int32(truncatingIfNeeded: ascii ? term.count : String(decoding: term, as: UTF8.self).unicodeScalars.count)
+        letters = ascii ? Self.letters(term) : 0
+    }
+
+    static func letters(_ bytes: [UInt8]) -> UInt64 {
+        var m: UInt64 = 0
+        for b in bytes { m |= 1 << UInt64(b & 63) }
+        return m
+    }
+}
+
 /// Edit distance over scalars (optimal string alignment: insert, delete, substitute,
 /// swap two adjacent letters — each 1) from one typed word to many candidate terms, with
 /// rows and scalar buffers reused across candidates; ASCII terms are read as their bytes
@@ -480,12 +516,26 @@ struct TypoDistance {
     private let wordIsASCII: Bool
     private var wordCounts = [Int32](repeating: 0, count: 128)
     private var taken = [Int32](repeating: 0, count: 128)
+    private let wordLetters: UInt64
 
     init(_ typed: [UInt8], limit: Int) {
         word = Self.scalars(of: typed)
         self.limit = limit
         wordIsASCII = typed.allSatisfy { $0 < 0x80 }
         if wordIsASCII { for b in typed { wordCounts[Int(b)] += 1 } }
+        wordLetters = wordIsASCII ? TypoTerm.letters(typed) : 0
+    }
+
+    /// Whether `distance(to:)` gives nil for the term `t` sums up, known from `t` alone:
+    /// its scalar count is more than the limit away, or (both ASCII) more than `limit`
+    /// distinct bytes of one are not in the other (each is a letter `lettersRuleOut` finds
+    /// unmatched). A typo lookup reads a shard's terms through this first (a word's shard
+    /// holds about 1,400 terms on the C++ corpus); `TypoDistance` tests check it never
+    /// rules out a candidate within the limit.
+    func rulesOut(_ t: TypoTerm) -> Bool {
+        if abs(Int(t.scalars) - word.count) > limit { return true }
+        guard wordIsASCII && t.ascii else { return false }
+        return (t.letters & ~wordLetters).nonzeroBitCount > limit || (wordLetters & ~t.letters).nonzeroBitCount > limit
     }
 
     /// Whether the letters that the typed word and `candidate` (both ASCII) do not
