@@ -168,6 +168,9 @@ final class DocMeta {
     var blocks: [(firstDoc: Int, chunk: Int, offset: Int, bytes: Int)] = []
     /// The doc store's preset deflate dictionary.
     var dictionary: [UInt8] = []
+    /// Per page, the block holding its first section: a result's block without a binary
+    /// search over `blocks` (a dozen cache misses in a server's large index).
+    var blockOfPage: [Int32] = []
 
     init() {}
 }
@@ -199,7 +202,8 @@ public final class SearchIndex {
     var shardCache: [Int: TermShard] = [:]
     var positionsCache: [Int: [UInt8]] = [:]
     var storeCache: [Int: [UInt8]] = [:]
-    var blockCache: [Int: DocChunk] = [:]
+    /// Doc store blocks loaded so far, by number (empty until the first).
+    var blockCache: [DocChunk?] = []
     var docMetaCache: DocMeta?
     var facetsCache: Facets?
     var synonymsCache: SynonymTable?
@@ -416,6 +420,12 @@ public final class SearchIndex {
         meta.dictionary = Array(try r.take(try r.varint()))
         guard meta.dictionary.count <= 32 * 1024 else { throw r.fail("doc store dictionary larger than 32 KB") }
         guard r.atEnd else { throw r.fail("unexpected trailing bytes") }
+        var block = 0
+        meta.blockOfPage.reserveCapacity(pages)
+        for first in meta.pageFirstDoc {
+            while block + 1 < meta.blocks.count && meta.blocks[block + 1].firstDoc <= first { block += 1 }
+            meta.blockOfPage.append(Int32(block))
+        }
         let nref = manifest.norms
         var n = ByteReader(try file(nref), file: nref.name)
         try n.expectMagic("TOMN")
@@ -458,7 +468,7 @@ public final class SearchIndex {
     /// A doc store block, inflated, checked and indexed (offsets of every section and of
     /// its page's header); sections are decoded only when asked for.
     func block(_ i: Int) throws -> DocChunk {
-        if let c = blockCache[i] { return c }
+        if i < blockCache.count, let c = blockCache[i] { return c }
         let meta = try docMeta()
         let b = meta.blocks[i], ref = manifest.docChunks[b.chunk].file
         let store = try storeCache[b.chunk] ?? file(ref, gzip: false)
@@ -484,30 +494,37 @@ public final class SearchIndex {
                 _ = try r.u8(); try skipString(); try skipString()
                 let np = try r.varint()
                 for _ in 0..<np { try skipString() }
-                try skipString()
+                let n = try r.varint(), text = r.offset
+                _ = try r.take(n)
+                if c.textsAreValidUTF8 && (try? UTF8Span(validating: bytes.span.extracting(text..<(text + n)))) == nil {
+                    c.textsAreValidUTF8 = false
+                }
             }
         }
         let end = i + 1 < meta.blocks.count ? meta.blocks[i + 1].firstDoc : manifest.docCount
         guard r.atEnd, c.sectionStart.count == end - first else {
             throw r.fail("doc store block at byte \(b.offset) disagrees with the doc meta")
         }
+        if blockCache.isEmpty { blockCache = [DocChunk?](repeating: nil, count: meta.blocks.count) }
         blockCache[i] = c
         return c
     }
 
+    /// The doc store block that holds a document, if any.
+    func block(holding doc: Int) throws -> DocChunk? {
+        let meta = try docMeta()
+        guard doc >= 0 && doc < meta.pageOfDoc.count else { return nil }
+        // the block of the doc's page's first section, or one after it
+        var found = Int(meta.blockOfPage[Int(meta.pageOfDoc[doc])])
+        while found + 1 < meta.blocks.count && meta.blocks[found + 1].firstDoc <= doc { found += 1 }
+        let block = try block(found)
+        return block.holds(doc) ? block : nil
+    }
+
     /// The stored section for a document id.
     public func section(_ doc: Int) throws -> StoredSection? {
-        let blocks = try docMeta().blocks
-        var lo = 0, hi = blocks.count - 1, found = -1
-        while lo <= hi {
-            let mid = (lo + hi) / 2
-            if blocks[mid].firstDoc <= doc { found = mid; lo = mid + 1 } else { hi = mid - 1 }
-        }
-        guard found >= 0 else { return nil }
-        let block = try block(found)
-        let k = doc - block.firstDoc
-        guard k >= 0, k < block.sectionStart.count else { return nil }
-        return try block.section(k)
+        guard let block = try block(holding: doc) else { return nil }
+        return try block.section(doc - block.firstDoc)
     }
 }
 
@@ -519,6 +536,9 @@ final class DocChunk {
     let firstDoc: Int
     var pageStart: [Int] = []
     var sectionStart: [Int] = []
+    /// Whether every section's text is valid UTF-8 (checked when the block is loaded): then
+    /// a snippet reads the stored bytes, the same as the `String` they decode to.
+    var textsAreValidUTF8 = true
 
     init(bytes: [UInt8], name: String, firstDoc: Int) {
         self.bytes = bytes
@@ -526,10 +546,12 @@ final class DocChunk {
         self.firstDoc = firstDoc
     }
 
-    /// What every section of a page repeats: the page's header in the block.
-    private struct PageHeader {
-        let url, title, book, bookTitle, type: String
-        let tags: [String]
+    func holds(_ doc: Int) -> Bool { doc >= firstDoc && doc - firstDoc < sectionStart.count }
+
+    /// What a result shows of the page's header in the block, which every section of the
+    /// page repeats (its book title and tags are read only for a `StoredSection`).
+    struct PageHeader {
+        let url, title, book, type: String
     }
 
     /// The page header decoded last, and where it starts: a query shows a page's sections
@@ -540,25 +562,44 @@ final class DocChunk {
         if let last = lastHeader, last.offset == offset { return last.header }
         var r = ByteReader(bytes, file: name, offset: offset)
         let url = try r.string(), title = try r.string(), book = try r.string()
-        let bookTitle = try r.string(), type = try r.string()
-        let nt = try r.varint()
-        var tags: [String] = []
-        for _ in 0..<nt { tags.append(try r.string()) }
-        let header = PageHeader(url: url, title: title, book: book, bookTitle: bookTitle, type: type, tags: tags)
+        _ = try r.take(try r.varint())  // the book title
+        let header = PageHeader(url: url, title: title, book: book, type: try r.string())
         lastHeader = (offset, header)
         return header
     }
 
-    func section(_ k: Int) throws -> StoredSection {
+    /// Section `k` but its text, which is left in `bytes` (a search result reads only a
+    /// snippet of it: no `String` of the whole text).
+    struct Shown {
+        let page: PageHeader
+        let url, heading: String
+        let headingPath: [String]
+        let text: Range<Int>
+    }
+
+    func shown(_ k: Int) throws -> Shown {
         let page = try header(at: pageStart[k])
         var r = ByteReader(bytes, file: name, offset: sectionStart[k])
         let underPage = try r.u8() == 1
         let url = (underPage ? page.url : "") + (try r.string()), heading = try r.string()
         let np = try r.varint()
         var path: [String] = []
+        path.reserveCapacity(np)
         for _ in 0..<np { path.append(try r.string()) }
-        let text = try r.string()
-        return StoredSection(docID: firstDoc + k, url: url, pageURL: page.url, pageTitle: page.title, heading: heading,
-                             headingPath: path, text: text, tags: page.tags, book: page.book, bookTitle: page.bookTitle, type: page.type)
+        let text = try r.take(try r.varint())
+        return Shown(page: page, url: url, heading: heading, headingPath: path, text: text.indices)
+    }
+
+    func section(_ k: Int) throws -> StoredSection {
+        let s = try shown(k), page = s.page
+        var r = ByteReader(bytes, file: name, offset: pageStart[k])
+        for _ in 0..<3 { _ = try r.take(try r.varint()) }  // url, title, book
+        let bookTitle = try r.string()
+        _ = try r.take(try r.varint())  // type
+        var tags: [String] = []
+        for _ in 0..<(try r.varint()) { tags.append(try r.string()) }
+        return StoredSection(docID: firstDoc + k, url: s.url, pageURL: page.url, pageTitle: page.title, heading: s.heading,
+                             headingPath: s.headingPath, text: String(decoding: bytes[s.text], as: UTF8.self), tags: tags,
+                             book: page.book, bookTitle: bookTitle, type: page.type)
     }
 }

@@ -55,40 +55,53 @@ extension SearchIndex {
         let meta = try docMeta()
         // group by page: pages in the order of their best section; each listed page shows
         // its best `sectionsPerPage` sections (found in its own doc range, so the order
-        // beyond the sorted head is never needed unless the head runs out of pages)
+        // beyond the sorted head is never needed unless the head runs out of pages). A
+        // few pages: a list, not a set
         var pageOrder: [Int] = []
-        var seenPages = Set<Int>()
+        pageOrder.reserveCapacity(max(0, options.limit))
         var i = 0
         while pageOrder.count < options.limit {
             if i == ranked.order.count {
                 // the head ran out of new pages: the rest's pages in order of their best section
-                pageOrder.append(contentsOf: ranked.nextPages(notIn: seenPages, count: options.limit - pageOrder.count,
+                pageOrder.append(contentsOf: ranked.nextPages(notIn: Set(pageOrder), count: options.limit - pageOrder.count,
                                                               pageOfDoc: meta.pageOfDoc))
                 break
             }
             let p = Int(meta.pageOfDoc[ranked.order[i]])
-            if seenPages.insert(p).inserted { pageOrder.append(p) }
+            if !pageOrder.contains(p) { pageOrder.append(p) }
             i += 1
         }
-        var pageDocs: [Int: [Int]] = [:]
-        for p in pageOrder {
+        let sections = pageOrder.prefix(max(0, options.limit)).map { p in
             let end = p + 1 < meta.pageFirstDoc.count ? meta.pageFirstDoc[p + 1] : manifest.docCount
-            pageDocs[p] = ranked.best(in: meta.pageFirstDoc[p]..<end, count: options.sectionsPerPage, state: &state)
+            return ranked.best(in: meta.pageFirstDoc[p]..<end, count: options.sectionsPerPage, state: &state)
         }
         var pages: [PageHit] = []
+        pages.reserveCapacity(sections.count)
         var snippets = SnippetMaker(highlightTerms: state.highlightTerms, highlightStems: state.highlightStems)
-        for p in pageOrder.prefix(max(0, options.limit)) {
+        var chunk: DocChunk? = nil
+        for docs in sections {
             var hits: [SearchHit] = []
-            for d in pageDocs[p] ?? [] {
-                guard let s = try section(d) else {
+            hits.reserveCapacity(docs.count)
+            for d in docs {
+                // a page's sections are in one block: looked up once
+                if chunk.map({ !$0.holds(d) }) ?? true { chunk = try block(holding: d) }
+                guard let chunk else {
                     throw IndexFormatError.corrupt(file: manifest.docChunks.last?.file.name ?? IndexFormat.manifestName,
                                                    detail: "document \(d) missing from the doc store")
                 }
-                let snippet = options.snippets ? snippets.snippet(of: s.text, windowSize: options.snippetTokens)
-                    : Snippet(text: "", highlights: [])
-                hits.append(SearchHit(docID: d, url: s.url, pageURL: s.pageURL, pageTitle: s.pageTitle, heading: s.heading,
-                                      headingPath: s.headingPath, book: s.book, type: s.type, score: ranked.candidate(d)?.final ?? 0,
-                                      snippet: snippet, explanation: options.explain ? explain(d, state: state, ranked: ranked) : nil))
+                let s = try chunk.shown(d - chunk.firstDoc)
+                var snippet = Snippet(text: "", highlights: [])
+                if options.snippets {
+                    snippet = chunk.textsAreValidUTF8
+                        ? chunk.bytes.withUnsafeBufferPointer {
+                            snippets.snippet(of: UnsafeBufferPointer(rebasing: $0[s.text]), windowSize: options.snippetTokens)
+                        }
+                        : snippets.snippet(of: String(decoding: chunk.bytes[s.text], as: UTF8.self), windowSize: options.snippetTokens)
+                }
+                hits.append(SearchHit(docID: d, url: s.url, pageURL: s.page.url, pageTitle: s.page.title, heading: s.heading,
+                                      headingPath: s.headingPath, book: s.page.book, type: s.page.type,
+                                      score: ranked.candidate(d)?.final ?? 0, snippet: snippet,
+                                      explanation: options.explain ? explain(d, state: state, ranked: ranked) : nil))
             }
             if let first = hits.first { pages.append(PageHit(pageURL: first.pageURL, pageTitle: first.pageTitle, sections: hits)) }
         }
