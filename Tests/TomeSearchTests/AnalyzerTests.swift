@@ -53,6 +53,40 @@ struct AnalyzerTests {
         }
     }
 
+    /// `TokenScanner.scan(_:plainWord:_:)` (what snippets use) gives the tokens `scan`
+    /// gives: a plain word as one `.word` of its bytes lower-cased, every other token as is
+    /// (position included), on texts built from letters, digits, connectors, separators,
+    /// folded and non-word scalars and runs past 64 bytes.
+    @Test func plainWordsAreTheScannersWords() {
+        struct Tok: Equatable { var term: [UInt8], position: Int?, start: Int, end: Int, kind: Token.Kind }
+        let pieces = ["a", "Word", "x9", "LPR", "200", ".", "-", "@", "_", " ", "  ", ",", "\n", "(", "é", "É", "ß", "ﬁ",
+                      "e\u{301}", "😀", "—", "Ｆ", "Łódź", String(repeating: "k", count: 64), String(repeating: "Q", count: 65),
+                      "the", "of", "Return"]
+        var seed: UInt64 = 0x9E37_79B9_7F4A_7C15
+        var texts = SnippetTests.texts
+        for _ in 0..<400 {
+            var text = ""
+            for _ in 0..<Int(seed % 24) {
+                seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                text += pieces[Int(seed >> 33) % pieces.count]
+            }
+            texts.append(text)
+        }
+        for text in texts {
+            var utf8 = text
+            utf8.withUTF8 { bytes in
+                var want: [Tok] = [], got: [Tok] = []
+                var scanner = TokenScanner()
+                scanner.scan(bytes) { want.append(Tok(term: Array($0.term), position: $0.position, start: $0.start, end: $0.end, kind: $0.kind)) }
+                scanner.scan(bytes, plainWord: { start, end in
+                    got.append(Tok(term: bytes[start..<end].map { $0 | 0x20 }, position: nil, start: start, end: end, kind: .word))
+                }) { got.append(Tok(term: Array($0.term), position: $0.position, start: $0.start, end: $0.end, kind: $0.kind)) }
+                for (k, t) in got.enumerated() where t.position == nil && k < want.count { want[k].position = nil }
+                #expect(got == want, "\(text)")
+            }
+        }
+    }
+
     @Test func stopWordsKeepPositions() {
         let t = analyzer.tokens("the after hours", keepStopWords: false)
         #expect(t.map(\.position) == [1, 2])

@@ -36,8 +36,9 @@ struct SnippetMaker {
     private var wordKey: [Int32] = []
     private var wordIsQueryStem: [Bool] = []
     // per snippet, reused
-    private var wordStart: [Int] = []
-    private var wordEnd: [Int] = []
+    /// Where each word starts and ends: room for the most words a text can hold (a word
+    /// takes a byte and is a byte away from the next), written through a pointer.
+    private var wordBounds: [(start: Int, end: Int)] = []
     private var matches: [Match] = []
     /// Per key, the window that last counted it (`stamp`).
     private var keySeen: [Int] = []
@@ -113,41 +114,60 @@ struct SnippetMaker {
         return words.insert(t)
     }
 
+    /// The key of a word or part that matches: its term is a highlight term, or its stem
+    /// a query stem (`isStopWord` is asked only when one of those may hold).
+    private mutating func key(ofWord term: UnsafeBufferPointer<UInt8>, isStopWord: @autoclosure () -> Bool) -> Int? {
+        let hit = isHighlightTerm(term)
+        guard hit || mayStemToQueryStem(term), !isStopWord() else { return nil }
+        let w = word(term)
+        guard hit || wordIsQueryStem[w] else { return nil }
+        return Int(wordKey[w])
+    }
+
     mutating func snippet(of text: String, windowSize: Int) -> Snippet {
         var text = text
         return text.withUTF8 { snippet(of: $0, windowSize: windowSize) }
     }
 
     mutating func snippet(of bytes: UnsafeBufferPointer<UInt8>, windowSize: Int) -> Snippet {
-        wordStart.removeAll(keepingCapacity: true)
-        wordEnd.removeAll(keepingCapacity: true)
+        if wordBounds.count < bytes.count / 2 + 1 { wordBounds = .init(repeating: (0, 0), count: bytes.count / 2 + 1) }
+        var bounds: [(start: Int, end: Int)] = []
+        swap(&bounds, &wordBounds)  // out of `self` while the scan writes it and calls methods of `self`
+        defer { swap(&bounds, &wordBounds) }
+        var words = 0
         matches.removeAll(keepingCapacity: true)
         // matched tokens: a token whose term is a highlight term, or a word or part whose
         // stem is a query word's stem (stop words never match). Cheapest tests first: the
         // first byte, then the highlight terms and the stem key, then the stop words.
         var scanner = TokenScanner()
         var ordered = true, lastStart = 0
-        scanner.scan(bytes) { t in
-            if t.kind != .whole { wordStart.append(t.start); wordEnd.append(t.end) }
-            guard firstBytes.contains(t.term[0]) else { return }
-            let key: Int
-            if t.kind == .whole {
-                guard isHighlightTerm(t.term) else { return }  // never a stop word
-                key = keys.findOrInsert(t.term)
-            } else {
-                let hit = isHighlightTerm(t.term)
-                guard hit || mayStemToQueryStem(t.term), !t.isStopWord else { return }
-                let w = word(t.term)
-                guard hit || wordIsQueryStem[w] else { return }
-                key = Int(wordKey[w])
+        func note(_ start: Int, _ end: Int, key: Int, whole: Bool) {
+            if start < lastStart { ordered = false }
+            lastStart = start
+            matches.append(Match(start: start, end: end, key: key, word: whole ? words : words - 1))
+        }
+        bounds.withUnsafeMutableBufferPointer { bounds in
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Analyzer.maxTokenBytes) { lowered in
+                scanner.scan(bytes, plainWord: { start, end in
+                    bounds[words] = (start, end)
+                    words += 1
+                    guard firstBytes.contains(bytes[start] | 0x20) else { return }
+                    for k in start..<end { lowered[k - start] = bytes[k] | 0x20 }
+                    let term = UnsafeBufferPointer(rebasing: lowered[0..<(end - start)])
+                    if let key = key(ofWord: term, isStopWord: StopWords.contains(term)) { note(start, end, key: key, whole: false) }
+                }) { t in
+                    if t.kind != .whole { bounds[words] = (t.start, t.end); words += 1 }
+                    guard firstBytes.contains(t.term[0]) else { return }
+                    if t.kind == .whole {
+                        guard isHighlightTerm(t.term) else { return }  // never a stop word
+                        note(t.start, t.end, key: keys.findOrInsert(t.term), whole: true)
+                    } else if let key = key(ofWord: t.term, isStopWord: t.isStopWord) {
+                        note(t.start, t.end, key: key, whole: false)
+                    }
+                }
             }
-            if t.start < lastStart { ordered = false }
-            lastStart = t.start
-            let word = t.kind == .whole ? wordStart.count : wordStart.count - 1
-            matches.append(Match(start: t.start, end: t.end, key: key, word: word))
         }
         var from = 0, to = bytes.count
-        let words = wordStart.count
         if words > windowSize {
             // matches come in word order, so a window's matches are a run of them, and
             // the windows' starts never go back
@@ -172,8 +192,8 @@ struct SnippetMaker {
                     bestDistinct = distinct; bestCount = count; bestStart = startWord
                 }
             }
-            from = bestStart == 0 ? 0 : wordStart[bestStart]
-            to = wordEnd[min(words - 1, bestStart + windowSize - 1)]
+            from = bestStart == 0 ? 0 : bounds[bestStart].start
+            to = bounds[min(words - 1, bestStart + windowSize - 1)].end
         }
         let cutStart = from > 0, cutEnd = to < bytes.count
         let length = to - from + (cutStart ? 3 : 0) + (cutEnd ? 3 : 0)
