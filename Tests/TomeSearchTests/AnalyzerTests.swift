@@ -87,6 +87,20 @@ struct AnalyzerTests {
         }
     }
 
+    /// `Analyzer.nonWordBytes` flags exactly the bytes `isASCIIWordByte` rejects, each
+    /// byte value at each of the eight places.
+    @Test func nonWordBytesAreThoseOfIsASCIIWordByte() {
+        for b in 0...255 {
+            for at in 0..<8 {
+                var bytes = [UInt8](repeating: UInt8(ascii: "a"), count: 8)
+                bytes[at] = UInt8(b)
+                let eight = bytes.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
+                let want: UInt64 = Analyzer.isASCIIWordByte(UInt8(b)) ? 0 : 0x80 << (8 * UInt64(at))
+                #expect(Analyzer.nonWordBytes(eight) == want, "byte \(b) at \(at)")
+            }
+        }
+    }
+
     @Test func stopWordsKeepPositions() {
         let t = analyzer.tokens("the after hours", keepStopWords: false)
         #expect(t.map(\.position) == [1, 2])

@@ -32,6 +32,17 @@ public struct Analyzer: Sendable {
     @inline(__always) static func isASCIIWordByte(_ b: UInt8) -> Bool {
         (b | 0x20 >= 97 && b | 0x20 <= 122) || (b >= 48 && b <= 57)
     }
+    /// The high bit of each of eight bytes (little-endian) that is not an ASCII word
+    /// byte: a run of letters and digits is read eight bytes at a time.
+    @inline(__always) static func nonWordBytes(_ eight: UInt64) -> UInt64 {
+        let highs: UInt64 = 0x8080_8080_8080_8080, ones: UInt64 = 0x0101_0101_0101_0101
+        let low = eight & ~highs
+        // the high bit of a 7-bit byte plus 0x80 - c is set when the byte is at least c
+        @inline(__always) func atLeast(_ v: UInt64, _ c: UInt64) -> UInt64 { (v &+ ones &* (0x80 - c)) & highs }
+        let lower = low | ones &* 0x20
+        let letters = atLeast(lower, 0x61) & ~atLeast(lower, 0x7B), digits = atLeast(low, 0x30) & ~atLeast(low, 0x3A)
+        return ~(letters | digits) & highs | eight & highs
+    }
     @inline(__always) static func isConnector(_ b: UInt8) -> Bool {
         b == UInt8(ascii: ".") || b == UInt8(ascii: "-") || b == UInt8(ascii: "@") || b == UInt8(ascii: "_")
     }
@@ -159,6 +170,11 @@ struct TokenScanner {
                     let start = i
                     var plain = true
                     while i < n {
+                        if i + 8 <= n {
+                            let m = Analyzer.nonWordBytes(UInt64(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)))
+                            if m == 0 { i += 8; continue }
+                            i += m.trailingZeroBitCount >> 3
+                        }
                         let b = base[i]
                         if Analyzer.isASCIIWordByte(b) { i += 1; continue }
                         if b < 0x80 && !Analyzer.isConnector(b) { break }
