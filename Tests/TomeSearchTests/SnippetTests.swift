@@ -92,9 +92,10 @@ struct SnippetTests {
                            tags: [], book: "b", bookTitle: "Book", type: "page", boost: 1)
         }
         let index = try SearchIndex(files: IndexBuilder().build(docs))
+        var maker = SnippetMaker()  // begun for each query, as an index's is
         for q in Self.queries {
             let st = try index.prepare(QueryParser.parse(q))
-            var maker = SnippetMaker(highlightTerms: st.highlightTerms, highlightStems: st.highlightStems)
+            maker.begin(highlightTerms: st.highlightTerms, highlightStems: st.highlightStems)
             for text in Self.texts {
                 let got = maker.snippet(of: text, windowSize: window)
                 let want = Self.reference(text, terms: st.highlightTerms, stems: st.highlightStems, window: window)

@@ -204,6 +204,8 @@ public final class SearchIndex {
     var storeCache: [Int: [UInt8]] = [:]
     /// Doc store blocks loaded so far, by number (empty until the first).
     var blockCache: [DocChunk?] = []
+    /// The snippets' buffers, kept from query to query (`search`).
+    var snippetMaker = SnippetMaker()
     var docMetaCache: DocMeta?
     var facetsCache: Facets?
     var synonymsCache: SynonymTable?

@@ -77,7 +77,10 @@ extension SearchIndex {
         }
         var pages: [PageHit] = []
         pages.reserveCapacity(sections.count)
-        var snippets = SnippetMaker(highlightTerms: state.highlightTerms, highlightStems: state.highlightStems)
+        var snippets = SnippetMaker()
+        swap(&snippets, &snippetMaker)
+        defer { swap(&snippets, &snippetMaker) }
+        snippets.begin(highlightTerms: state.highlightTerms, highlightStems: state.highlightStems)
         var chunk: DocChunk? = nil
         for docs in sections {
             var hits: [SearchHit] = []

@@ -13,20 +13,21 @@ import Darwin
 /// stem to a query stem: a stem keeps its word's first byte and, from two bytes, its
 /// `Analyzer.stemKey` (first two bytes, `y` read as `i`), so other words are not
 /// stemmed at all. Stems are memoised over the query (the sections shown share most words).
+/// A maker is kept per index and begun again for each query: its buffers are reused.
 struct SnippetMaker {
     /// Highlight terms (exact index terms of the query's variants), flat: the terms of
     /// `n` bytes are `highlightsByLength[n].count` runs of `n` bytes from
     /// `highlightsByLength[n].offset` in `highlightBytes`.
-    private let highlightBytes: [UInt8]
-    private let highlightsByLength: [(offset: Int, count: Int)]
+    private var highlightBytes: [UInt8] = []
+    private var highlightsByLength = [(offset: Int, count: Int)](repeating: (0, 0), count: Analyzer.maxTokenBytes + 1)
     /// First bytes of the highlight terms and of the query stems: a token whose first
     /// byte is not here cannot match (a stem keeps its word's first byte).
-    private let firstBytes: ByteSet
+    private var firstBytes = ByteSet()
     /// Keys of the query stems of two bytes or more; first bytes of the one-byte ones.
-    private let stemKeys: [UInt16]
-    private let stemFirstBytes: ByteSet
+    private var stemKeys: [UInt16] = []
+    private var stemFirstBytes = ByteSet()
     /// The query stems are the first `queryStemCount` keys of `keys`.
-    private let queryStemCount: Int
+    private var queryStemCount = 0
     private let analyzer = Analyzer()
     /// Match keys (a word's stem, a whole token's term) by bytes, numbered over the query.
     private var keys = ByteStrings()
@@ -40,7 +41,7 @@ struct SnippetMaker {
     /// takes a byte and is a byte away from the next), written through a pointer.
     private var wordBounds: [(start: Int, end: Int)] = []
     private var matches: [Match] = []
-    /// Per key, the window that last counted it (`stamp`).
+    /// Per key, the window that last counted it (`stamp`, which only grows: kept over queries).
     private var keySeen: [Int] = []
     private var stamp = 0
 
@@ -53,34 +54,47 @@ struct SnippetMaker {
         var word: Int
     }
 
-    init(highlightTerms: Set<[UInt8]>, highlightStems: Set<[UInt8]>) {
-        var byLength = [[[UInt8]]](repeating: [], count: Analyzer.maxTokenBytes + 1)
+    init() {}
+
+    /// Starts a query: its highlight terms and stems, the buffers of the last query kept.
+    mutating func begin(highlightTerms: Set<[UInt8]>, highlightStems: Set<[UInt8]>) {
+        // the terms by length: counted, then each put before the ones of its length placed
+        // so far (in set order: the order within a length never matters to the answer;
+        // sorting them cost about 1% of a search)
+        var runs: [(offset: Int, count: Int)] = [], flat: [UInt8] = []
+        swap(&runs, &highlightsByLength)
+        swap(&flat, &highlightBytes)
+        defer { swap(&runs, &highlightsByLength); swap(&flat, &highlightBytes) }
+        for n in runs.indices { runs[n] = (0, 0) }
         var firsts = ByteSet()
-        // in set order: the order of a bucket never matters to the answer (sorting them
-        // cost about 1% of a search)
-        for t in highlightTerms where !t.isEmpty && t.count < byLength.count {
-            byLength[t.count].append(t)
+        for t in highlightTerms where !t.isEmpty && t.count < runs.count {
+            runs[t.count].count += 1
             firsts.insert(t[0])
         }
-        var flat: [UInt8] = [], runs: [(offset: Int, count: Int)] = []
-        for bucket in byLength {
-            runs.append((flat.count, bucket.count))
-            for t in bucket { flat.append(contentsOf: t) }
+        var end = 0
+        for n in runs.indices { end += n * runs[n].count; runs[n].offset = end }
+        flat.removeAll(keepingCapacity: true)
+        flat.append(contentsOf: repeatElement(0, count: end))
+        flat.withUnsafeMutableBufferPointer { out in
+            for t in highlightTerms where !t.isEmpty && t.count < runs.count {
+                runs[t.count].offset -= t.count
+                for (k, b) in t.enumerated() { out[runs[t.count].offset + k] = b }
+            }
         }
-        highlightBytes = flat
-        highlightsByLength = runs
-        var stemKeys: [UInt16] = [], stemFirsts = ByteSet(), keys = ByteStrings()
+        stemKeys.removeAll(keepingCapacity: true)
+        stemFirstBytes = ByteSet()
+        keys.removeAll()
         // the query stems are keys 0..<queryStemCount (numbers only tell keys apart)
         for s in highlightStems where !s.isEmpty {
             s.withUnsafeBufferPointer { _ = keys.insert($0) }
             firsts.insert(s[0])
-            if s.count == 1 { stemFirsts.insert(s[0]) } else { stemKeys.append(s.withUnsafeBufferPointer(Analyzer.stemKey)) }
+            if s.count == 1 { stemFirstBytes.insert(s[0]) } else { stemKeys.append(s.withUnsafeBufferPointer(Analyzer.stemKey)) }
         }
         queryStemCount = keys.count
-        self.keys = keys
-        self.stemKeys = stemKeys
-        stemFirstBytes = stemFirsts
         firstBytes = firsts
+        words.removeAll()
+        wordKey.removeAll(keepingCapacity: true)
+        wordIsQueryStem.removeAll(keepingCapacity: true)
     }
 
     /// Whether a word can stem to one of the query's stems (see `Analyzer.stemKey`).
@@ -259,6 +273,14 @@ struct ByteStrings {
     private var bytes: [UInt8] = []
 
     var count: Int { hashes.count }
+
+    /// Forgets every string, keeping the room.
+    mutating func removeAll() {
+        for i in slots.indices { slots[i] = 0 }
+        hashes.removeAll(keepingCapacity: true)
+        ends.removeAll(keepingCapacity: true)
+        bytes.removeAll(keepingCapacity: true)
+    }
 
     private static func hash(_ t: UnsafeBufferPointer<UInt8>) -> UInt64 {
         var h: UInt64 = 0xcbf29ce484222325
