@@ -12,7 +12,7 @@ import Darwin
 /// analyzer's `TokenScanner` (no allocation per token) and stems only the words that can
 /// stem to a query stem: a stem keeps its word's first byte and, from two bytes, its
 /// `Analyzer.stemKey` (first two bytes, `y` read as `i`), so other words are not
-/// stemmed at all. Stems are memoised over the query (the sections shown share most words).
+/// stemmed at all. Stems are memoised over queries (the sections shown share most words).
 /// A maker is kept per index and begun again for each query: its buffers are reused.
 struct SnippetMaker {
     /// Highlight terms (exact index terms of the query's variants), flat: the terms of
@@ -36,6 +36,12 @@ struct SnippetMaker {
     private var words = ByteStrings()
     private var wordKey: [Int32] = []
     private var wordIsQueryStem: [Bool] = []
+    /// Words stemmed so far, kept over queries, with the number of their stem in `stems`;
+    /// forgotten all at once past `maxStemmed` words.
+    private var stemmed = ByteStrings()
+    private var stemOf: [Int32] = []
+    private var stems = ByteStrings()
+    private static let maxStemmed = 1 << 14
     // per snippet, reused
     /// Where each word starts and ends: room for the most words a text can hold (a word
     /// takes a byte and is a byte away from the next), written through a pointer.
@@ -118,14 +124,28 @@ struct SnippetMaker {
     }
 
     /// The number of a word that can match: its stem's key and whether that stem is a
-    /// query stem are kept with it (stemmed once per query).
+    /// query stem are kept with it (stemmed once, or never if stemmed for a query before).
     private mutating func word(_ t: UnsafeBufferPointer<UInt8>) -> Int {
         if let w = words.find(t) { return w }
-        let stem = analyzer.stem(Array(t))
-        let key = stem.withUnsafeBufferPointer { keys.findOrInsert($0) }
+        // the stem first: stemming changes `self`, which the call on `keys` holds
+        let stem = stemmed.find(t).map { Int(stemOf[$0]) } ?? stem(t)
+        let key = keys.findOrInsert(stems, stem)
         wordKey.append(Int32(key))
         wordIsQueryStem.append(key < queryStemCount)
         return words.insert(t)
+    }
+
+    /// The number in `stems` of the stem of a word not stemmed before.
+    private mutating func stem(_ t: UnsafeBufferPointer<UInt8>) -> Int {
+        if stemmed.count == Self.maxStemmed {
+            stemmed.removeAll()
+            stems.removeAll()
+            stemOf.removeAll(keepingCapacity: true)
+        }
+        let s = analyzer.stem(Array(t)).withUnsafeBufferPointer { stems.findOrInsert($0) }
+        stemOf.append(Int32(s))
+        _ = stemmed.insert(t)
+        return s
     }
 
     /// The key of a word or part that matches: its term is a highlight term, or its stem
@@ -333,6 +353,12 @@ struct ByteStrings {
 
     mutating func findOrInsert(_ t: UnsafeBufferPointer<UInt8>) -> Int {
         find(t) ?? insert(t)
+    }
+
+    /// `findOrInsert` of string `e` of `other`.
+    mutating func findOrInsert(_ other: ByteStrings, _ e: Int) -> Int {
+        let start = e == 0 ? 0 : other.ends[e - 1]
+        return other.bytes.withUnsafeBufferPointer { findOrInsert(UnsafeBufferPointer(rebasing: $0[start..<other.ends[e]])) }
     }
 }
 
