@@ -126,3 +126,48 @@ struct SnippetTests {
         #expect(broken.isEmpty, "stems that break the rule: \(broken)")
     }
 }
+
+/// A doc store block whose texts are not all valid UTF-8 (`tome build` never writes one;
+/// a foreign or hand-made index might) is read through `String(decoding:as:)`: a stray
+/// continuation byte shows as U+FFFD, and the highlights after it still fall on the query
+/// words (counted over the bytes, they would be one place early). The block is swapped into
+/// the index's cache after loading: shipping it in a file would mean rebuilding its deflate
+/// record and checksum.
+struct InvalidUTF8TextTests {
+    func highlighted(_ s: Snippet) -> [String] {
+        let units = Array(s.text.utf16)
+        return s.highlights.map { String(decoding: units[$0], as: UTF16.self) }
+    }
+
+    @Test func snippetDecodesTheText() throws {
+        let index = try SearchIndex(files: Sample.files())
+        let query = "support after hours"
+        let before = try #require(try index.search(query).pages.first?.sections.first)
+        let firstHighlight = try #require(before.snippet.highlights.first)
+        let block = try #require(try index.block(holding: before.docID))
+        let shown = try block.shown(before.docID - block.firstDoc)
+        // a word the snippet shows before its first highlight, not a query word (so the same
+        // window stays the best), found in the stored text
+        let text = String(decoding: block.bytes[shown.text], as: UTF8.self)
+        let lead = String(decoding: Array(before.snippet.text.utf16)[..<firstHighlight.lowerBound], as: UTF16.self)
+            .trimmingCharacters(in: CharacterSet(charactersIn: "… "))
+        let window = try #require(text.range(of: lead))
+        let word = try #require(lead.split(separator: " ").last {
+            $0.count > 2 && $0.allSatisfy(\.isLetter) && !query.localizedCaseInsensitiveContains($0)
+        })
+        let inLead = try #require(lead.range(of: word, options: .backwards))
+        let at = text.utf8.distance(from: text.startIndex, to: window.lowerBound) + lead.utf8.distance(from: lead.startIndex, to: inLead.lowerBound)
+        var bytes = block.bytes
+        bytes[shown.text.lowerBound + at] = 0x80
+        let broken = DocChunk(bytes: bytes, name: block.name, firstDoc: block.firstDoc)
+        broken.pageStart = block.pageStart
+        broken.sectionStart = block.sectionStart
+        broken.textsAreValidUTF8 = false
+        let slot = try #require(index.blockCache.firstIndex { $0 === block })
+        index.blockCache[slot] = broken
+        let after = try #require(try index.search(query).pages.flatMap(\.sections).first { $0.docID == before.docID })
+        #expect(after.snippet.text.contains("\u{FFFD}"))
+        #expect(!before.snippet.text.contains("\u{FFFD}"))
+        #expect(highlighted(after.snippet) == highlighted(before.snippet))
+    }
+}
