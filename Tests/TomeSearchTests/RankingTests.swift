@@ -242,3 +242,25 @@ struct RankingTests {
         }
     }
 }
+
+/// A phrase of more than 255 words (within `QueryParser.maxQueryBytes`, one-letter words)
+/// is matched like any other, as the browser engine matches it: `mergePhrase` counts the
+/// parts each doc holds in a byte.
+struct LongPhraseTests {
+    @Test(arguments: [200, 255, 256, 300])
+    func longPhraseIsMatched(_ words: Int) throws {
+        let letters = ["x", "y", "z", "w"]
+        let text = (0..<320).map { letters[$0 % 4] }.joined(separator: " ")
+        let docs = [
+            SearchDocument(url: "/long/", pageURL: "/long/", pageTitle: "Long", text: text),
+            // every word, never in the phrase's order
+            SearchDocument(url: "/other/", pageURL: "/other/", pageTitle: "Other", text: "w z y x w z y x"),
+        ]
+        let index = try SearchIndex(files: IndexBuilder().build(docs))
+        let phrase = (0..<words).map { letters[$0 % 4] }.joined(separator: " ")
+        #expect(try index.search("\"\(phrase)\"").pages.map(\.pageURL) == ["/long/"])
+        // the same words but the last out of its place
+        let broken = (0..<(words - 1)).map { letters[$0 % 4] }.joined(separator: " ") + " " + letters[(words + 1) % 4]
+        #expect(try index.search("\"\(broken)\"").pages.isEmpty)
+    }
+}

@@ -297,14 +297,17 @@ extension SearchIndex {
         scratch.prepare(docCount: N, pageCount: manifest.pageCount)
         let parts = t.phraseParts
         let P = parts.count
-        // candidate docs: in every part (a counter per doc: parts seen so far)
+        // candidate docs: in every part (a byte counter per doc: parts seen so far). Past
+        // 255 parts the counter stops: the docs holding the first 255 are candidates, and
+        // the position match below asks for every part (as the browser engine does).
         var candList: [Int] = []
         let seen = scratch.seen
-        for (pi, p) in parts.enumerated() where pi < 255 {
+        let counted = min(P, 255)
+        for (pi, p) in parts.prefix(counted).enumerated() {
             for v in p.variants {
                 for d in v.postings.docs where Int(seen[d]) == pi {
                     seen[d] = UInt8(pi + 1)
-                    if pi + 1 == P { candList.append(d) }
+                    if pi + 1 == counted { candList.append(d) }
                 }
             }
         }
