@@ -24,22 +24,17 @@ struct FileLinksSink: OutputSink {
 
     // A file's key says what it was made from; this sink's rewriting is part of that, so
     // a page built for disk is never kept for a hosted build or another base path.
-    func keep(_ path: String, madeFrom key: UInt64) -> Bool { base.keep(path, madeFrom: rewritten(key)) }
     func keep(_ path: String, dependingOn dependencies: UInt64) -> Bool { base.keep(path, dependingOn: rewritten(dependencies)) }
-    func keep(_ path: String, madeFrom key: UInt64, dependingOn dependencies: UInt64) -> Bool {
-        base.keep(path, madeFrom: rewritten(key), dependingOn: rewritten(dependencies))
+    func keep(_ path: String, madeFrom key: UInt64, dependingOn dependencies: UInt64?) -> Bool {
+        base.keep(path, madeFrom: rewritten(key), dependingOn: dependencies.map(rewritten))
     }
     var memoizes: Bool { base.memoizes }
     var hasMemos: Bool { base.hasMemos }
     func keptContents(_ path: String) -> [UInt8]? { base.keptContents(path) }
 
-    func write(_ path: String, _ bytes: [UInt8], madeFrom key: UInt64) throws {
-        try base.write(path, path.hasSuffix(".html") ? rewrite(bytes, in: path) : bytes, madeFrom: rewritten(key))
-    }
-
-    func write(_ path: String, _ bytes: [UInt8], madeFrom key: UInt64, dependingOn dependencies: UInt64) throws {
+    func write(_ path: String, _ bytes: [UInt8], madeFrom key: UInt64, dependingOn dependencies: UInt64?) throws {
         try base.write(path, path.hasSuffix(".html") ? rewrite(bytes, in: path) : bytes, madeFrom: rewritten(key),
-                       dependingOn: rewritten(dependencies))
+                       dependingOn: dependencies.map(rewritten))
     }
 
     private func rewritten(_ key: UInt64) -> UInt64 {

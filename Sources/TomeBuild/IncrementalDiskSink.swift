@@ -115,11 +115,7 @@ public final class IncrementalDiskSink: OutputSink, @unchecked Sendable {
         try write(path, bytes, key: nil)
     }
 
-    public func write(_ path: String, _ bytes: [UInt8], madeFrom key: UInt64) throws {
-        try write(path, bytes, key: key)
-    }
-
-    public func write(_ path: String, _ bytes: [UInt8], madeFrom key: UInt64, dependingOn dependencies: UInt64) throws {
+    public func write(_ path: String, _ bytes: [UInt8], madeFrom key: UInt64, dependingOn dependencies: UInt64?) throws {
         try write(path, bytes, key: key, dependencies: dependencies)
     }
 
@@ -132,15 +128,7 @@ public final class IncrementalDiskSink: OutputSink, @unchecked Sendable {
         return [UInt8](data)
     }
 
-    public func keep(_ path: String, madeFrom key: UInt64) -> Bool {
-        keep(path, madeFrom: key, dependencies: nil)
-    }
-
-    public func keep(_ path: String, madeFrom key: UInt64, dependingOn dependencies: UInt64) -> Bool {
-        keep(path, madeFrom: key, dependencies: dependencies)
-    }
-
-    private func keep(_ path: String, madeFrom key: UInt64, dependencies: UInt64?) -> Bool {
+    public func keep(_ path: String, madeFrom key: UInt64, dependingOn dependencies: UInt64?) -> Bool {
         guard let entry = liveCache?.entries[path], entry.key == key,
               keep(path, size: entry.size, hash: entry.hash, key: key, dependencies: dependencies) else { return false }
         lock.lock(); memoized += 1; lock.unlock()

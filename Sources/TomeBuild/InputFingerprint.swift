@@ -65,9 +65,7 @@ enum InputFingerprint {
         /// Reads the inputs whose digests are not known, on all cores, records the digests
         /// and returns the fingerprint.
         func fingerprint() async -> String {
-            if let summaries {
-                return InputFingerprint.fingerprint(head + [summaries[0]] + (templates.map { [$0.line, summaries[1]] } ?? []) + tail)
-            }
+            if let summaries { return fingerprint(summaries: summaries) }
             var content = await InputFingerprint.read(self.content)
             // A page without a date in front matter or git history is dated by its file's
             // modification time, to the minute (`ContentLoader.revision`).
@@ -83,7 +81,12 @@ enum InputFingerprint {
                 all += theme
             }
             if let file { InputDigests(all, stamps: stamps, summaries: summaries).save(to: file) }
-            return InputFingerprint.fingerprint(head + [summaries[0]] + (templates.map { [$0.line, summaries[1]] } ?? []) + tail)
+            return fingerprint(summaries: summaries)
+        }
+
+        /// The fingerprint from the content's summary and the templates' (when there are any).
+        private func fingerprint(summaries: [String]) -> String {
+            InputFingerprint.fingerprint(head + [summaries[0]] + (templates.map { [$0.line, summaries[1]] } ?? []) + tail)
         }
     }
 

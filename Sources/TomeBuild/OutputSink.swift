@@ -23,20 +23,18 @@ public protocol OutputSink: Sendable {
     /// digest of everything the file is made from, such as `ViewDigest` of a page's view)
     /// and the file is still intact, the sink keeps it for this build and returns true,
     /// and the caller does not make it. False otherwise, or when the sink keeps nothing
-    /// between builds.
-    func keep(_ path: String, madeFrom key: UInt64) -> Bool
-    /// Writes one file and records the key it was made from, for the next build's `keep`.
-    func write(_ path: String, _ bytes: [UInt8], madeFrom key: UInt64) throws
+    /// between builds. `dependencies`, if any, are recorded with the key for the next
+    /// build's `keep(_:dependingOn:)`.
+    func keep(_ path: String, madeFrom key: UInt64, dependingOn dependencies: UInt64?) -> Bool
+    /// Writes one file and records the key it was made from (and `dependencies`, if any),
+    /// for the next build's `keep`.
+    func write(_ path: String, _ bytes: [UInt8], madeFrom key: UInt64, dependingOn dependencies: UInt64?) throws
     /// A file memo in two steps, for a file whose key is costly to work out (a page's
     /// view): `dependencies` is a cheaper digest of everything the key is made from. If the
     /// previous build recorded the same dependencies for `path` and the file is intact, the
     /// sink keeps it (with the key recorded then) and returns true, and the caller need not
     /// work out the key at all.
     func keep(_ path: String, dependingOn dependencies: UInt64) -> Bool
-    /// `keep(_:madeFrom:)`, recording `dependencies` with the key for the next build.
-    func keep(_ path: String, madeFrom key: UInt64, dependingOn dependencies: UInt64) -> Bool
-    /// `write(_:_:madeFrom:)`, recording `dependencies` with the key for the next build.
-    func write(_ path: String, _ bytes: [UInt8], madeFrom key: UInt64, dependingOn dependencies: UInt64) throws
     /// False when `keep` never keeps anything (a clean build): callers then need not work
     /// out keys at all.
     var memoizes: Bool { get }
@@ -56,12 +54,15 @@ extension OutputSink {
 
     public func reuse(step: String, key: String) -> [String]? { nil }
     public func remember(step: String, key: String, paths: [String]) {}
-    public func keep(_ path: String, madeFrom key: UInt64) -> Bool { false }
-    public func write(_ path: String, _ bytes: [UInt8], madeFrom key: UInt64) throws { try write(path, bytes) }
+    public func keep(_ path: String, madeFrom key: UInt64, dependingOn dependencies: UInt64?) -> Bool { false }
+    public func write(_ path: String, _ bytes: [UInt8], madeFrom key: UInt64, dependingOn dependencies: UInt64?) throws {
+        try write(path, bytes)
+    }
     public func keep(_ path: String, dependingOn dependencies: UInt64) -> Bool { false }
-    public func keep(_ path: String, madeFrom key: UInt64, dependingOn dependencies: UInt64) -> Bool { keep(path, madeFrom: key) }
-    public func write(_ path: String, _ bytes: [UInt8], madeFrom key: UInt64, dependingOn dependencies: UInt64) throws {
-        try write(path, bytes, madeFrom: key)
+    /// A file memo without dependencies.
+    public func keep(_ path: String, madeFrom key: UInt64) -> Bool { keep(path, madeFrom: key, dependingOn: nil) }
+    public func write(_ path: String, _ bytes: [UInt8], madeFrom key: UInt64) throws {
+        try write(path, bytes, madeFrom: key, dependingOn: nil)
     }
     public var memoizes: Bool { false }
     public var hasMemos: Bool { false }

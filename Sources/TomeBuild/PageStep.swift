@@ -46,16 +46,10 @@ struct PageStep {
                 // A large folder's sidebar is most of a page's bytes: it goes into the key
                 // as its folder's digest and this page's URL, and is only copied to render.
                 let key = keys?.key(view, template: name, sidebar: sidebars.identity(for: page, url: view.url))
-                if let key, dependencies.map({ sink.keep(path, madeFrom: key, dependingOn: $0) }) ?? sink.keep(path, madeFrom: key) {
-                    return nil
-                }
+                if let key, sink.keep(path, madeFrom: key, dependingOn: dependencies) { return nil }
                 view.sidebar = sidebars.html(for: page, url: view.url)
                 let bytes = try theme.renderBytes(view, template: name)
-                switch (key, dependencies) {
-                case let (key?, dependencies?): try sink.write(path, bytes, madeFrom: key, dependingOn: dependencies)
-                case let (key?, nil): try sink.write(path, bytes, madeFrom: key)
-                case (nil, _): try sink.write(path, bytes)
-                }
+                if let key { try sink.write(path, bytes, madeFrom: key, dependingOn: dependencies) } else { try sink.write(path, bytes) }
                 return nil
             } catch let error as BuildError {
                 return error
