@@ -12,7 +12,9 @@
 # corrections, explanations). Prints the number of answers that differ per site and run,
 # and the first few differences; exits 1 if any differ.
 # Both binaries read the same index (written by OLD_TOME): a change to the index writer is
-# not covered. SITES="sample cpp" picks the sites; WORK keeps the sites and answers.
+# not covered, unless EACH=1: then each binary builds and reads its own index (for a
+# change of the index format; answers may then differ where the index's cuts moved).
+# SITES="sample cpp" picks the sites; WORK keeps the sites and answers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OLD=${1:?usage: Benchmarks/answers.sh OLD_TOME NEW_TOME}
@@ -41,6 +43,11 @@ answers() {
 differ=0
 for site in $SITES; do
   "$OLD" build --content "${SOURCE[$site]}" --output "$WORK/$site" > "$WORK/$site-build.log" 2>&1
+  newsite="$WORK/$site"
+  if [ -n "${EACH:-}" ]; then
+    newsite="$WORK/$site-new"
+    "$NEW" build --content "${SOURCE[$site]}" --output "$newsite" > "$WORK/$site-new-build.log" 2>&1
+  fi
   runs=()
   for l in $LIMITS; do runs+=("--limit $l"); done
   runs+=("--limit 5 --explain")
@@ -49,7 +56,7 @@ for site in $SITES; do
     # shellcheck disable=SC2086
     answers "$OLD" "$WORK/$site" "${QUERIES[$site]}" "$WORK/$tag.old" $run
     # shellcheck disable=SC2086
-    answers "$NEW" "$WORK/$site" "${QUERIES[$site]}" "$WORK/$tag.new" $run
+    answers "$NEW" "$newsite" "${QUERIES[$site]}" "$WORK/$tag.new" $run
     n=$(paste -d '\n' "$WORK/$tag.old" "$WORK/$tag.new" | paste - - -d '\t' | awk -F'\t' '$1 != $2' | wc -l)
     total=$(wc -l < "$WORK/$tag.old")
     echo "$site $run: $n of $total answers differ"

@@ -46,6 +46,12 @@ struct IndexFormatErrorTests {
         }
     }
 
+    /// A v4 index (the format before the norms moved into the postings) names its version.
+    @Test func formatFourIndex() {
+        let files = withManifest(manifestText().replacingFirst("\"version\":\(IndexFormat.version)", with: "\"version\":4"))
+        #expect(throws: IndexFormatError.versionMismatch(file: "manifest.json", found: "4", expected: "5")) { try open(files) }
+    }
+
     @Test func wrongAnalyzer() {
         let files = withManifest(manifestText().replacingFirst(Analyzer.identifier, with: "other-analyzer"))
         #expect(throws: IndexFormatError.analyzerMismatch(file: "manifest.json", found: "other-analyzer", expected: Analyzer.identifier)) {

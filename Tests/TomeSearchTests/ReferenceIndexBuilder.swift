@@ -10,8 +10,10 @@ extension IndexBuilder {
         var deltas = ByteWriter()
         var masks: [UInt8] = []
         var tfs = ByteWriter()
+        /// A norm byte per tf: the doc's quantised length of that field.
+        var norms: [UInt8] = []
         var positions = ByteWriter()
-        var postingsCount: Int { deltas.bytes.count + masks.count + tfs.bytes.count }
+        var postingsCount: Int { deltas.bytes.count + masks.count + tfs.bytes.count + norms.count }
         var df = 0
         var lastDoc = 0
     }
@@ -101,6 +103,7 @@ extension IndexBuilder {
                         b += 1
                     }
                     terms[tid].tfs.varint(b - a)
+                    terms[tid].norms.append(norms[Int(f)])
                     a = b
                 }
                 terms[tid].lastDoc = docID
@@ -125,10 +128,7 @@ extension IndexBuilder {
         // Every shard but the last reaches the target, so there are at most maxTermShards.
         let target = IndexBuilder.roundTarget(max(termShardTargetBytes, totalPostings / max(1, maxTermShards - 1) + 1))
         var shards: [(first: [UInt8], terms: String, positions: String)] = []
-        var shardStart = 0
-        var shardSize = 0
-        func key(_ t: [UInt8]) -> ArraySlice<UInt8> { t.prefix(2) }
-        func emitShard(_ range: Range<Int>) {
+        func emitShard(_ range: Range<Int>, first: [UInt8]) {
             var w = ByteWriter()
             w.raw(Array("TOMT".utf8)); w.u8(IndexFormat.version)
             w.varint(range.count)
@@ -152,30 +152,15 @@ extension IndexBuilder {
             }
             for i in range {
                 let t = terms[order[i]]
-                w.raw(t.deltas.bytes); w.raw(t.masks); w.raw(t.tfs.bytes)
+                w.raw(t.deltas.bytes); w.raw(t.masks); w.raw(t.tfs.bytes); w.raw(t.norms)
             }
             for i in range { p.raw(terms[order[i]].positions.bytes) }
-            let first = Array(key(termBytes[order[range.lowerBound]]))
             shards.append((first, add("t", "bin", w.bytes), add("p", "bin", p.bytes)))
         }
-        var i = 0
-        while i < order.count {
-            // one key group
-            let k = key(termBytes[order[i]])
-            var j = i
-            var groupSize = 0
-            while j < order.count && key(termBytes[order[j]]) == k {
-                groupSize += terms[order[j]].postingsCount + termBytes[order[j]].count + 8
-                j += 1
-            }
-            shardSize += groupSize
-            if shardSize >= target || j >= order.count {
-                emitShard(shardStart..<j)
-                shardStart = j
-                shardSize = 0
-            }
-            i = j
-        }
+        let plan = ShardPlan(terms: order.map { termBytes[$0] },
+                             sizes: order.map { terms[$0].postingsCount + termBytes[$0].count + 8 },
+                             target: target, stem: { analyzer.stem($0) })
+        for s in plan.shards { emitShard(s.range, first: s.first) }
 
         // 4. doc store (whole pages in blocks, blocks in store files), doc meta, facets
         var chunks: [(first: Int, name: String)] = []

@@ -6,7 +6,7 @@ public enum BrowserEngine {
     public static let source: String = #"""
 (root=>{
 'use strict';
-var VERSION=4,ANALYZER='tome-en-1+porter2',F=5,MANIFEST='manifest.json';
+var VERSION=5,ANALYZER='tome-en-1+porter2',F=5,MANIFEST='manifest.json';
 var te=new TextEncoder(),td=new TextDecoder();
 function IndexError(file,message,hint='; rebuild the index with `tome build`'){
 return Object.assign(new Error(file+': '+message+hint),{name:'TomeSearchError',file});
@@ -360,8 +360,11 @@ open(){
 if(!this.opening){
 this.opening=this.ensure([MANIFEST]).then(()=>{
 this.parseManifest(this.files.get(MANIFEST));
-return this.ensure(['analyzerFile','docMeta','norms'].map(k=>this.m[k].name));
-}).then(()=>{this.an=this.analyzer();this.meta=this.docMeta();this.nm=this.norms();return this;});
+return this.ensure(['analyzerFile','docMeta'].map(k=>this.m[k].name));
+}).then(()=>{
+this.an=this.analyzer();this.meta=this.docMeta();this.nm=new Uint8Array(this.m.docCount*F);
+return this;
+});
 this.opening.catch(()=>{this.opening=null;});
 }
 return this.opening;
@@ -441,12 +444,6 @@ var dict=r.raw(r.varint());
 r.done();
 return{pageOf,boosts,blocks,dict};
 },
-norms(){
-var ref=this.m.norms,r=new Reader(this.bytes(ref),ref.name),N=this.m.docCount;
-r.magic('TOMN');
-r.need(r.varint()===N&&r.end-r.o===N*F,'counts');
-return r.b.subarray(r.o,r.end);
-},
 facets(){
 return this.memo('facets',()=>{
 var ref=this.m.facets,r=new Reader(this.bytes(ref),ref.name),out={};
@@ -501,19 +498,20 @@ L.docs.push(doc);
 }
 for(k=0;k<n;k++)masks.push(r.u8());
 for(k=0;k<n;k++)for(f=0;f<F;f++)L.tfs.push(masks[k]&(1<<f)?r.varint():0);
+for(k=0;k<n;k++)for(f=0;f<F;f++)if(masks[k]&(1<<f))this.nm[L.docs[k]*F+f]=r.u8();
 r.done();
 return L;
 });
 },
 shardIndex(term){
-var key=term.slice(0,2),s=this.m.shards;
-return bsearch(s.length,i=> !(key<s[i].first))-1;
+var s=this.m.shards;
+return bsearch(s.length,i=> !(term<s[i].first))-1;
 },
 shardsForPrefix(prefix){
 var first=this.shardIndex(prefix),s=this.m.shards;
 if(first<0)return s.length?[0]:[];
-var out=[first],p2=prefix.slice(0,2);
-for(var i=first+1;i<s.length&&s[i].first.startsWith(p2);i++)out.push(i);
+var out=[first];
+for(var i=first+1;i<s.length&&s[i].first.startsWith(prefix);i++)out.push(i);
 return out;
 },
 blockOf(doc){
@@ -544,8 +542,9 @@ var r=this.m.r,si=this.shardIndex(w),out=[],seen=new Set();
 if(si<0)return out;
 var sh=this.shard(si),stems=0,add=(s,ti,kind)=>{out.push(this.variant(s,ti,kind));seen.add(this.shard(s).terms[ti]);};
 if(sh.index.has(w))add(si,sh.index.get(w),'exact');
-for(var k=0;k<sh.stems.length&&stems<32;k++){
-if(sh.stems[k]===st&& !seen.has(sh.terms[k])){add(si,k,'stem');stems++;}
+var ssi=this.shardIndex(st),ss=ssi>=0?this.shard(ssi):{stems:[]};
+for(var k=0;k<ss.stems.length&&stems<32;k++){
+if(ss.stems[k]===st&& !seen.has(ss.terms[k])){add(ssi,k,'stem');stems++;}
 }
 if(prefix&&r.tiers&&w.length>=2){
 var cands=[];
@@ -572,7 +571,7 @@ plan(parsed){
 var an=this.an,shards=new Set(),words=0,phrases=false,names=[],last=typing(parsed);
 var terms=(text,isLast,excl)=>{
 var toks=an.tokens(text,true).filter(t=> !t.stop),prefixes=s=>this.shardsForPrefix(s).forEach(x=>shards.add(x));
-toks.forEach(t=>shards.add(this.shardIndex(t.term)));
+toks.forEach(t=>{shards.add(this.shardIndex(t.term));shards.add(this.shardIndex(t.stem));});
 if(isLast&&toks.length){
 prefixes(toks[toks.length-1].term);
 toks.forEach(t=>{if(t.kind===1)prefixes(t.term);});
@@ -718,7 +717,7 @@ starts.filter(s=>t.parts.every((p,pi)=> !pi||has(per[pi].get(d)[f],s+p.offset)))
 if(tf.some(x=>x>0)){t.docs.push(d);t.tf.push.apply(t.tf,tf);}
 });
 },
-len(d,f){return NORM[this.nm[f*this.m.docCount+d]];},
+len(d,f){return NORM[this.nm[d*F+f]];},
 termScore(t,k,avg){
 var r=this.m.r,W=this.m.weights,w=0;
 for(var f=0;f<F;f++){

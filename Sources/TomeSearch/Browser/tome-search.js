@@ -1,11 +1,11 @@
 /* Tome browser search engine: reads the index that `tome build` writes into
- * Public/search/ (format v4, see ARCHITECTURE.md) and answers queries exactly as the
+ * Public/search/ (format v5, see ARCHITECTURE.md) and answers queries exactly as the
  * Swift engine does: same analyzer, matching, BM25F arithmetic, grouping, snippets.
  * Plain ES2017, no dependencies, no eval. Terms are kept as "byte strings" (one char
  * per UTF-8 byte) so that comparisons and sorting match the Swift side byte for byte. */
 (root => {
   'use strict';
-  var VERSION = 4, ANALYZER = 'tome-en-1+porter2', F = 5, MANIFEST = 'manifest.json';
+  var VERSION = 5, ANALYZER = 'tome-en-1+porter2', F = 5, MANIFEST = 'manifest.json';
   var te = new TextEncoder(), td = new TextDecoder();
 
   // ---------- errors ----------
@@ -427,8 +427,13 @@
       if (!this.opening) {
         this.opening = this.ensure([MANIFEST]).then(() => {
           this.parseManifest(this.files.get(MANIFEST));
-          return this.ensure(['analyzerFile', 'docMeta', 'norms'].map(k => this.m[k].name));
-        }).then(() => { this.an = this.analyzer(); this.meta = this.docMeta(); this.nm = this.norms(); return this; });
+          return this.ensure(['analyzerFile', 'docMeta'].map(k => this.m[k].name));
+        }).then(() => {
+          // norm bytes of every (doc, field) a decoded posting has carried (doc-major):
+          // the norms file is for the Swift engine, never fetched here
+          this.an = this.analyzer(); this.meta = this.docMeta(); this.nm = new Uint8Array(this.m.docCount * F);
+          return this;
+        });
         this.opening.catch(() => { this.opening = null; });
       }
       return this.opening;
@@ -513,12 +518,6 @@
       r.done();
       return { pageOf, boosts, blocks, dict };
     },
-    norms() {
-      var ref = this.m.norms, r = new Reader(this.bytes(ref), ref.name), N = this.m.docCount;
-      r.magic('TOMN');
-      r.need(r.varint() === N && r.end - r.o === N * F, 'counts');
-      return r.b.subarray(r.o, r.end);
-    },
     facets() {
       return this.memo('facets', () => {
         var ref = this.m.facets, r = new Reader(this.bytes(ref), ref.name), out = {};
@@ -569,7 +568,7 @@
       return this.memo('l' + si + ':' + t, () => {
         var sh = this.shard(si), r = new Reader(sh.u8, sh.name, sh.po[t], sh.po[t + 1]), n = sh.df[t];
         var L = { docs: [], tfs: [] }, doc = 0, masks = [], k, f;
-        // doc deltas, then field masks, then tfs
+        // doc deltas, then field masks, then tfs, then a norm byte per tf
         for (k = 0; k < n; k++) {
           doc += r.varint();
           r.need(doc < this.m.docCount, 'doc id ' + doc);
@@ -577,19 +576,21 @@
         }
         for (k = 0; k < n; k++) masks.push(r.u8());
         for (k = 0; k < n; k++) for (f = 0; f < F; f++) L.tfs.push(masks[k] & (1 << f) ? r.varint() : 0);
+        for (k = 0; k < n; k++) for (f = 0; f < F; f++) if (masks[k] & (1 << f)) this.nm[L.docs[k] * F + f] = r.u8();
         r.done();
         return L;
       });
     },
+    // the last shard whose fence is not after the term
     shardIndex(term) {
-      var key = term.slice(0, 2), s = this.m.shards;
-      return bsearch(s.length, i => !(key < s[i].first)) - 1;
+      var s = this.m.shards;
+      return bsearch(s.length, i => !(term < s[i].first)) - 1;
     },
     shardsForPrefix(prefix) {
       var first = this.shardIndex(prefix), s = this.m.shards;
       if (first < 0) return s.length ? [0] : [];
-      var out = [first], p2 = prefix.slice(0, 2);
-      for (var i = first + 1; i < s.length && s[i].first.startsWith(p2); i++) out.push(i);
+      var out = [first];
+      for (var i = first + 1; i < s.length && s[i].first.startsWith(prefix); i++) out.push(i);
       return out;
     },
     blockOf(doc) {
@@ -630,8 +631,10 @@
       if (si < 0) return out;
       var sh = this.shard(si), stems = 0, add = (s, ti, kind) => { out.push(this.variant(s, ti, kind)); seen.add(this.shard(s).terms[ti]); };
       if (sh.index.has(w)) add(si, sh.index.get(w), 'exact');
-      for (var k = 0; k < sh.stems.length && stems < 32; k++) {
-        if (sh.stems[k] === st && !seen.has(sh.terms[k])) { add(si, k, 'stem'); stems++; }
+      // stem variants from the stem's own shard (no cut splits a stem's terms)
+      var ssi = this.shardIndex(st), ss = ssi >= 0 ? this.shard(ssi) : { stems: [] };
+      for (var k = 0; k < ss.stems.length && stems < 32; k++) {
+        if (ss.stems[k] === st && !seen.has(ss.terms[k])) { add(ssi, k, 'stem'); stems++; }
       }
       if (prefix && r.tiers && w.length >= 2) {
         var cands = [];
@@ -661,7 +664,7 @@
       var an = this.an, shards = new Set(), words = 0, phrases = false, names = [], last = typing(parsed);
       var terms = (text, isLast, excl) => {
         var toks = an.tokens(text, true).filter(t => !t.stop), prefixes = s => this.shardsForPrefix(s).forEach(x => shards.add(x));
-        toks.forEach(t => shards.add(this.shardIndex(t.term)));
+        toks.forEach(t => { shards.add(this.shardIndex(t.term)); shards.add(this.shardIndex(t.stem)); });
         if (isLast && toks.length) {
           prefixes(toks[toks.length - 1].term);
           toks.forEach(t => { if (t.kind === 1) prefixes(t.term); });
@@ -822,7 +825,7 @@
     },
     // The length of field f of doc d (from its one-byte norm; every term in a doc
     // field shares it).
-    len(d, f) { return NORM[this.nm[f * this.m.docCount + d]]; },
+    len(d, f) { return NORM[this.nm[d * F + f]]; },
     termScore(t, k, avg) {
       var r = this.m.r, W = this.m.weights, w = 0;
       for (var f = 0; f < F; f++) {

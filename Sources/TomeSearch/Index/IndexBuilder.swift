@@ -454,7 +454,10 @@ public struct IndexBuilder: Sendable {
             var df = 0, postings = 0, positions = 0, lastDoc = 0
             for f in fragments[fragmentStarts[g]..<fragmentStarts[g + 1]] {
                 df += Int(f.df)
+                // doc deltas, masks, tfs, and a norm byte per tf (one per set mask bit)
+                let normBytes = allMasks[Int(f.masks.0)..<Int(f.masks.1)].reduce(0) { $0 + $1.nonzeroBitCount }
                 postings += varintSize(Int(f.firstDoc) - lastDoc) + Int(f.deltas.1 - f.deltas.0) + Int(f.df) + Int(f.tfs.1 - f.tfs.0)
+                    + normBytes
                 positions += Int(f.positions.1 - f.positions.0)
                 lastDoc = Int(f.lastDoc)
             }
@@ -465,35 +468,18 @@ public struct IndexBuilder: Sendable {
         }
         // Every shard but the last reaches the target, so there are at most maxTermShards.
         let target = IndexBuilder.roundTarget(max(termShardTargetBytes, totalPostings / max(1, maxTermShards - 1) + 1))
-        func key(_ g: Int) -> ArraySlice<UInt8> { global.term(g).prefix(2) }
-        var shardRanges: [Range<Int>] = []
-        var shardStart = 0, shardSize = 0
-        var i = 0
-        while i < order.count {
-            // one key group
-            let k = key(order[i])
-            var j = i
-            var groupSize = 0
-            while j < order.count && key(order[j]) == k {
-                groupSize += postingsBytes[order[j]] + global.range(order[j]).count + 8
-                j += 1
-            }
-            shardSize += groupSize
-            if shardSize >= target || j >= order.count {
-                shardRanges.append(shardStart..<j)
-                shardStart = j
-                shardSize = 0
-            }
-            i = j
-        }
+        let shardRanges = ShardPlan(terms: order.map { Array(global.term($0)) },
+                                    sizes: order.map { postingsBytes[$0] + global.range($0).count + 8 },
+                                    target: target, stem: { analyzer.stem($0) }).shards
 
         // 6. on all cores: each shard's terms and positions files, compressed
         let terms = global, sorted = order, starts = fragmentStarts, pieces = fragments
         let deltas = allDeltas, masks = allMasks, tfs = allTFs, positions = allPositions
         let df = termDF, postingsSizes = postingsBytes, positionsSizes = positionsBytes, ranges = shardRanges
+        let docNorms = chunks.flatMap(\.norms)
         let shardAnalyzer = analyzer
         let shardFiles = parallelMap(ranges.count, width: width) { s -> (first: [UInt8], terms: [UInt8], positions: [UInt8]) in
-            let range = ranges[s]
+            let range = ranges[s].range
             var w = ByteWriter(), p = ByteWriter()
             w.bytes.reserveCapacity(range.reduce(16) { $0 + postingsSizes[sorted[$1]] + 2 * terms.range(sorted[$1]).count + 16 })
             p.bytes.reserveCapacity(range.reduce(8) { $0 + positionsSizes[sorted[$1]] })
@@ -529,6 +515,7 @@ public struct IndexBuilder: Sendable {
                 }
                 for f in fragments { w.bytes.append(contentsOf: masks[Int(f.masks.0)..<Int(f.masks.1)]) }
                 for f in fragments { w.bytes.append(contentsOf: tfs[Int(f.tfs.0)..<Int(f.tfs.1)]) }
+                for f in fragments { IndexBuilder.appendNorms(f, deltas: deltas, masks: masks, norms: docNorms, to: &w) }
             }
             for i in range {
                 let g = sorted[i]
@@ -536,7 +523,7 @@ public struct IndexBuilder: Sendable {
                     p.bytes.append(contentsOf: positions[Int(f.positions.0)..<Int(f.positions.1)])
                 }
             }
-            return (Array(terms.term(sorted[range.lowerBound]).prefix(2)), Gzip.compress(w.bytes), Gzip.compress(p.bytes))
+            return (ranges[s].first, Gzip.compress(w.bytes), Gzip.compress(p.bytes))
         }
 
         var files: [(String, [UInt8])] = []
@@ -714,6 +701,29 @@ public struct IndexBuilder: Sendable {
 
     /// `n` rounded up to 8...15 × a power of two, so that a small edit does not move
     /// the target (and with it every cut after the edit).
+    /// A fragment's norm run: per posting, per field in its mask (ascending), the doc's
+    /// norm byte (`norms`: five per doc, doc-major).
+    static func appendNorms(_ f: Fragment, deltas: [UInt8], masks: [UInt8], norms: [UInt8], to w: inout ByteWriter) {
+        var doc = Int(f.firstDoc), at = Int(f.deltas.0)
+        for k in Int(f.masks.0)..<Int(f.masks.1) {
+            if k > Int(f.masks.0) {
+                var delta = 0, shift = 0
+                while true {
+                    let b = deltas[at]
+                    at += 1
+                    delta |= Int(b & 0x7F) << shift
+                    if b & 0x80 == 0 { break }
+                    shift += 7
+                }
+                doc += delta
+            }
+            let mask = masks[k]
+            for field in 0..<IndexFormat.fieldCount where mask & (1 << UInt8(field)) != 0 {
+                w.u8(norms[doc * IndexFormat.fieldCount + field])
+            }
+        }
+    }
+
     static func roundTarget(_ n: Int) -> Int {
         var m = max(n, 1), shift = 0
         while m > 15 { m = (m + 1) / 2; shift += 1 }

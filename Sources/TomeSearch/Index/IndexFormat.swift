@@ -1,7 +1,7 @@
 /// Constants shared by the writer and the reader. See ARCHITECTURE.md,
-/// "Search index format (v4)".
+/// "Search index format (v5)".
 public enum IndexFormat {
-    public static let version: UInt8 = 4
+    public static let version: UInt8 = 5
     public static let formatName = "tome-search"
     public static let manifestName = "manifest.json"
     /// Field order is part of the format: index i in manifests, postings masks, weights.

@@ -292,13 +292,12 @@ public final class SearchIndex {
         return t
     }
 
-    /// Index of the shard whose range holds `key` (the first two bytes of a term).
+    /// Index of the shard whose range holds `term`: the last whose fence is not after it.
     func shardIndex(for term: [UInt8]) -> Int? {
-        let key = Array(term.prefix(2))
         var lo = 0, hi = manifest.shards.count - 1, found: Int? = nil
         while lo <= hi {
             let mid = (lo + hi) / 2
-            if !key.lexicographicallyPrecedes(manifest.shards[mid].first) { found = mid; lo = mid + 1 } else { hi = mid - 1 }
+            if !term.lexicographicallyPrecedes(manifest.shards[mid].first) { found = mid; lo = mid + 1 } else { hi = mid - 1 }
         }
         return found
     }
@@ -308,7 +307,7 @@ public final class SearchIndex {
         guard let first = shardIndex(for: prefix) else { return manifest.shards.isEmpty ? [] : [0] }
         var out = [first]
         var i = first + 1
-        while i < manifest.shards.count, manifest.shards[i].first.starts(with: prefix.prefix(2)) { out.append(i); i += 1 }
+        while i < manifest.shards.count, manifest.shards[i].first.starts(with: prefix) { out.append(i); i += 1 }
         return out
     }
 
@@ -345,16 +344,20 @@ public final class SearchIndex {
             list.docs.append(doc)
         }
         for _ in 0..<n { list.masks.append(try r.u8()) }
+        var normBytes = 0
         for k in 0..<n {
             let mask = list.masks[k]
             for f in 0..<IndexFormat.fieldCount {
                 if mask & (1 << UInt8(f)) != 0 {
                     list.tfs.append(Int32(truncatingIfNeeded: try r.varint()))
+                    normBytes += 1
                 } else {
                     list.tfs.append(0)
                 }
             }
         }
+        // a norm byte per tf, for the browser (this engine reads the norms file)
+        _ = try r.take(normBytes)
         guard r.atEnd else { throw r.fail("postings of \(n) documents end with unexpected bytes") }
         return list
     }

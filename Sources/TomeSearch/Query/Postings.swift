@@ -91,8 +91,8 @@ extension SearchIndex {
     /// The postings of term `t` of `shard`, as `postings(_:_:)` (the reference reader in
     /// Index/) decodes them, read over raw pointers into arrays written in place: no
     /// bounds-checked reader per byte, no append per value. The columns are the term
-    /// shard's (ARCHITECTURE.md, "Term shard"): `df` doc deltas, `df` field masks, then
-    /// a tf per set bit. Bytes that are not exactly that go to the reference reader, so
+    /// shard's (ARCHITECTURE.md, "Term shard"): `df` doc deltas, `df` field masks, a tf
+    /// per set bit, then as many norm bytes (skipped). Bytes that are not exactly that go to the reference reader, so
     /// a corrupt index fails with its error, word for word (`PostingsTests` compares the
     /// two on every term of the test indexes).
     func queryPostings(_ shard: TermShard, _ t: Int) throws -> PostingList {
@@ -144,6 +144,7 @@ extension SearchIndex {
             guard ok, at + n <= end else { ok = false; return }
             list.masks = Array(UnsafeBufferPointer(rebasing: bytes[at..<(at + n)]))
             at += n
+            var normBytes = 0
             list.tfs = [Int32](unsafeUninitializedCapacity: n * F) { tfs, count in
                 for k in 0..<n {
                     let mask = list.masks[k]
@@ -151,6 +152,7 @@ extension SearchIndex {
                         if mask & (1 << UInt8(f)) != 0 {
                             guard let tf = varint() else { ok = false; return }
                             tfs[count] = Int32(truncatingIfNeeded: tf)
+                            normBytes += 1
                         } else {
                             tfs[count] = 0
                         }
@@ -158,7 +160,8 @@ extension SearchIndex {
                     }
                 }
             }
-            if at != end { ok = false }
+            // then a norm byte per tf (for the browser; this engine reads the norms file)
+            if at + normBytes != end { ok = false }
         }
         return ok ? list : try postings(shard, t)
     }

@@ -160,19 +160,25 @@ extension SearchIndex {
         let r = manifest.ranking
         guard let si = shardIndex(for: w) else { return }
         let sh = try shard(si)
-        // the terms taken so far, as indexes into `sh` (a term lives in one shard only, at
+        // the terms taken so far, as (shard, index) (a term lives in one shard only, at
         // one index: the same test as comparing bytes, without hashing them)
-        var seen: [Int] = []
+        var seen: [(Int, Int)] = []
+        func taken(_ s: Int, _ ti: Int) -> Bool { seen.contains { $0 == (s, ti) } }
         if let ti = sh.index[w] {
             t.variants.append(Variant(shard: si, term: ti, bytes: w, kind: .exact, weight: r.exactWeight, postings: try cachedPostings(si, sh, ti)))
-            seen.append(ti)
+            seen.append((si, ti))
         }
+        // stem variants from the stem's own shard (no shard cut splits a stem's terms)
         var stems = 0
-        for ti in stemIndex(si, sh)[stem] ?? [] where !seen.contains(ti) {
-            if stems >= QueryLimits.maxStemVariants { break }
-            t.variants.append(Variant(shard: si, term: ti, bytes: sh.terms[ti], kind: .stem, weight: r.stemWeight, postings: try cachedPostings(si, sh, ti)))
-            seen.append(ti)
-            stems += 1
+        if let ssi = shardIndex(for: stem) {
+            let ssh = ssi == si ? sh : try shard(ssi)
+            for ti in stemIndex(ssi, ssh)[stem] ?? [] where !taken(ssi, ti) {
+                if stems >= QueryLimits.maxStemVariants { break }
+                t.variants.append(Variant(shard: ssi, term: ti, bytes: ssh.terms[ti], kind: .stem, weight: r.stemWeight,
+                                          postings: try cachedPostings(ssi, ssh, ti)))
+                seen.append((ssi, ti))
+                stems += 1
+            }
         }
         if prefix && r.tiers && w.count >= 2 {
             var shards: [TermShard] = []
@@ -183,7 +189,7 @@ extension SearchIndex {
                 let psh = s == si ? sh : try shard(s)
                 shards.append(psh)
                 let k = shards.count - 1
-                for ti in psh.termRange(withPrefix: w) where psh.terms[ti].count > w.count && !(s == si && seen.contains(ti)) {
+                for ti in psh.termRange(withPrefix: w) where psh.terms[ti].count > w.count && !taken(s, ti) {
                     cands.append((k, ti)); dfs.append(psh.df[ti])
                 }
             }
