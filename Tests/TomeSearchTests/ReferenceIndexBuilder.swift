@@ -123,10 +123,6 @@ extension IndexBuilder {
 
         // 3. term shards
         let order = (0..<termBytes.count).sorted { termBytes[$0].lexicographicallyPrecedes(termBytes[$1]) }
-        var totalPostings = 0
-        for (tid, t) in terms.enumerated() { totalPostings += t.postingsCount + termBytes[tid].count + 8 }
-        // Every shard but the last reaches the target, so there are at most maxTermShards.
-        let target = IndexBuilder.roundTarget(max(termShardTargetBytes, totalPostings / max(1, maxTermShards - 1) + 1))
         var shards: [(first: [UInt8], terms: String, positions: String)] = []
         func emitShard(_ range: Range<Int>, first: [UInt8]) {
             var w = ByteWriter()
@@ -159,7 +155,7 @@ extension IndexBuilder {
         }
         let plan = ShardPlan(terms: order.map { termBytes[$0] },
                              sizes: order.map { terms[$0].postingsCount + termBytes[$0].count + 8 },
-                             target: target, stem: { analyzer.stem($0) })
+                             minTarget: termShardTargetBytes, maxShards: maxTermShards) { analyzer.stem($0) }
         for s in plan.shards { emitShard(s.range, first: s.first) }
 
         // 4. doc store (whole pages in blocks, blocks in store files), doc meta, facets

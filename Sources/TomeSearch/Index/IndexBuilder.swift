@@ -71,7 +71,7 @@ public struct IndexBuilder: Sendable {
     /// (+ as many positions files) at most `maxTermShards`, doc store files take the rest
     /// (see ARCHITECTURE.md, "Files").
     public var maxFiles: Int = 300
-    public var maxTermShards: Int = 100
+    public var maxTermShards: Int = 128
     /// manifest, analyzer, doc meta, norms, facets, and the engine beside them
     static let fixedFiles = 6
 
@@ -449,7 +449,6 @@ public struct IndexBuilder: Sendable {
         var termDF = [Int](repeating: 0, count: termCount)
         var postingsBytes = [Int](repeating: 0, count: termCount)
         var positionsBytes = [Int](repeating: 0, count: termCount)
-        var totalPostings = 0
         for g in 0..<termCount {
             var df = 0, postings = 0, positions = 0, lastDoc = 0
             for f in fragments[fragmentStarts[g]..<fragmentStarts[g + 1]] {
@@ -464,13 +463,10 @@ public struct IndexBuilder: Sendable {
             termDF[g] = df
             postingsBytes[g] = postings
             positionsBytes[g] = positions
-            totalPostings += postings + global.range(g).count + 8
         }
-        // Every shard but the last reaches the target, so there are at most maxTermShards.
-        let target = IndexBuilder.roundTarget(max(termShardTargetBytes, totalPostings / max(1, maxTermShards - 1) + 1))
         let shardRanges = ShardPlan(terms: order.map { Array(global.term($0)) },
                                     sizes: order.map { postingsBytes[$0] + global.range($0).count + 8 },
-                                    target: target, stem: { analyzer.stem($0) }).shards
+                                    minTarget: termShardTargetBytes, maxShards: maxTermShards) { analyzer.stem($0) }.shards
 
         // 6. on all cores: each shard's terms and positions files, compressed
         let terms = global, sorted = order, starts = fragmentStarts, pieces = fragments

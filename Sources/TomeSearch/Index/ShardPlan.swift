@@ -1,6 +1,7 @@
 /// Where the term shards are cut (ARCHITECTURE.md, "Search index format", **Shards**):
 /// after a key group (the terms sharing their first two bytes) once a shard reaches the
-/// target, and inside a key group larger than the target, but never inside a stem's
+/// target, and inside a key group larger than the target (between terms whose first three
+/// bytes differ, or anywhere once the shard is twice the target), but never inside a stem's
 /// span (from the first to the last of the stem itself and the group's terms with that
 /// stem, in byte order), so a stem's variants are all in the stem's own shard.
 struct ShardPlan {
@@ -8,9 +9,43 @@ struct ShardPlan {
     /// term it can hold: the key at a key group's start, else the shard's first term.
     var shards: [(range: Range<Int>, first: [UInt8])] = []
 
+    /// The target the cuts were made for (raw bytes).
+    var target = 0
+
     /// `terms` sorted byte-wise; `sizes[i]` the raw bytes term i adds to its shard;
-    /// `stem` the analyzer's stored stem of a term (asked only in groups above the target).
-    init(terms: [[UInt8]], sizes: [Int], target: Int, stem: ([UInt8]) -> [UInt8]) {
+    /// `stem` the analyzer's stored stem of a term (asked only in groups above a target).
+    /// The target is the smallest on `IndexBuilder.roundTarget`'s grid, from
+    /// `roundTarget(minTarget)` up, whose plan has at most `maxShards` shards, searched
+    /// down from total / (maxShards - 1), which every plan meets (every shard but the
+    /// last reaches the target); cuts overshoot the target, so a lower one is usually met too.
+    init(terms: [[UInt8]], sizes: [Int], minTarget: Int, maxShards: Int, stem: ([UInt8]) -> [UInt8]) {
+        var cuttable: [Int: [Bool]] = [:]
+        let floor = IndexBuilder.roundTarget(minTarget)
+        var target = IndexBuilder.roundTarget(max(minTarget, sizes.reduce(0, +) / max(1, maxShards - 1) + 1))
+        var best = ShardPlan.cuts(terms, sizes, target, &cuttable, stem)
+        while target > floor {
+            let lower = ShardPlan.gridBelow(target)
+            let plan = ShardPlan.cuts(terms, sizes, lower, &cuttable, stem)
+            if lower < floor || plan.count > maxShards { break }
+            best = plan
+            target = lower
+        }
+        shards = best
+        self.target = target
+    }
+
+    /// The largest target on the `roundTarget` grid (8…15 × a power of two) below `t`.
+    static func gridBelow(_ t: Int) -> Int {
+        var m = t - 1, shift = 0
+        while m > 15 { m /= 2; shift += 1 }
+        return m << shift
+    }
+
+    /// The cuts for one target; `cuttable` keeps each split group's cut points (by its
+    /// first term) across targets.
+    static func cuts(_ terms: [[UInt8]], _ sizes: [Int], _ target: Int, _ cuttable: inout [Int: [Bool]],
+                     _ stem: ([UInt8]) -> [UInt8]) -> [(range: Range<Int>, first: [UInt8])] {
+        var shards: [(range: Range<Int>, first: [UInt8])] = []
         func key(_ i: Int) -> ArraySlice<UInt8> { terms[i].prefix(2) }
         var start = 0, size = 0
         func close(_ end: Int) {
@@ -25,10 +60,15 @@ struct ShardPlan {
             var j = i, groupSize = 0
             while j < terms.count && key(j) == k { groupSize += sizes[j]; j += 1 }
             if groupSize > target {
-                let cuttable = ShardPlan.cuttable(terms, i..<j, stem: stem)
+                if cuttable[i] == nil { cuttable[i] = ShardPlan.cuttable(terms, i..<j, stem: stem) }
+                let allowed = cuttable[i] ?? []
                 for x in i..<j {
                     size += sizes[x]
-                    if size >= target && x + 1 < j && cuttable[x + 1 - i] { close(x + 1) }
+                    guard size >= target && x + 1 < j && allowed[x + 1 - i] else { continue }
+                    // between terms of different first three bytes, where typo candidates
+                    // (which keep the first byte, and mostly the second and third) stay
+                    // with the typed word; anywhere allowed once the shard is twice the target
+                    if !terms[x].prefix(3).elementsEqual(terms[x + 1].prefix(3)) || size >= 2 * target { close(x + 1) }
                 }
             } else {
                 size += groupSize
@@ -36,6 +76,7 @@ struct ShardPlan {
             if start < j && (size >= target || j >= terms.count) { close(j) }
             i = j
         }
+        return shards
     }
 
     /// Per term of the group `group` (offset from its start): whether a shard may begin
