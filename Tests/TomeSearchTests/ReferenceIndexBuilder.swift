@@ -168,37 +168,25 @@ extension IndexBuilder {
         var facetBook: [String: [Int]] = [:], facetTag: [String: [Int]] = [:], facetType: [String: [Int]] = [:]
         // each page's record first, then the blocks and the store files' cuts
         var pageRecords: [(firstDoc: Int, bytes: [UInt8])] = []
+        var wholePages: [[UInt8]] = []
         for (pi, url) in pageOrder.enumerated() {
             let sections = pageSections[url] ?? []
             guard let head = sections.first else { continue }
-            var chunkBody = ByteWriter()
-            pageRecords.append((docID, []))
             docMeta.varint(sections.count)
-            chunkBody.string(head.pageURL); chunkBody.string(head.pageTitle)
-            chunkBody.string(head.book); chunkBody.string(head.bookTitle); chunkBody.string(head.type)
-            chunkBody.varint(head.tags.count)
-            for t in head.tags { chunkBody.string(t) }
-            chunkBody.varint(sections.count)
+            let record = IndexBuilder.pageRecord(sections, maxStoredTextBytes)
+            wholePages.append(record.whole)
+            for piece in IndexBuilder.pieces(record, target: docBlockTargetBytes) { pageRecords.append((docID + piece.first, piece.bytes)) }
             for s in sections {
-                // the section's URL: flag 1 and the rest after the page's URL, or 0 and the whole
-                let underPage = s.url.utf8.starts(with: head.pageURL.utf8)
-                chunkBody.u8(underPage ? 1 : 0)
-                chunkBody.bytesWithLength(Array(s.url.utf8.dropFirst(underPage ? head.pageURL.utf8.count : 0)))
-                chunkBody.string(s.heading)
-                chunkBody.varint(s.headingPath.count)
-                for h in s.headingPath { chunkBody.string(h) }
-                chunkBody.string(IndexBuilder.cut(s.text, maxStoredTextBytes))
                 if s.boost != 1 { boosts.append((docID, s.boost)) }
                 docID += 1
             }
             if !head.book.isEmpty { facetBook[analyzer.fold(head.book), default: []].append(pi) }
             for t in Set(head.tags.map { analyzer.fold($0) }) where !t.isEmpty { facetTag[t, default: []].append(pi) }
             if !head.type.isEmpty { facetType[analyzer.fold(head.type), default: []].append(pi) }
-            pageRecords[pageRecords.count - 1].bytes = chunkBody.bytes
         }
         docMeta.varint(boosts.count)
         for (d, b) in boosts { docMeta.varint(d); docMeta.f64(b) }
-        let dictionary = IndexBuilder.storeDictionary(pageRecords.map(\.bytes))
+        let dictionary = IndexBuilder.storeDictionary(wholePages)
         var blocks: [(firstDoc: Int, docs: Int, record: [UInt8])] = []
         var p = 0
         while p < pageRecords.count {

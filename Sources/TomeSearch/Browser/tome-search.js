@@ -823,8 +823,8 @@
         if (tf.some(x => x > 0)) { t.docs.push(d); t.tf.push.apply(t.tf, tf); }
       });
     },
-    // The length of field f of doc d (from its one-byte norm; every term in a doc
-    // field shares it).
+    // The length of field f of doc d (from its one-byte norm, kept from the postings
+    // that carried it: every term in a doc field has the same).
     len(d, f) { return NORM[this.nm[d * F + f]]; },
     termScore(t, k, avg) {
       var r = this.m.r, W = this.m.weights, w = 0;

@@ -58,8 +58,8 @@ public struct IndexBuilder: Sendable {
     /// Body text kept in the doc store for snippets (bytes, cut at a word boundary).
     public var maxStoredTextBytes: Int = 320
     /// Smallest term shard target (raw bytes): small, so a query on a small site fetches
-    /// little. A shard never splits a two-byte term key, and where the cuts fall is part
-    /// of the answers (typo candidates come from the typed word's shard).
+    /// little. Where the cuts fall (`ShardPlan`) is part of the answers (typo candidates
+    /// come from the typed word's shard).
     public var termShardTargetBytes: Int = 2 * 1024
     /// Doc store: pages go into blocks of at least this many raw bytes (a block is what
     /// a browser fetches, with an HTTP Range request, for a result on one of its pages);
@@ -300,36 +300,27 @@ public struct IndexBuilder: Sendable {
         docMeta.varint(docs.count); docMeta.varint(pageOrder.count)
         var boosts: [(Int, Double)] = []
         var facetBook: [String: [Int]] = [:], facetTag: [String: [Int]] = [:], facetType: [String: [Int]] = [:]
+        // the doc store's page entries: a page, or part of a large one (`pieces`)
         var pageRecords: [(firstDoc: Int, bytes: [UInt8])] = []
+        var wholePages: [[UInt8]] = []
         for pi in 0..<pageOrder.count {
             let sections = docs[pageStarts[pi]..<pageStarts[pi + 1]]
             guard let head = sections.first else { continue }
-            var chunkBody = ByteWriter()
             docMeta.varint(sections.count)
-            chunkBody.string(head.pageURL); chunkBody.string(head.pageTitle)
-            chunkBody.string(head.book); chunkBody.string(head.bookTitle); chunkBody.string(head.type)
-            chunkBody.varint(head.tags.count)
-            for t in head.tags { chunkBody.string(t) }
-            chunkBody.varint(sections.count)
-            for (docID, s) in zip(sections.indices, sections) {
-                // the section's URL: flag 1 and the rest after the page's URL, or 0 and the whole
-                let underPage = s.url.utf8.starts(with: head.pageURL.utf8)
-                chunkBody.u8(underPage ? 1 : 0)
-                chunkBody.bytesWithLength(Array(s.url.utf8.dropFirst(underPage ? head.pageURL.utf8.count : 0)))
-                chunkBody.string(s.heading)
-                chunkBody.varint(s.headingPath.count)
-                for h in s.headingPath { chunkBody.string(h) }
-                chunkBody.string(IndexBuilder.cut(s.text, maxStoredTextBytes))
-                if s.boost != 1 { boosts.append((docID, s.boost)) }
-            }
+            for (docID, s) in zip(sections.indices, sections) where s.boost != 1 { boosts.append((docID, s.boost)) }
             if !head.book.isEmpty { facetBook[analyzer.fold(head.book), default: []].append(pi) }
             for t in Set(head.tags.map { analyzer.fold($0) }) where !t.isEmpty { facetTag[t, default: []].append(pi) }
             if !head.type.isEmpty { facetType[analyzer.fold(head.type), default: []].append(pi) }
-            pageRecords.append((sections.startIndex, chunkBody.bytes))
+            let record = IndexBuilder.pageRecord(Array(sections), maxStoredTextBytes)
+            wholePages.append(record.whole)
+            for piece in IndexBuilder.pieces(record, target: docBlockTargetBytes) {
+                pageRecords.append((sections.startIndex + piece.first, piece.bytes))
+            }
         }
         docMeta.varint(boosts.count)
         for (d, b) in boosts { docMeta.varint(d); docMeta.f64(b) }
-        let dictionary = IndexBuilder.storeDictionary(pageRecords.map(\.bytes))
+        let dictionary = IndexBuilder.storeDictionary(wholePages)
+        wholePages = []
         var rawBlocks: [(firstDoc: Int, docs: Int, bytes: [UInt8])] = []
         var p = 0
         while p < pageRecords.count {
@@ -718,6 +709,62 @@ public struct IndexBuilder: Sendable {
                 w.u8(norms[doc * IndexFormat.fieldCount + field])
             }
         }
+    }
+
+    /// A page's doc store entry, as its header (URL, title, book, book title, type, tags)
+    /// and its sections' bytes; `whole` is the entry of every section.
+    struct PageRecord {
+        var header: [UInt8]
+        var sections: [[UInt8]]
+        var whole: [UInt8] { entry(0..<sections.count) }
+        /// The header, then the sections in `range` (counted).
+        func entry(_ range: Range<Int>) -> [UInt8] {
+            var w = ByteWriter()
+            w.raw(header)
+            w.varint(range.count)
+            for s in sections[range] { w.raw(s) }
+            return w.bytes
+        }
+    }
+
+    static func pageRecord(_ sections: [SearchDocument], _ maxText: Int) -> PageRecord {
+        let head = sections[0]
+        var header = ByteWriter()
+        header.string(head.pageURL); header.string(head.pageTitle)
+        header.string(head.book); header.string(head.bookTitle); header.string(head.type)
+        header.varint(head.tags.count)
+        for t in head.tags { header.string(t) }
+        return PageRecord(header: header.bytes, sections: sections.map { s in
+            var w = ByteWriter()
+            // the section's URL: flag 1 and the rest after the page's URL, or 0 and the whole
+            let underPage = s.url.utf8.starts(with: head.pageURL.utf8)
+            w.u8(underPage ? 1 : 0)
+            w.bytesWithLength(Array(s.url.utf8.dropFirst(underPage ? head.pageURL.utf8.count : 0)))
+            w.string(s.heading)
+            w.varint(s.headingPath.count)
+            for h in s.headingPath { w.string(h) }
+            w.string(IndexBuilder.cut(s.text, maxText))
+            return w.bytes
+        })
+    }
+
+    /// A page's doc store entries: the whole page if it holds at most `target` bytes, else
+    /// runs of its sections, each with the header, cut once an entry reaches `target` (so
+    /// a result on a large page fetches the record of its part, not of the whole page).
+    static func pieces(_ page: PageRecord, target: Int) -> [(first: Int, bytes: [UInt8])] {
+        let whole = page.whole
+        guard whole.count > target else { return [(0, whole)] }
+        var out: [(first: Int, bytes: [UInt8])] = []
+        var first = 0, size = page.header.count
+        for k in page.sections.indices {
+            size += page.sections[k].count
+            if size >= target || k == page.sections.count - 1 {
+                out.append((first, page.entry(first..<(k + 1))))
+                first = k + 1
+                size = page.header.count
+            }
+        }
+        return out
     }
 
     static func roundTarget(_ n: Int) -> Int {
