@@ -36,9 +36,12 @@ test: deps theme
 # Swift's runtime and Foundation linked in (--static-swift-stdlib): `tome --version` takes
 # 4.6-6.4 ms of CPU instead of 8.7-9.8, and a no-op rebuild of the C++ corpus 72-77 ms
 # instead of 82-86 (perf stat, 20 runs each, alternated three times, load 5).
+# tome-mcp keeps Swift's runtime shared: the MCP SDK's FoundationNetworking needs libcurl,
+# which links statically only with libcurl's development files (not installed), and this
+# process starts once per MCP session.
 release: deps theme
 	$(SWIFT) build $(RELEASE) --product tome
-	$(SWIFT) build $(RELEASE) --product tome-mcp
+	$(SWIFT) build -c release --product tome-mcp
 
 # System libraries: installed with apt-get when running as root, otherwise the exact
 # command is printed.

@@ -377,7 +377,7 @@ if(typeof j.version!=='number')throw err.corrupt(f,'no version');
 if(j.version!==VERSION)throw err.version(f,j.version);
 if(j.analyzer!==ANALYZER)throw err.analyzer(f,j.analyzer===undefined?'(none)':j.analyzer);
 function check(ok,what){if(!ok)throw err.corrupt(f,"missing or invalid '"+what+"'");}
-function isInt(x){return typeof x==='number'&&Math.floor(x)===x;}
+var isInt=Number.isInteger;
 function ref(v,what){
 check(v&& /^\w[\w.-]*$/.test(v.name)&&isInt(v.bytes)&&v.crc32===v.crc32>>>0,what);
 return refs[v.name]=v;
