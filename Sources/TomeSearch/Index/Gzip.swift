@@ -91,7 +91,7 @@ public enum Gzip {
     /// dictionary, inflates it. `dictionary` is at most 32 KB (the deflate window).
     static func deflateRecord(_ input: [UInt8], dictionary: [UInt8]) -> [UInt8] {
         precondition(dictionary.count <= 32 * 1024, "a preset dictionary fits the 32 KB window")
-        var out = deflateStream(input, level: 6, windowBits: -15, dictionary: dictionary)
+        var out = deflateStream(input, level: 5, windowBits: -15, dictionary: dictionary)
         let sum = input.withUnsafeBufferPointer { i in
             dictionary.withUnsafeBufferPointer { d in
                 adler32(adler32(1, d.baseAddress, uInt(d.count)), i.baseAddress, uInt(i.count))

@@ -339,7 +339,7 @@ public struct IndexBuilder: Sendable {
         pageRecords = []
 
         // 3. on all cores: analysis and inversion of runs of documents, and the doc store
-        // blocks' deflating (level 6 with a preset dictionary: the costliest compression)
+        // blocks' deflating (level 5 with a preset dictionary: the costliest compression)
         // Runs are whole pages, cut at `analysisChunkDocs` sections and, with an
         // `IndexMemory` (tome serve), after a page whose URL hashes to 0 mod 64: an edit
         // then moves the cuts around it only, and every other run is taken from the last
