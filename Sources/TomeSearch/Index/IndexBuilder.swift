@@ -686,10 +686,9 @@ public struct IndexBuilder: Sendable {
         return out
     }
 
-    /// `n` rounded up to 8...15 × a power of two, so that a small edit does not move
-    /// the target (and with it every cut after the edit).
     /// A fragment's norm run: per posting, per field in its mask (ascending), the doc's
-    /// norm byte (`norms`: five per doc, doc-major).
+    /// norm byte (`norms`: five per doc, doc-major). Its doc ids are read back from its
+    /// deltas, which hold every posting's but the first (that one is `firstDoc`).
     static func appendNorms(_ f: Fragment, deltas: [UInt8], masks: [UInt8], norms: [UInt8], to w: inout ByteWriter) {
         var doc = Int(f.firstDoc), at = Int(f.deltas.0)
         for k in Int(f.masks.0)..<Int(f.masks.1) {
@@ -767,6 +766,8 @@ public struct IndexBuilder: Sendable {
         return out
     }
 
+    /// `n` rounded up to 8...15 × a power of two, so that a small edit does not move
+    /// the target (and with it every cut after the edit).
     static func roundTarget(_ n: Int) -> Int {
         var m = max(n, 1), shift = 0
         while m > 15 { m = (m + 1) / 2; shift += 1 }
